@@ -1,0 +1,275 @@
+"""Activation functions: f and f', what they do to gradients through depth, and Maxout."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import activations, gradient_flow, maxout
+from ui import state
+from ui.figures.activations import fig_curves, fig_depth, fig_maxout, fig_output_distribution
+from ui.frame import page_frame
+from ui.widgets import chart, explain
+
+DEFAULT_PICK = ("sigmoid", "tanh", "relu")
+MAX_K = 10
+
+
+# --- cached calls into core, keyed on scalars --------------------------------------------------
+
+
+def _act(name: str, params: tuple[tuple[str, object], ...]) -> activations.Activation:
+    return activations.get(name, **dict(params))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def curves(name: str, params: tuple, xmax: float, threshold: float):
+    act = _act(name, params)
+    x = np.linspace(-xmax, xmax, 801)
+    dfx = act.derivative(x)
+    return x, act.forward(x), dfx, activations.saturated_intervals(x, dfx, threshold)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def through_depth(name: str, params: tuple, mu: float, sigma: float, depth: int):
+    act = _act(name, params)
+    table = gradient_flow.gradient_through_depth(act, mu, sigma, np.arange(1, depth + 1))
+    return table, gradient_flow.dead_fraction(act, mu, sigma)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def output_distribution(name: str, params: tuple, mu: float, sigma: float, threshold: float):
+    act = _act(name, params)
+    dist = gradient_flow.output_distribution(act, mu, sigma)
+    return dist, gradient_flow.saturated_mass(act, mu, sigma, threshold)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def properties(params_by_name: tuple) -> pd.DataFrame:
+    return activations.properties_table(
+        {name: _act(name, params) for name, params in params_by_name}
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def maxout_fits(target: str):
+    return [maxout.maxout_curve(target, k) for k in range(1, MAX_K + 1)]
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+tr = page_frame("activations")
+explain("activations/intro")
+
+with st.container(border=True):
+    top = st.columns([3, 2])
+    picked = state.choices(
+        "act",
+        tr("act.ctl.pick"),
+        activations.NAMES,
+        DEFAULT_PICK,
+        format_func=lambda n: tr(f"act.name.{n}"),
+        help=tr("act.ctl.pick_help"),
+        where=top[0],
+    )
+    xmax = state.number(
+        "xmax", tr("act.ctl.xmax"), 6.0, 1.0, 20.0, 0.5, help=tr("act.ctl.xmax_help"), where=top[1]
+    )
+    param_cols = st.columns(4)
+    params: dict[str, dict[str, object]] = {}
+    if "leaky_relu" in picked:
+        params["leaky_relu"] = {
+            "negative_slope": state.number(
+                "slope", tr("act.ctl.slope"), 0.01, 0.0, 0.5, 0.01, where=param_cols[0]
+            )
+        }
+    if "elu" in picked:
+        params["elu"] = {
+            "alpha": state.number(
+                "alpha", tr("act.ctl.alpha"), 1.0, 0.1, 3.0, 0.1, where=param_cols[1]
+            )
+        }
+    if "softplus" in picked:
+        params["softplus"] = {
+            "beta": state.number(
+                "beta", tr("act.ctl.beta"), 1.0, 0.25, 5.0, 0.25, where=param_cols[2]
+            )
+        }
+    if "gelu" in picked:
+        params["gelu"] = {
+            "approximate": state.choice(
+                "gelu",
+                tr("act.ctl.gelu"),
+                ("none", "tanh"),
+                "none",
+                format_func=lambda v: tr(f"act.ctl.gelu_{v}"),
+                widget="radio",
+                where=param_cols[3],
+            )
+        }
+
+
+def key_params(name: str) -> tuple:
+    return tuple(sorted(params.get(name, {}).items()))
+
+
+if not picked:
+    st.info(tr("act.pick_one"))
+    st.stop()
+
+# 1. f and f' --------------------------------------------------------------------------------------
+st.header(tr("act.sec.curves"))
+
+
+@st.fragment
+def section_curves() -> None:
+    left, right = st.columns([3, 1])
+    with right:
+        threshold = state.number(
+            "thr", tr("act.ctl.thr"), 0.05, 0.01, 0.5, 0.01, help=tr("act.ctl.thr_help")
+        )
+        explain("activations/curves")
+    data = {n: curves(n, key_params(n), xmax, threshold) for n in picked}
+    with left:
+        chart(
+            fig_curves(
+                data[picked[0]][0],
+                {n: d[1] for n, d in data.items()},
+                {n: d[2] for n, d in data.items()},
+                {n: d[3] for n, d in data.items()},
+                threshold,
+                tr,
+            ),
+            key="curves",
+        )
+        for name, column in zip(picked, st.columns(len(picked)), strict=True):
+            entry = activations.REGISTRY[name]
+            column.markdown(f"**{tr(f'act.name.{name}')}**")
+            column.latex(rf"f(x) = {entry.latex_f}")
+            column.latex(rf"f'(x) = {entry.latex_df}")
+
+
+section_curves()
+
+# 2. properties ----------------------------------------------------------------------------------
+st.header(tr("act.sec.properties"))
+table = properties(tuple((n, key_params(n)) for n in activations.NAMES))
+shown = pd.DataFrame(
+    {
+        tr("act.col.name"): [
+            ("● " if n in picked else "") + tr(f"act.name.{n}") for n in table["name"]
+        ],
+        tr("act.col.range"): table["output_range"],
+        tr("act.col.zero_centred"): table["zero_centred"].map(lambda v: "✓" if v else "✗"),
+        tr("act.col.monotonic"): table["monotonic"].map(lambda v: "✓" if v else "✗"),
+        tr("act.col.max_derivative"): table["max_derivative"].round(4),
+        tr("act.col.mean"): table["output_mean"].round(3),
+        tr("act.col.saturates"): table["saturates"].map(lambda v: tr(f"act.saturates.{v}")),
+        tr("act.col.cost"): table["cost"].map(lambda v: tr(f"act.cost.{v}")),
+    }
+)
+st.dataframe(shown, hide_index=True, width="stretch")
+explain("activations/properties")
+
+# 3 and 4. through depth, and the output distribution ------------------------------------------
+st.header(tr("act.sec.depth"))
+
+
+@st.fragment
+def section_depth() -> None:
+    cols = st.columns(3)
+    mu = state.number(
+        "mu", tr("act.ctl.mu"), 0.0, -5.0, 5.0, 0.1, help=tr("act.ctl.mu_help"), where=cols[0]
+    )
+    sigma = state.number(
+        "sigma",
+        tr("act.ctl.sigma"),
+        1.0,
+        0.1,
+        10.0,
+        0.1,
+        help=tr("act.ctl.sigma_help"),
+        where=cols[1],
+    )
+    depth = state.integer("depth", tr("act.ctl.depth"), 20, 1, 100, where=cols[2])
+    left, right = st.columns([3, 1])
+    results = {n: through_depth(n, key_params(n), mu, sigma, depth) for n in picked}
+    depths = np.arange(1, depth + 1)
+    with left:
+        chart(
+            fig_depth(
+                depths,
+                {n: r[0]["typical"].to_numpy() for n, r in results.items()},
+                {n: r[0]["alive"].to_numpy() for n, r in results.items()},
+                tr,
+            ),
+            key="depth",
+        )
+    with right:
+        for name, (table_l, dead) in results.items():
+            st.metric(
+                tr("act.metric.after", name=tr(f"act.name.{name}"), depth=depth),
+                f"{table_l['typical'].iloc[-1]:.2e}",
+                tr("act.metric.dead", share=f"{dead:.0%}"),
+                delta_color="off",
+            )
+        explain("activations/depth")
+
+    st.subheader(tr("act.sec.output"))
+    left, right = st.columns([3, 1])
+    dists = {n: output_distribution(n, key_params(n), mu, sigma, 0.05) for n in picked}
+    with left:
+        chart(
+            fig_output_distribution(
+                {n: (d.edges, d.density, d.mean) for n, (d, _) in dists.items()}, tr
+            ),
+            key="output",
+        )
+    with right:
+        for name, (dist, mass) in dists.items():
+            st.markdown(
+                tr(
+                    "act.output_stats",
+                    name=tr(f"act.name.{name}"),
+                    mean=f"{dist.mean:.3f}",
+                    std=f"{dist.std:.3f}",
+                    saturated=f"{mass:.0%}",
+                )
+            )
+        explain("activations/output")
+
+
+section_depth()
+
+# 5. Maxout ------------------------------------------------------------------------------------
+st.header(tr("act.sec.maxout"))
+
+
+@st.fragment
+def section_maxout() -> None:
+    left, right = st.columns([3, 1])
+    with right:
+        target = state.choice(
+            "target",
+            tr("act.ctl.target"),
+            tuple(maxout.TARGETS),
+            "square",
+            format_func=lambda v: tr(f"act.target.{v}"),
+        )
+        k = state.integer("k", tr("act.ctl.k"), 3, 1, MAX_K, help=tr("act.ctl.k_help"))
+        explain("activations/maxout")
+    fits = maxout_fits(target)
+    fit = fits[k - 1]
+    with left:
+        chart(
+            fig_maxout(fit.x, fit.y, fit.y_hat, fit.pieces, [f.mse for f in fits], k, tr),
+            key="maxout",
+        )
+        st.latex(r"\mathrm{maxout}(x) = \max_{i=1..k}\,(w_i x + b_i)")
+
+
+section_maxout()
+
+st.divider()
+explain("activations/takeaways")

@@ -1,0 +1,1 @@
+"""Shared Streamlit and Plotly plumbing: URL state, language, plot theme, the page frame."""

@@ -1,0 +1,1 @@
+"""Pure figure builders: data and translated labels in, plotly Figure out (no Streamlit)."""

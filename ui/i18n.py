@@ -1,0 +1,80 @@
+"""Korean and English text: short strings from one TOML table per language, long ones from Markdown.
+
+`translator(lang)` is pure and is what figure builders receive; `t(key)` is the same lookup bound to
+the language of the current Streamlit session.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from functools import cache
+from pathlib import Path
+
+import streamlit as st
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+LANGS: tuple[str, ...] = ("ko", "en")
+DEFAULT_LANG = "en"
+LANG_NAMES: Mapping[str, str] = {"ko": "한국어", "en": "English"}
+SESSION_KEY = "_lang"
+
+Translate = Callable[..., str]
+
+
+def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for name, value in table.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, key + "."))
+        else:
+            flat[key] = str(value)
+    return flat
+
+
+@cache
+def strings(lang: str) -> Mapping[str, str]:
+    """The flat `section.key -> text` table of one language."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; choose one of: {', '.join(LANGS)}")
+    with (CONTENT / f"{lang}.toml").open("rb") as f:
+        return _flatten(tomllib.load(f))
+
+
+@cache
+def markdown(lang: str, name: str) -> str:
+    """The long explanation `content/<lang>/<name>.md`."""
+    return (CONTENT / lang / f"{name}.md").read_text(encoding="utf-8")
+
+
+def translator(lang: str) -> Translate:
+    """A pure `tr(key, **fields)`: the text of `key` in `lang`, with `{fields}` filled in."""
+    table = strings(lang)
+
+    def tr(key: str, **fields: object) -> str:
+        text = table[key]
+        return text.format(**fields) if fields else text
+
+    return tr
+
+
+def lang_from_locale(locale: str | None) -> str:
+    """Korean for a `ko…` browser locale, English otherwise."""
+    return "ko" if (locale or "").lower().startswith("ko") else "en"
+
+
+def current_lang() -> str:
+    """The session's language (set by the frame before anything is drawn)."""
+    lang = st.session_state.get(SESSION_KEY, DEFAULT_LANG)
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def t(key: str, **fields: object) -> str:
+    """`key` translated into the session's language."""
+    return translator(current_lang())(key, **fields)
+
+
+def md(name: str) -> str:
+    """The Markdown explanation `name` in the session's language."""
+    return markdown(current_lang(), name)

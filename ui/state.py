@@ -1,0 +1,368 @@
+"""Controls mirrored into the link: a page declares each control in one line and gets back a
+value that is validated, restored from the URL and written back to it.
+
+The first time a control is drawn in a session (a fresh visit, a shared link, a page switch) its
+value comes from `st.query_params`, checked against the control's own type, range and options.
+Anything invalid falls back to the default and is named once in a plain warning: the raw value
+itself is never rendered. After that the widget owns the value, and every rerun writes it back into
+the URL (left out when it equals the default), so the address bar always reproduces the view.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import streamlit as st
+
+from ui.i18n import t
+
+MAX_RAW_LENGTH = 200  # longer values are refused before parsing: no link needs more
+WIDGET_PREFIX = "q:"
+PARAMS_KEY = "_params"  # session key: page -> {param: serialized value}, for navigation links
+SPECS_KEY = "_controls"  # session key: page -> {param: spec}, read by the tests
+NOTICES_KEY = "_notices"
+NOTICE_SLOT_KEY = "_notice_slot"
+PAGE_KEY = "_page"
+
+V = TypeVar("V")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
+
+
+class Invalid(ValueError):
+    """A raw URL value that the control cannot take."""
+
+
+@dataclass(frozen=True)
+class Spec(Generic[V]):
+    """What every control knows: its default, how to read and write it as text, what it accepts."""
+
+    default: V
+
+    def parse(self, raw: list[str]) -> V:
+        raise NotImplementedError
+
+    def serialize(self, value: V) -> str:
+        raise NotImplementedError
+
+    def expected(self) -> str:
+        """Plain words for what a valid value looks like (shown in the warning)."""
+        raise NotImplementedError
+
+    def is_default(self, value: V) -> bool:
+        return value == self.default
+
+
+def _single(raw: list[str]) -> str:
+    # A repeated key takes its last value, as browsers' URLSearchParams.get would not: last wins
+    # matches what st.query_params[key] returns.
+    text = raw[-1]
+    if len(text) > MAX_RAW_LENGTH:
+        raise Invalid("too long")
+    return text.strip()
+
+
+def _fmt_number(value: float) -> str:
+    return f"{value:.10g}"
+
+
+@dataclass(frozen=True)
+class Number(Spec[float]):
+    """A float on a slider from `lo` to `hi` in steps of `step`."""
+
+    lo: float = 0.0
+    hi: float = 1.0
+    step: float = 0.1
+
+    def parse(self, raw: list[str]) -> float:
+        text = _single(raw)
+        if not _DECIMAL.fullmatch(text):  # plain ASCII decimals only: no "nan", "inf", "６", "0x10"
+            raise Invalid("not a number")
+        value = float(text)
+        if not math.isfinite(value) or not self.lo <= value <= self.hi:
+            raise Invalid("out of range")
+        return self.snap(value)
+
+    def snap(self, value: float) -> float:
+        """The nearest slider position, rounded so that 0.1 + 0.2 prints as 0.3."""
+        snapped = self.lo + round((value - self.lo) / self.step) * self.step
+        return round(min(max(snapped, self.lo), self.hi), 10)
+
+    def serialize(self, value: float) -> str:
+        return _fmt_number(value)
+
+    def expected(self) -> str:
+        return t("url.expected_number", lo=_fmt_number(self.lo), hi=_fmt_number(self.hi))
+
+    def is_default(self, value: float) -> bool:
+        return math.isclose(value, self.default, rel_tol=1e-9, abs_tol=1e-12)
+
+
+@dataclass(frozen=True)
+class Integer(Spec[int]):
+    """A whole number on a slider from `lo` to `hi`."""
+
+    lo: int = 0
+    hi: int = 10
+    step: int = 1
+
+    def parse(self, raw: list[str]) -> int:
+        text = _single(raw)
+        if not re.fullmatch(r"[+-]?[0-9]{1,12}", text):
+            raise Invalid("not an integer")
+        value = int(text)
+        if not self.lo <= value <= self.hi or (value - self.lo) % self.step:
+            raise Invalid("out of range")
+        return value
+
+    def serialize(self, value: int) -> str:
+        return str(value)
+
+    def expected(self) -> str:
+        return t("url.expected_integer", lo=self.lo, hi=self.hi)
+
+
+@dataclass(frozen=True)
+class Choice(Spec[Any]):
+    """One of a fixed tuple of options (strings or numbers), written as its text."""
+
+    options: tuple[Any, ...] = ()
+
+    def parse(self, raw: list[str]) -> Any:
+        text = _single(raw)
+        for option in self.options:
+            if self.serialize(option) == text:
+                return option
+        raise Invalid("unknown option")
+
+    def serialize(self, value: Any) -> str:
+        return _fmt_number(value) if isinstance(value, float) else str(value)
+
+    def expected(self) -> str:
+        return t("url.expected_choice", options=", ".join(self.serialize(o) for o in self.options))
+
+
+@dataclass(frozen=True)
+class Choices(Spec[tuple[str, ...]]):
+    """Several of a fixed tuple of string options, written comma-separated in option order."""
+
+    options: tuple[str, ...] = ()
+    max_count: int | None = None
+
+    def parse(self, raw: list[str]) -> tuple[str, ...]:
+        text = ",".join(_single([r]) for r in raw)
+        picked = [item.strip() for item in text.split(",") if item.strip()]
+        if any(item not in self.options for item in picked):
+            raise Invalid("unknown option")
+        unique = tuple(dict.fromkeys(picked))
+        if self.max_count is not None and len(unique) > self.max_count:
+            raise Invalid("too many")
+        return unique
+
+    def serialize(self, value: tuple[str, ...]) -> str:
+        return ",".join(value)
+
+    def expected(self) -> str:
+        return t("url.expected_choices", options=", ".join(self.options))
+
+    def is_default(self, value: tuple[str, ...]) -> bool:
+        return tuple(value) == tuple(self.default)
+
+
+@dataclass(frozen=True)
+class Flag(Spec[bool]):
+    """On or off, written as 1 or 0."""
+
+    def parse(self, raw: list[str]) -> bool:
+        text = _single(raw).lower()
+        if text in ("1", "true", "on", "yes"):
+            return True
+        if text in ("0", "false", "off", "no"):
+            return False
+        raise Invalid("not a flag")
+
+    def serialize(self, value: bool) -> str:
+        return "1" if value else "0"
+
+    def expected(self) -> str:
+        return t("url.expected_flag")
+
+
+# --- the per-session plumbing ---------------------------------------------------------------------
+
+
+def current_page() -> str:
+    return st.session_state.get(PAGE_KEY, "home")
+
+
+def _notice(message: str) -> None:
+    """Collect a warning for this run and show all of them, once, in the frame's notice slot."""
+    notices: list[str] = st.session_state.setdefault(NOTICES_KEY, [])
+    notices.append(message)
+    slot = st.session_state.get(NOTICE_SLOT_KEY)
+    body = t("url.ignored_intro") + "\n" + "\n".join(f"- {m}" for m in notices)
+    if slot is not None:
+        slot.warning(body, icon="⚠️")
+    else:  # no frame drew a slot (a bare test script): show it in place
+        st.warning(body, icon="⚠️")
+
+
+def warn_ignored(key: str, expected: str) -> None:
+    """Say once that the link's parameter `key` was ignored; `key` is ours, never user text."""
+    _notice(t("url.ignored_item", name=key, expected=expected))
+
+
+def _restore(key: str, spec: Spec[V]) -> V:
+    """The link's value for `key` if it is valid, else the default with a warning."""
+    raw = st.query_params.get_all(key)
+    if not raw:
+        return spec.default
+    try:
+        return spec.parse(raw)
+    except Invalid:
+        warn_ignored(key, spec.expected())
+        return spec.default
+
+
+def _bind(key: str, spec: Spec[V], widget_value: Callable[[V], Any] = lambda v: v) -> str:
+    """Seed the widget's session value from the link the first time it is drawn; return its key."""
+    page = current_page()
+    st.session_state.setdefault(SPECS_KEY, {}).setdefault(page, {})[key] = spec
+    wkey = WIDGET_PREFIX + key
+    if wkey not in st.session_state:
+        st.session_state[wkey] = widget_value(_restore(key, spec))
+    return wkey
+
+
+def _mirror(key: str, spec: Spec[V], value: V) -> None:
+    """Write the value into the URL (only when it changed), and remember it for navigation."""
+    remembered = st.session_state.setdefault(PARAMS_KEY, {}).setdefault(current_page(), {})
+    if spec.is_default(value):
+        remembered.pop(key, None)
+        if key in st.query_params:
+            del st.query_params[key]
+        return
+    text = spec.serialize(value)
+    remembered[key] = text
+    if st.query_params.get_all(key) != [text]:
+        st.query_params[key] = text
+
+
+def _container(where: Any) -> Any:
+    return st if where is None else where
+
+
+# --- the controls a page declares -----------------------------------------------------------------
+
+
+def number(
+    key: str,
+    label: str,
+    default: float,
+    lo: float,
+    hi: float,
+    step: float,
+    *,
+    help: str | None = None,
+    fmt: str | None = None,
+    where: Any = None,
+) -> float:
+    """A float slider mirrored into the link as `key`."""
+    spec = Number(default=float(default), lo=float(lo), hi=float(hi), step=float(step))
+    wkey = _bind(key, spec)
+    raw = _container(where).slider(
+        label, min_value=spec.lo, max_value=spec.hi, step=spec.step, key=wkey, help=help, format=fmt
+    )
+    value = spec.snap(float(raw))
+    _mirror(key, spec, value)
+    return value
+
+
+def integer(
+    key: str,
+    label: str,
+    default: int,
+    lo: int,
+    hi: int,
+    step: int = 1,
+    *,
+    help: str | None = None,
+    where: Any = None,
+) -> int:
+    """An integer slider mirrored into the link as `key`."""
+    spec = Integer(default=int(default), lo=int(lo), hi=int(hi), step=int(step))
+    wkey = _bind(key, spec)
+    value = int(
+        _container(where).slider(
+            label, min_value=spec.lo, max_value=spec.hi, step=spec.step, key=wkey, help=help
+        )
+    )
+    _mirror(key, spec, value)
+    return value
+
+
+def choice(
+    key: str,
+    label: str,
+    options: Sequence[Any],
+    default: Any,
+    *,
+    format_func: Callable[[Any], str] = str,
+    widget: str = "selectbox",
+    help: str | None = None,
+    where: Any = None,
+) -> Any:
+    """One option (selectbox, horizontal radio or select_slider) mirrored into the link as `key`."""
+    spec = Choice(default=default, options=tuple(options))
+    wkey = _bind(key, spec)
+    box = _container(where)
+    common = {"key": wkey, "help": help, "format_func": format_func}
+    if widget == "radio":
+        value = box.radio(label, spec.options, horizontal=True, **common)
+    elif widget == "select_slider":
+        value = box.select_slider(label, spec.options, **common)
+    else:
+        value = box.selectbox(label, spec.options, **common)
+    _mirror(key, spec, value)
+    return value
+
+
+def choices(
+    key: str,
+    label: str,
+    options: Sequence[str],
+    default: Sequence[str],
+    *,
+    format_func: Callable[[str], str] = str,
+    max_count: int | None = None,
+    help: str | None = None,
+    where: Any = None,
+) -> tuple[str, ...]:
+    """Several options (a multiselect) mirrored into the link as `key`, comma-separated."""
+    spec = Choices(default=tuple(default), options=tuple(options), max_count=max_count)
+    wkey = _bind(key, spec, widget_value=list)
+    picked = _container(where).multiselect(
+        label,
+        spec.options,
+        key=wkey,
+        format_func=format_func,
+        max_selections=max_count,
+        help=help,
+    )
+    value = tuple(o for o in spec.options if o in picked)  # option order: a stable link
+    _mirror(key, spec, value)
+    return value
+
+
+def flag(
+    key: str, label: str, default: bool, *, help: str | None = None, where: Any = None
+) -> bool:
+    """An on/off toggle mirrored into the link as `key` (1 or 0)."""
+    spec = Flag(default=bool(default))
+    wkey = _bind(key, spec)
+    value = bool(_container(where).toggle(label, key=wkey, help=help))
+    _mirror(key, spec, value)
+    return value

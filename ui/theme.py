@@ -1,0 +1,67 @@
+"""One look for every chart: fonts that carry Hangul, one colour per activation, quiet axes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import plotly.graph_objects as go
+
+# Hangul first-class: Noto Sans KR / Noto Sans CJK KR where installed, the OS's Korean fonts next.
+FONT_FAMILY = (
+    '"Noto Sans KR", "Noto Sans CJK KR", "Apple SD Gothic Neo", "Malgun Gothic", '
+    '"Source Sans Pro", "Segoe UI", sans-serif'
+)
+TEXT = "#1f2430"
+MUTED = "#6b7280"
+GRID = "#e5e7eb"
+ACCENT = "#3b5bdb"
+SATURATED = "rgba(120, 120, 120, 0.12)"
+
+# One colour per activation, kept on every chart of every page.
+ACTIVATION_COLORS: Mapping[str, str] = {
+    "sigmoid": "#e8590c",
+    "tanh": "#1971c2",
+    "relu": "#2f9e44",
+    "leaky_relu": "#66a80f",
+    "elu": "#0c8599",
+    "selu": "#6741d9",
+    "gelu": "#c2255c",
+    "silu": "#f08c00",
+    "softplus": "#862e9c",
+    "linear": "#495057",
+}
+
+PLOT_CONFIG: Mapping[str, object] = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+THUMBNAIL_CONFIG: Mapping[str, object] = {"staticPlot": True, "displayModeBar": False}
+
+
+def color(name: str) -> str:
+    return ACTIVATION_COLORS.get(name, ACCENT)
+
+
+def rgba(hex_color: str, alpha: float) -> str:
+    """`#rrggbb` with an alpha, for fills."""
+    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def style(fig: go.Figure, *, title: str | None = None, height: int = 380) -> go.Figure:
+    """Apply the house layout: white background, light grid, legend on top, Hangul-safe fonts."""
+    fig.update_layout(
+        template="plotly_white",
+        height=height,
+        margin={"l": 60, "r": 20, "t": 60 if title else 30, "b": 50},
+        font={"family": FONT_FAMILY, "size": 13, "color": TEXT},
+        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}} if title else None,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1.0},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+    )
+    fig.update_xaxes(gridcolor=GRID, zerolinecolor="#c9ced6", title_standoff=8)
+    fig.update_yaxes(gridcolor=GRID, zerolinecolor="#c9ced6", title_standoff=8)
+    return fig
