@@ -1,0 +1,1 @@
+"""Pure-NumPy computations behind Gradient Notes (no Streamlit, no plotting)."""
