@@ -47,7 +47,7 @@ def output_distribution(name: str, params: tuple, mu: float, sigma: float, thres
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def properties(params_by_name: tuple) -> pd.DataFrame:
-    return activations.properties_table(
+    return gradient_flow.properties_table(
         {name: _act(name, params) for name, params in params_by_name}
     )
 
@@ -207,12 +207,14 @@ def section_depth() -> None:
             key="depth",
         )
     with right:
+        st.markdown(f"**{tr('act.metric.heading')}**")
         for name, (table_l, dead) in results.items():
             st.metric(
                 tr("act.metric.after", name=tr(f"act.name.{name}"), depth=depth),
                 f"{table_l['typical'].iloc[-1]:.2e}",
                 tr("act.metric.dead", share=f"{dead:.0%}"),
                 delta_color="off",
+                delta_arrow="off",
             )
         explain("activations/depth")
 

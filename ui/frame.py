@@ -74,12 +74,20 @@ def _navigation(current: str) -> None:
 # Its two labels come from our own tables; nothing from the URL is ever put into this HTML.
 _COPY_LINK_HTML = """
 <div class="gn-copy">
-  <button type="button" id="gn-copy-link" data-done="{done}">🔗 {label}</button>
+  <button type="button" id="gn-copy-link" data-done="{done}">
+    <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" fill="none"
+         stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+      <path d="M10 13a5 5 0 0 0 7.5.5l3-3a5 5 0 0 0-7-7l-1.7 1.7"/>
+      <path d="M14 11a5 5 0 0 0-7.5-.5l-3 3a5 5 0 0 0 7 7l1.7-1.7"/>
+    </svg>
+    <span class="gn-label">{label}</span>
+  </button>
 </div>
 <style>
   .gn-copy button {{
     width: 100%; padding: 0.45rem 0.75rem; border-radius: 0.5rem; cursor: pointer;
     border: 1px solid rgba(49, 51, 63, 0.2); background: #ffffff; color: #1f2430; font-size: 0.9rem;
+    display: flex; align-items: center; justify-content: center; gap: 0.4rem;
   }}
   .gn-copy button:hover {{ border-color: #3b5bdb; color: #3b5bdb; }}
 </style>
@@ -88,13 +96,14 @@ _COPY_LINK_HTML = """
     const button = document.getElementById("gn-copy-link");
     if (!button || button.dataset.bound) return;
     button.dataset.bound = "1";
-    const label = button.textContent;
+    const text = button.querySelector(".gn-label");
+    const label = text.textContent;
     button.addEventListener("click", async function () {{
       const url = window.location.href;
       try {{
         await navigator.clipboard.writeText(url);
-        button.textContent = "✓ " + button.dataset.done;
-        setTimeout(function () {{ button.textContent = label; }}, 2000);
+        text.textContent = "✓ " + button.dataset.done;
+        setTimeout(function () {{ text.textContent = label; }}, 2000);
       }} catch (err) {{
         window.prompt(button.dataset.done, url);
       }}

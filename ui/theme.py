@@ -49,15 +49,29 @@ def rgba(hex_color: str, alpha: float) -> str:
     return f"rgba({r}, {g}, {b}, {alpha})"
 
 
+LEGEND_ROOM = 44  # pixels under the x-axis title where the legend sits
+
+
 def style(fig: go.Figure, *, title: str | None = None, height: int = 380) -> go.Figure:
-    """Apply the house layout: white background, light grid, legend on top, Hangul-safe fonts."""
+    """Apply the house layout: white background, light grid, legend below, Hangul-safe fonts.
+
+    The legend goes under the plot so it never collides with subplot titles; plotly places it in
+    plot-area fractions, so its offset is computed from the pixel height."""
+    top, bottom = (60 if title else 40), 60 + LEGEND_ROOM
+    plot_height = max(height + LEGEND_ROOM - top - bottom, 1)
     fig.update_layout(
         template="plotly_white",
-        height=height,
-        margin={"l": 60, "r": 20, "t": 60 if title else 30, "b": 50},
+        height=height + LEGEND_ROOM,
+        margin={"l": 60, "r": 20, "t": top, "b": bottom},
         font={"family": FONT_FAMILY, "size": 13, "color": TEXT},
         title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}} if title else None,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1.0},
+        legend={
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -62 / plot_height,
+            "xanchor": "left",
+            "x": 0.0,
+        },
         hoverlabel={"font": {"family": FONT_FAMILY}},
         paper_bgcolor="white",
         plot_bgcolor="white",

@@ -1,0 +1,76 @@
+"""Helpers for AppTest: open a page the way a link does, and read back what it drew."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+PAGES = {"home": None, "activations": "pages/1_activations.py"}
+
+
+def open_page(page: str, params: Mapping[str, str | list[str]] | None = None) -> AppTest:
+    """Run `page` as the first request of a new session opened with the link `?params`."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    if PAGES[page] is not None:
+        at.switch_page(PAGES[page])
+    return at.run()
+
+
+def charts(at: AppTest) -> list[dict[str, Any]]:
+    """Every Plotly figure on the page as its JSON spec."""
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def decode(value: Any) -> np.ndarray:
+    """A trace array as plotly ≥ 6 sends it (typed base64) or as a plain list."""
+    if isinstance(value, dict) and "bdata" in value:
+        data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        return data.reshape([int(s) for s in str(shape).split(",")]) if shape else data
+    return np.asarray(value, dtype=float)
+
+
+def numbers(figure: Mapping[str, Any]) -> list[np.ndarray]:
+    """All numeric x/y/z arrays of a figure's traces."""
+    out = []
+    for trace in figure.get("data", []):
+        for axis in ("x", "y", "z"):
+            if axis in trace and trace[axis] is not None:
+                try:
+                    out.append(decode(trace[axis]).astype(float))
+                except (TypeError, ValueError):
+                    continue  # categorical axis
+    return out
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page says in text elements, to search for leaks of raw input."""
+    parts = []
+    for kind in (
+        "markdown",
+        "warning",
+        "error",
+        "info",
+        "caption",
+        "title",
+        "header",
+        "subheader",
+        "latex",
+        "code",
+    ):
+        parts.extend(str(el.value) for el in at.get(kind))
+    return "\n".join(parts)
+
+
+def notices(at: AppTest) -> list[str]:
+    return [str(w.value) for w in at.warning]
