@@ -13,7 +13,13 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
-PAGES = {"home": None, "activations": "pages/1_activations.py"}
+PAGES = {
+    "home": None,
+    "activations": "pages/1_activations.py",
+    "optimizers": "pages/2_optimizers.py",
+    "initialization": "pages/3_initialization.py",
+    "batchnorm": "pages/4_batchnorm.py",
+}
 
 
 def open_page(page: str, params: Mapping[str, str | list[str]] | None = None) -> AppTest:

@@ -25,6 +25,9 @@ class Page:
 PAGES: tuple[Page, ...] = (
     Page("home", "app.py", ":material/home:"),
     Page("activations", "pages/1_activations.py", ":material/show_chart:"),
+    Page("optimizers", "pages/2_optimizers.py", ":material/route:"),
+    Page("initialization", "pages/3_initialization.py", ":material/stacked_bar_chart:"),
+    Page("batchnorm", "pages/4_batchnorm.py", ":material/tune:"),
 )
 LANG_WIDGET = "w:lang"
 

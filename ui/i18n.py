@@ -35,11 +35,19 @@ def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, str]:
 
 @cache
 def strings(lang: str) -> Mapping[str, str]:
-    """The flat `section.key -> text` table of one language."""
+    """The flat `section.key -> text` table of one language: `content/<lang>.toml` plus one
+    `content/<lang>/<page>.toml` per page; a key defined twice is an error."""
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; choose one of: {', '.join(LANGS)}")
-    with (CONTENT / f"{lang}.toml").open("rb") as f:
-        return _flatten(tomllib.load(f))
+    table: dict[str, str] = {}
+    for path in (CONTENT / f"{lang}.toml", *sorted((CONTENT / lang).glob("*.toml"))):
+        with path.open("rb") as f:
+            part = _flatten(tomllib.load(f))
+        clash = sorted(set(part) & set(table))
+        if clash:
+            raise ValueError(f"{path.name} redefines {clash[0]!r} in {lang}")
+        table.update(part)
+    return table
 
 
 @cache

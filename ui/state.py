@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -143,6 +143,51 @@ class Choice(Spec[Any]):
 
     def expected(self) -> str:
         return t("url.expected_choice", options=", ".join(self.serialize(o) for o in self.options))
+
+
+@dataclass(frozen=True)
+class LogNumber(Choice):
+    """A positive float on a log-spaced grid (learning rates, ε): any number in range from a link
+    snaps to the nearest grid value in log space."""
+
+    def parse(self, raw: list[str]) -> Any:
+        text = _single(raw)
+        if not _DECIMAL.fullmatch(text):
+            raise Invalid("not a number")
+        value = float(text)
+        lo, hi = self.options[0], self.options[-1]
+        if not math.isfinite(value) or not lo <= value <= hi:
+            raise Invalid("out of range")
+        return min(self.options, key=lambda option: abs(math.log(option) - math.log(value)))
+
+    def expected(self) -> str:
+        return t(
+            "url.expected_number",
+            lo=_fmt_number(self.options[0]),
+            hi=_fmt_number(self.options[-1]),
+        )
+
+    def is_default(self, value: Any) -> bool:
+        return math.isclose(value, self.default, rel_tol=1e-9)
+
+
+def log_grid(lo: float, hi: float, per_decade: int = 3) -> tuple[float, ...]:
+    """1-2-5 style points from lo to hi: per_decade=3 gives 1, 2, 5; 4 gives 1, 1.8, 3.2, 5.6;
+    values are rounded to 3 significant digits so they read well and serialize stably."""
+    if not 0 < lo < hi:
+        raise ValueError(f"need 0 < lo < hi, got {lo}, {hi}")
+    mantissas = (
+        (1.0, 2.0, 5.0)
+        if per_decade == 3
+        else tuple(float(f"{10 ** (i / per_decade):.2g}") for i in range(per_decade))
+    )
+    points = []
+    for exponent in range(math.floor(math.log10(lo)) - 1, math.ceil(math.log10(hi)) + 1):
+        for m in mantissas:
+            value = float(f"{m * 10.0**exponent:.3g}")
+            if lo * (1 - 1e-9) <= value <= hi * (1 + 1e-9):
+                points.append(value)
+    return tuple(dict.fromkeys(points))
 
 
 @dataclass(frozen=True)
@@ -355,6 +400,38 @@ def choices(
     value = tuple(o for o in spec.options if o in picked)  # option order: a stable link
     _mirror(key, spec, value)
     return value
+
+
+def log_number(
+    key: str,
+    label: str,
+    default: float,
+    lo: float,
+    hi: float,
+    *,
+    per_decade: int = 3,
+    help: str | None = None,
+    where: Any = None,
+) -> float:
+    """A positive float on a log-spaced slider (1-2-5 by default), mirrored into the link."""
+    grid = log_grid(lo, hi, per_decade)
+    default = min(grid, key=lambda option: abs(math.log(option) - math.log(default)))
+    spec = LogNumber(default=default, options=grid)
+    wkey = _bind(key, spec)
+    value = _container(where).select_slider(
+        label, spec.options, key=wkey, help=help, format_func=lambda v: f"{v:g}"
+    )
+    _mirror(key, spec, value)
+    return float(value)
+
+
+def apply(values: Mapping[str, Any]) -> None:
+    """Set several controls at once (a preset button's on_click): `values` maps a control's key
+    to its value as the page uses it (a tuple for a multiselect). Controls not drawn yet take the
+    value when they are first drawn."""
+    for key, value in values.items():
+        wkey = WIDGET_PREFIX + key
+        st.session_state[wkey] = list(value) if isinstance(value, tuple) else value
 
 
 def flag(

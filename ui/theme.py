@@ -31,6 +31,32 @@ ACTIVATION_COLORS: Mapping[str, str] = {
     "linear": "#495057",
 }
 
+# One colour per optimizer and per initialization scheme, likewise fixed across charts.
+OPTIMIZER_COLORS: Mapping[str, str] = {
+    "sgd": "#495057",
+    "momentum": "#1971c2",
+    "nesterov": "#0c8599",
+    "adagrad": "#66a80f",
+    "rmsprop": "#f08c00",
+    "adadelta": "#a61e4d",
+    "adam": "#e03131",
+    "adamw": "#6741d9",
+    "adamax": "#862e9c",
+    "nadam": "#d6336c",
+}
+SCHEME_COLORS: Mapping[str, str] = {
+    "zeros": "#868e96",
+    "small_normal": "#e8590c",
+    "standard_normal": "#c92a2a",
+    "lecun_uniform": "#74b816",
+    "lecun_normal": "#2f9e44",
+    "xavier_uniform": "#4dabf7",
+    "xavier_normal": "#1971c2",
+    "he_uniform": "#9775fa",
+    "he_normal": "#6741d9",
+}
+_ALL_COLORS: Mapping[str, str] = {**ACTIVATION_COLORS, **OPTIMIZER_COLORS, **SCHEME_COLORS}
+
 PLOT_CONFIG: Mapping[str, object] = {
     "displaylogo": False,
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
@@ -40,7 +66,8 @@ THUMBNAIL_CONFIG: Mapping[str, object] = {"staticPlot": True, "displayModeBar": 
 
 
 def color(name: str) -> str:
-    return ACTIVATION_COLORS.get(name, ACCENT)
+    """The fixed colour of an activation, optimizer or initialization scheme."""
+    return _ALL_COLORS.get(name, ACCENT)
 
 
 def rgba(hex_color: str, alpha: float) -> str:

@@ -1,12 +1,13 @@
 """Each control spec reads only what its widget could hold, and writes what it reads back."""
 
+import itertools
 import math
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ui.state import Choice, Choices, Flag, Integer, Invalid, Number
+from ui.state import Choice, Choices, Flag, Integer, Invalid, LogNumber, Number, log_grid
 
 SLIDER = Number(default=6.0, lo=1.0, hi=20.0, step=0.5)
 DEPTH = Integer(default=20, lo=1, hi=100)
@@ -123,3 +124,34 @@ def test_flag_refuses_anything_else():
 def test_default_is_recognised_despite_float_noise():
     assert SLIDER.is_default(6.000000000001)
     assert not SLIDER.is_default(6.5)
+
+
+LOG_LR = LogNumber(default=0.01, options=log_grid(1e-4, 10.0))
+
+
+def test_log_grid_is_one_two_five_per_decade_within_bounds():
+    assert log_grid(1e-3, 1.0) == (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
+    assert log_grid(0.3, 40.0) == (0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
+
+
+def test_finer_log_grid_is_increasing_and_evenly_spread_in_log_space():
+    grid = log_grid(1e-3, 1.0, per_decade=4)
+    ratios = [b / a for a, b in itertools.pairwise(grid)]
+    assert all(1.6 < r < 1.95 for r in ratios)
+
+
+@pytest.mark.parametrize(("raw", "value"), [("0.01", 0.01), ("0.013", 0.01), ("0.04", 0.05)])
+def test_log_number_snaps_to_the_nearest_grid_value_in_log_space(raw, value):
+    assert LOG_LR.parse([raw]) == value
+
+
+@pytest.mark.parametrize("raw", ["0", "-0.1", "11", "nan", "1e-9", "abc", "<b>1</b>"])
+def test_log_number_refuses_out_of_range_and_garbage(raw):
+    with pytest.raises(Invalid):
+        LOG_LR.parse([raw])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(log_grid(1e-4, 10.0)))
+def test_log_number_round_trips_every_grid_value(value):
+    assert LOG_LR.parse([LOG_LR.serialize(value)]) == value
