@@ -29,7 +29,7 @@ for (topic, path), column in zip(TOPICS.items(), st.columns(3), strict=False):
     with column, st.container(border=True):
         st.subheader(tr(f"nav.{topic}"))
         st.markdown(f"**{tr(f'home.{topic}_question')}**")
-        chart(fig_thumbnail(*thumbnail_curves()), key=f"thumb_{topic}", config=THUMBNAIL_CONFIG)
+        chart(fig_thumbnail(thumbnail_curves()), key=f"thumb_{topic}", config=THUMBNAIL_CONFIG)
         st.caption(tr(f"home.{topic}_summary"))
         st.page_link(
             path,

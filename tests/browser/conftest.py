@@ -59,7 +59,16 @@ def start_server(script: Path, cwd: Path = ROOT) -> tuple[subprocess.Popen[bytes
 
 @pytest.fixture(scope="session")
 def server() -> Iterator[str]:
-    """A freshly started server: no session has run app.py on it before the first test's visit."""
+    """One server shared by the browser tests (order-independent; see fresh_server)."""
+    proc, url = start_server(ROOT / "app.py")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture
+def fresh_server() -> Iterator[str]:
+    """A server no session has visited yet: what a shared link meets after a Cloud wake-up."""
     proc, url = start_server(ROOT / "app.py")
     yield url
     proc.terminate()

@@ -1,6 +1,6 @@
 """What only a browser shows: deep links on a fresh server, controls → URL, redraws, copy link.
 
-The first test must stay first: it opens a deep link as the very first request to the server.
+The deep-link test starts its own server, so its link is the very first request that server sees.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ def assert_no_exception(page) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def test_deep_link_on_a_fresh_server_gets_the_frame_language_and_controls(server, page):
-    page.goto(f"{server}/activations?lang=ko&act=sigmoid,relu&mu=-1.5&depth=30&k=6")
+def test_deep_link_on_a_fresh_server_gets_the_frame_language_and_controls(fresh_server, page):
+    page.goto(f"{fresh_server}/activations?lang=ko&act=sigmoid,relu&mu=-1.5&depth=30&k=6")
     wait_for_app(page)
     assert_no_exception(page)
     sidebar = page.locator('[data-testid="stSidebar"]')

@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core import activations
 from ui.i18n import Translate
 from ui.theme import MUTED, SATURATED, color, rgba, style
 
@@ -224,8 +225,15 @@ def fig_maxout(
     return style(fig, height=400)
 
 
-def fig_thumbnail(x: np.ndarray, values: Mapping[str, np.ndarray]) -> go.Figure:
+def thumbnail_data() -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Sigmoid, tanh and ReLU on [−5, 5] for the home page's card."""
+    x = np.linspace(-5.0, 5.0, 121)
+    return x, {n: activations.get(n).forward(x) for n in ("sigmoid", "tanh", "relu")}
+
+
+def fig_thumbnail(data: tuple[np.ndarray, Mapping[str, np.ndarray]]) -> go.Figure:
     """A small, static picture of a few activations for the home page's card."""
+    x, values = data
     fig = go.Figure()
     for name, fx in values.items():
         fig.add_scatter(x=x, y=fx, line={"color": color(name), "width": 3}, hoverinfo="skip")
