@@ -111,13 +111,13 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
 
 
 def shoot(page, name: str) -> Path:
-    """A PNG of the whole page: Streamlit scrolls inside its main pane, so grow the viewport to it."""
+    """A PNG of the whole page: Streamlit scrolls inside its main pane, so grow the viewport."""
     SHOTS.mkdir(exist_ok=True)
     path = SHOTS / f"{name}.png"
     size = page.viewport_size
     height = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], "
-        "[data-testid=\"stAppViewContainer\"]')].map(e => e.scrollHeight), 0)"
+        '() => Math.max(...[...document.querySelectorAll(\'[data-testid="stMain"], '
+        '[data-testid="stAppViewContainer"]\')].map(e => e.scrollHeight), 0)'
     )
     page.set_viewport_size({"width": size["width"], "height": max(size["height"], height)})
     page.wait_for_timeout(400)  # let plotly relayout to the new size

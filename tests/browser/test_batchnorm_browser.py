@@ -1,0 +1,74 @@
+"""The Batch normalization page in a real browser: both languages, a nudge, the recover button."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from conftest import shoot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+CHART_DATA = """() => [...document.querySelectorAll('.js-plotly-plot')].map(
+    p => JSON.stringify(p.data || []))"""
+SLIDER_INPUT = '[data-testid="stSlider"] input'
+
+
+def query(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query, keep_blank_values=True)
+
+
+def assert_no_exception(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def open_batchnorm(page, server: str, params: str) -> None:
+    page.goto(f"{server}/batchnorm?{params}")
+    wait_for_app(page)
+    page.wait_for_selector(".js-plotly-plot")
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 6")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_nudging_the_batch_size_redraws_and_updates_the_link(server, page, lang):
+    open_batchnorm(page, server, f"lang={lang}")
+    assert_no_exception(page)
+    title = page.locator("h1").first.inner_text().strip()
+    assert title == "Batch normalization"
+    before = page.evaluate(CHART_DATA)
+    slider = page.locator(SLIDER_INPUT).first  # batch size N
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => window.location.search.includes('n=129')", timeout=15_000)
+    wait_for_app(page)
+    after = page.evaluate(CHART_DATA)
+    assert after != before
+    assert after[0] != before[0]  # the step-by-step histograms got the new batch
+    assert query(page)["n"] == ["129"]
+    assert query(page)["lang"] == [lang]
+    assert_no_exception(page)
+    shoot(page, f"batchnorm-{lang}")
+
+
+def test_recover_button_sets_gamma_and_beta_and_the_link(server, page):
+    open_batchnorm(page, server, "lang=en")
+    page.get_by_role("button", name="Recover the input").click()
+    page.wait_for_function("() => window.location.search.includes('gamma=')", timeout=15_000)
+    wait_for_app(page)
+    params = query(page)
+    assert abs(float(params["gamma"][0]) - 3.0) < 0.6  # N(5, 3²): σ_B ≈ 3
+    assert abs(float(params["beta"][0]) - 5.0) < 0.8  # μ_B ≈ 5
+    assert page.get_by_text("Exact recovery").count() >= 1
+    assert_no_exception(page)
+
+
+def test_a_deep_link_with_moments_target_and_adam_renders(server, page):
+    open_batchnorm(
+        page,
+        server,
+        "lang=ko&dist=bimodal&n=16&target=moments&tmean=-1&tstd=2&opt=adam&lr=0.2&sn=2",
+    )
+    assert_no_exception(page)
+    assert query(page)["opt"] == ["adam"]
+    assert "16" in page.eval_on_selector_all(SLIDER_INPUT, "els => els.map(e => e.value)")
+    shoot(page, "batchnorm-ko-deep-link")

@@ -1,0 +1,165 @@
+"""Figure builders of the Batch normalization page, called directly with core's data."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from core import activations, batchnorm, optimizers
+from ui.figures import batchnorm as figs
+from ui.i18n import translator
+
+
+def finite(fig) -> bool:
+    for trace in fig.data:
+        for axis in ("x", "y", "z"):
+            values = getattr(trace, axis, None)
+            if values is None:
+                continue
+            array = np.asarray(values)
+            if array.dtype.kind in "fiu" and not np.isfinite(array).all():
+                return False
+    return True
+
+
+def titled(fig) -> bool:
+    """Every y axis titled; every x axis too, except the upper rows of a shared x axis."""
+    axes = [
+        fig.layout[name]
+        for name in fig.layout
+        if name.startswith("yaxis") or (name.startswith("xaxis") and not fig.layout[name].matches)
+    ]
+    return all(axis.title.text for axis in axes)
+
+
+@pytest.fixture(params=["en", "ko"])
+def tr(request):
+    return translator(request.param)
+
+
+def _steps():
+    x = batchnorm.sample_batch("skewed", 200, 1)[:, 0]
+    s = batchnorm.normalize_steps(x, 1.5, 0.5)
+    moments = [
+        figs.Moments(s.mu_B, np.sqrt(s.var_B)),
+        figs.Moments(0.0, 1.0),
+        figs.Moments(0.5, 1.5),
+    ]
+    return s, moments
+
+
+def test_steps_histograms_share_one_x_range_and_bins(tr):
+    s, moments = _steps()
+    fig = figs.fig_steps(s.x, s.x_hat, s.y, moments, tr)
+    assert titled(fig)
+    assert finite(fig)
+    bins = {(h.xbins.start, h.xbins.end, h.xbins.size) for h in fig.data}
+    assert len(bins) == 1  # every histogram uses the same bins: the stages line up
+    ranges = {tuple(fig.layout[a].range) for a in ("xaxis", "xaxis2", "xaxis3")}
+    assert len(ranges) == 1
+    lo, hi = ranges.pop()
+    assert lo <= min(s.x.min(), s.x_hat.min(), s.y.min())
+    assert hi >= max(s.x.max(), s.x_hat.max(), s.y.max())
+
+
+def test_steps_print_each_stages_mean_and_std():
+    s, moments = _steps()
+    fig = figs.fig_steps(s.x, s.x_hat, s.y, moments, translator("en"))
+    notes = [a.text for a in fig.layout.annotations if "mean" in a.text and "std" in a.text]
+    assert len(notes) == 3
+    assert f"{moments[0].mean:.4g}" in notes[0]
+
+
+def test_korean_figures_are_translated():
+    s, moments = _steps()
+    fig = figs.fig_steps(s.x, s.x_hat, s.y, moments, translator("ko"))
+    assert "입력" in " ".join(a.text for a in fig.layout.annotations)
+    assert fig.layout.yaxis.title.text == "개수"
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "adam"])
+def test_learning_plane_draws_the_path_in_the_optimizers_colour(tr, name):
+    x = batchnorm.sample_batch("normal", 64, 0)[:, 0]
+    loss = batchnorm.gamma_beta_loss(x, ("moments", 2.0, 0.5))
+    path = optimizers.run(name, loss.gradient, np.array([1.0, 0.0]), 60, lr=0.1)
+    rec = batchnorm.recover_params(x)
+    (g0, g1), (b0, b1) = figs.plane_window((1.0, 0.0), [loss.minimum, rec])
+    gammas, betas = np.linspace(g0, g1, 30), np.linspace(b0, b1, 30)
+    grid = loss.value(gammas[None, :], betas[:, None])
+    fig = figs.fig_learning(
+        gammas, betas, grid, path, loss.value(path[:, 0], path[:, 1]), loss.minimum, rec, name, tr
+    )
+    assert titled(fig)
+    assert finite(fig)
+    drawn = next(t for t in fig.data if getattr(t, "mode", None) == "lines+markers")
+    assert drawn.line.color == figs.color(name)
+    assert g0 < loss.minimum[0] < g1
+    assert b0 < loss.minimum[1] < b1
+    assert fig.layout.yaxis2.type == "log"
+
+
+def test_plane_window_is_never_degenerate():
+    (g0, g1), (b0, b1) = figs.plane_window((1.0, 0.0), [(1.0, 0.0)])
+    assert g1 - g0 > 1
+    assert b1 - b0 > 1
+
+
+def test_running_statistics_figure(tr):
+    table = batchnorm.running_stats_stream("outliers", 4, 50, 0.1, 0)
+    fig = figs.fig_running(table, batchnorm.population_stats("outliers"), tr)
+    assert titled(fig)
+    assert finite(fig)
+    truths = [t for t in fig.data if t.line.dash == "dash"]
+    assert [t.y[0] for t in truths] == list(batchnorm.population_stats("outliers"))
+
+
+def test_gap_by_batch_uses_log_axes_and_highlights_the_chosen_size(tr):
+    fig = figs.fig_gap_by_batch((2, 4, 8, 16), (0.7, 0.5, 0.35, 0.0), 8, tr)
+    assert titled(fig)
+    assert finite(fig)  # a zero gap is floored, not sent as -inf on the log axis
+    assert fig.layout.xaxis.type == "log"
+    assert fig.layout.yaxis.type == "log"
+    assert fig.data[0].marker.color[2] == figs.TARGET
+
+
+@pytest.mark.parametrize("name", ["tanh", "sigmoid"])
+def test_saturation_figure_shades_the_saturated_zones(tr, name):
+    s = batchnorm.saturation_before_after("shifted_scaled", 300, 0, name)
+    xs = np.linspace(-6, 16, 201)
+    dfx = activations.get(name).derivative(xs)
+    zones = activations.saturated_intervals(xs, dfx, s.threshold)
+    fig = figs.fig_saturation(
+        s.before, s.after, xs, dfx, zones, (s.fraction_before, s.fraction_after), name, tr
+    )
+    assert finite(fig)
+    assert len(fig.layout.shapes) == 2 * len(zones)  # both rows shaded
+    assert fig.layout.xaxis2.title.text
+    assert f"{s.fraction_before:.0%}" in fig.layout.annotations[0].text
+
+
+def test_gradient_check_figure(tr):
+    x = batchnorm.sample_batch("bimodal", 20, 0)
+    check = batchnorm.gradient_check(x, batchnorm.sample_batch("normal", 20, 1))
+    fig = figs.fig_gradient_check(check, tr)
+    assert titled(fig)
+    assert finite(fig)
+    assert fig.layout.yaxis2.type == "log"
+
+
+def test_thumbnail_is_small_static_and_unlabelled():
+    fig = figs.fig_thumbnail(figs.thumbnail_data())
+    assert fig.layout.height == 150
+    assert fig.layout.showlegend is False
+    assert fig.layout.xaxis.showticklabels is False
+    assert fig.layout.yaxis.showticklabels is False
+    assert len(fig.data) == 2
+    assert finite(fig)
+
+
+def test_steps_spec_built_without_validation_is_valid_plotly():
+    s, moments = _steps()
+    fig = figs.fig_steps(s.x, s.x_hat, s.y, moments, translator("en"))
+    validated = go.Figure(fig.to_dict())  # raises on any invalid property
+    assert validated.layout.xaxis.matches == "x3"
+    assert len(validated.data) == 4
