@@ -1,8 +1,292 @@
-"""Placeholder while the page is being written (replaced by the page itself)."""
+"""Optimizers on loss surfaces: paths on a contour map, progress per step, the state at a step."""
+
+from __future__ import annotations
 
 import streamlit as st
 
+from core import optimizers, surfaces
+from ui import state
+from ui.figures.optimizers import (
+    CONTROLS,
+    PRESETS,
+    SUGGESTED_LR,
+    Control,
+    fig_paths,
+    fig_progress,
+    fig_surface,
+    hparams_for_core,
+    path_metrics,
+    state_table,
+)
 from ui.frame import page_frame
+from ui.theme import color
+from ui.widgets import chart, explain
 
 tr = page_frame("optimizers")
-st.info(tr("home.coming_caption"))
+
+DEFAULT_PICK = ("sgd", "momentum", "adam")
+BATCHES = (1, 2, 5, 10, 20, 50, 100, 200)
+CONTOUR_N, SURFACE_N = 100, 60
+SEEN_SURFACE = "_opt_surface"  # the surface drawn last: picking another loads its start and lrs
+
+
+# --- cached calls into core, keyed on scalars ---------------------------------------------------
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def height_map(surf: str, sparams: tuple, n: int):
+    surface = surfaces.get(surf, **dict(sparams))
+    xs, ys, z = surfaces.grid(surface, n)
+    return xs, ys, surfaces.log_height(z, surface.min_value)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def race(surf, sparams, name, hp, start, steps, sigma, batch, seed):
+    """One optimizer's trace and its progress (f − f*, distance to a minimum), or None if torch
+    would refuse these hyperparameters."""
+    surface = surfaces.get(surf, **dict(sparams))
+    if batch is not None and batch < surface.rows:
+        gradient = surface.stochastic_gradient(batch, seed)
+    elif sigma > 0:
+        gradient = surfaces.noisy(surface.gradient, sigma, seed)
+    else:
+        gradient = surface.gradient
+    try:
+        run = optimizers.trace(name, gradient, start, steps, **hparams_for_core(dict(hp)))
+    except ValueError:
+        return None
+    gap, distance = path_metrics(surface, run.points)
+    return run, gap, distance
+
+
+# --- presets and surface changes ------------------------------------------------------------------
+
+
+def apply_preset(preset: str) -> None:
+    state.apply(PRESETS[preset])
+    st.session_state[SEEN_SURFACE] = PRESETS[preset]["surf"]
+
+
+def load_surface_defaults(surf: str) -> None:
+    """Another surface was picked: its default start and suggested learning rates."""
+    seen = st.session_state.get(SEEN_SURFACE)
+    st.session_state[SEEN_SURFACE] = surf
+    if seen is not None and seen != surf:
+        x0, y0 = surfaces.REGISTRY[surf].starts[0]
+        state.apply({"x0": x0, "y0": y0} | {f"{n}_lr": v for n, v in SUGGESTED_LR[surf].items()})
+
+
+def draw_control(name: str, ctl: Control) -> object:
+    key, label = f"{name}_{ctl.suffix}", tr(f"opt.hp.{ctl.hparam}")
+    if ctl.kind == "number":
+        return state.number(key, label, ctl.default, ctl.lo, ctl.hi, ctl.step)
+    if ctl.kind == "choice":
+        return state.choice(key, label, ctl.options, ctl.default, widget="select_slider")
+    if ctl.kind == "log":
+        return state.log_number(key, label, ctl.default, ctl.lo, ctl.hi, per_decade=1)
+    return state.flag(key, label, ctl.default)
+
+
+def surface_params(surf: str, where: object) -> dict[str, float]:
+    """The slider of the surface's own parameter, if it has one."""
+    if surf == "ravine":
+        kappa = state.log_number("kappa", "κ", 20.0, 1.0, 1e3, per_decade=10, where=where,
+                                 help=tr("opt.ctl.kappa_help"))  # fmt: skip
+        return {"condition": kappa}
+    if surf == "rosenbrock":
+        b = state.log_number("rb", "b", 100.0, 1.0, 1e3, per_decade=10, where=where,
+                             help=tr("opt.ctl.rb_help"))  # fmt: skip
+        return {"b": b}
+    if surf == "logistic":
+        l2 = state.number("l2", "λ (L2)", 0.001, 0.0, 0.1, 0.001, fmt="%.3f", where=where,
+                          help=tr("opt.ctl.l2_help"))  # fmt: skip
+        return {"l2": l2}
+    where.caption(tr("opt.ctl.no_params"))
+    return {}
+
+
+def lr_control(key: str, label: str, default: float) -> float:
+    return state.log_number(key, label, default, 1e-4, 10.0, per_decade=10)
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+explain("optimizers/intro")
+
+st.markdown(f"**{tr('opt.sec.presets')}**")
+for preset, column in zip(PRESETS, st.columns(len(PRESETS)), strict=True):
+    column.button(
+        tr(f"opt.preset.{preset}"),
+        key=f"preset_{preset}",
+        help=tr(f"opt.preset.{preset}_help"),
+        on_click=apply_preset,
+        args=(preset,),
+        width="stretch",
+    )
+
+with st.container(border=True):
+    top = st.columns([1.3, 2.7, 1.2])
+    surf = state.choice(
+        "surf",
+        tr("opt.ctl.surface"),
+        surfaces.NAMES,
+        "ravine",
+        format_func=lambda n: tr(f"opt.surface.{n}"),
+        help=tr("opt.ctl.surface_help"),
+        where=top[0],
+    )
+    load_surface_defaults(surf)
+    picked = state.choices(
+        "opt",
+        tr("opt.ctl.pick"),
+        optimizers.NAMES,
+        DEFAULT_PICK,
+        format_func=lambda n: tr(f"opt.name.{n}"),
+        where=top[1],
+    )
+    steps = state.integer("steps", tr("opt.ctl.steps"), 100, 10, 500, 10, where=top[2])
+
+    row = st.columns(5)
+    sparams = surface_params(surf, row[0])
+    surface = surfaces.get(surf, **sparams)
+    (xlo, xhi), (ylo, yhi) = surface.domain
+    sx, sy = surface.starts[0]
+    x0 = state.number("x0", tr("opt.ctl.x0"), sx, xlo, xhi, 0.01, where=row[1])
+    y0 = state.number("y0", tr("opt.ctl.y0"), sy, ylo, yhi, 0.01, where=row[2])
+    sigma, batch = 0.0, None
+    if surf == "logistic":
+        batch = state.choice("batch", tr("opt.ctl.batch"), BATCHES, 200, where=row[3],
+                             widget="select_slider", help=tr("opt.ctl.batch_help"))  # fmt: skip
+    else:
+        sigma = state.number("sigma", tr("opt.ctl.sigma"), 0.0, 0.0, 5.0, 0.1, where=row[3],
+                             help=tr("opt.ctl.sigma_help"))  # fmt: skip
+    seed = state.integer("seed", tr("opt.ctl.seed"), 0, 0, 99, where=row[4])
+
+    if batch is not None and batch < surface.rows:
+        per_epoch = surface.stochastic_gradient(batch, seed).updates_per_epoch
+        st.caption(
+            tr("opt.epochs", batch=batch, per_epoch=per_epoch, epochs=f"{steps / per_epoch:g}")
+        )
+
+if not picked:
+    st.info(tr("opt.pick_one"))
+    st.stop()
+
+with st.expander(tr("opt.sec.hparams"), expanded=True):
+    same = state.flag("same_lr", tr("opt.ctl.same_lr"), False, help=tr("opt.ctl.same_lr_help"))
+    shared_lr = lr_control("lr", tr("opt.ctl.lr_all"), 0.01) if same else None
+    hps: dict[str, tuple] = {}
+    per_row = min(len(picked), 5)
+    for i, name in enumerate(picked):
+        if i % per_row == 0:
+            columns = st.columns(per_row)
+        with columns[i % per_row].container(border=True):
+            st.markdown(
+                f'<span style="color:{color(name)}">●</span> **{tr(f"opt.name.{name}")}**',
+                unsafe_allow_html=True,
+            )
+            values = {
+                "lr": shared_lr or lr_control(f"{name}_lr", "lr", SUGGESTED_LR["ravine"][name])
+            }
+            values |= {c.hparam: draw_control(name, c) for c in CONTROLS[name] if c.main}
+            with st.popover(tr("opt.ctl.more"), width="stretch"):
+                values |= {c.hparam: draw_control(name, c) for c in CONTROLS[name] if not c.main}
+            hps[name] = tuple(sorted(values.items()))
+
+key_params = tuple(sorted(surface.params.items()))
+start = (x0, y0)
+results = {n: race(surf, key_params, n, hps[n], start, steps, sigma, batch, seed) for n in picked}
+runs = {n: r for n, r in results.items() if r is not None}
+noisy = sigma > 0 or (batch is not None and batch < surface.rows)
+references = (
+    {n: race(surf, key_params, n, hps[n], start, steps, 0.0, None, seed) for n in runs}
+    if noisy
+    else {}
+)
+
+for name, result in results.items():
+    if result is None:
+        st.warning(tr("opt.invalid", name=tr(f"opt.name.{name}")))
+    elif result[0].diverged_at is not None:
+        run = result[0]
+        st.warning(
+            tr(
+                "opt.diverged",
+                name=tr(f"opt.name.{name}"),
+                step=run.diverged_at,
+                why=tr(f"opt.reason.{run.reason}"),
+                lr=f"{run.hparams['lr']:g}",
+            )
+        )
+
+# 1. the race on the map ----------------------------------------------------------------------
+st.header(tr("opt.sec.map"))
+
+
+@st.fragment
+def section_map() -> None:
+    left, right = st.columns([3, 1])
+    with right:
+        view = state.choice(
+            "view",
+            tr("opt.ctl.view"),
+            ("2d", "3d"),
+            "2d",
+            widget="radio",
+            format_func=lambda v: tr(f"opt.view.{v}"),
+        )
+        explain(f"optimizers/surface_{surf}")
+    with left:
+        if view == "2d":
+            xs, ys, z = height_map(surf, key_params, CONTOUR_N)
+            paths = {n: r[0].points for n, r in runs.items()}
+            refs = {n: r[0].points for n, r in references.items() if r is not None}
+            chart(fig_paths(surf, xs, ys, z, surface.minima, paths, refs, steps, tr), key="paths")
+            st.caption(tr("opt.map_caption"))
+        else:
+            xs, ys, z = height_map(surf, key_params, SURFACE_N)
+            lifted = {n: (r[0].points, surfaces.log_height(r[1], 0.0)) for n, r in runs.items()}
+            minima_h = surfaces.log_height(surface.minimum_values, surface.min_value)
+            chart(fig_surface(surf, xs, ys, z, minima_h, surface.minima, lifted, tr), key="surface")
+        st.latex(surface.latex)
+
+
+section_map()
+
+# 2. progress -----------------------------------------------------------------------------------
+st.header(tr("opt.sec.progress"))
+left, right = st.columns([3, 1])
+with left:
+    chart(fig_progress({n: (r[1], r[2]) for n, r in runs.items()}, tr), key="progress")
+with right:
+    explain("optimizers/progress")
+    if noisy:
+        explain("optimizers/noise")
+
+# 3. inside each optimizer at one step -------------------------------------------------------------
+st.header(tr("opt.sec.state"))
+
+
+@st.fragment
+def section_state() -> None:
+    if st.session_state.get("q:t", 0) > steps:  # fewer steps than before: keep the slider valid
+        st.session_state["q:t"] = steps
+    t = state.integer("t", tr("opt.ctl.t"), 1, 1, steps, help=tr("opt.ctl.t_help"))
+    table, shown = state_table({n: r[0] for n, r in runs.items()}, t, tr)
+    st.dataframe(table, hide_index=True, width="stretch")
+    for name, k in shown.items():
+        if k < t:
+            st.caption(tr("opt.stopped_before", name=tr(f"opt.name.{name}"), step=k))
+
+
+section_state()
+
+tabs = st.tabs([tr(f"opt.name.{n}") for n in picked])
+for name, tab in zip(picked, tabs, strict=True):
+    with tab:
+        eq, text = st.columns([1, 1])
+        eq.latex(optimizers.LATEX[name])
+        explain(f"optimizers/opt_{name}", where=text)
+
+st.divider()
+explain("optimizers/takeaways")

@@ -1,0 +1,362 @@
+"""The Optimizers page as a visitor opens it: both languages, every control, links, presets."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from apptools import charts, decode, notices, numbers, open_page, texts
+
+from core import optimizers
+from ui.figures.optimizers import CONTROLS, PRESETS
+from ui.i18n import translator
+
+IGNORED = translator("en")("url.ignored_intro")
+
+ALL = ",".join(optimizers.NAMES)
+
+# One non-default value for every control drawn on the ravine with every optimizer picked.
+EVERY_PARAM = {
+    "opt": ALL,
+    "steps": "60",
+    "kappa": "25",
+    "x0": "-3.5",
+    "y0": "1.25",
+    "sigma": "0.3",
+    "seed": "7",
+    "view": "3d",
+    "t": "9",
+    "sgd_lr": "0.05",
+    "sgd_wd": "0.02",
+    "momentum_lr": "0.002",
+    "momentum_mu": "0.8",
+    "momentum_damp": "0.1",
+    "momentum_wd": "0.01",
+    "nesterov_lr": "0.01",
+    "nesterov_mu": "0.7",
+    "nesterov_wd": "0.03",
+    "adagrad_lr": "0.5",
+    "adagrad_decay": "0.01",
+    "adagrad_eps": "1e-06",
+    "adagrad_wd": "0.04",
+    "rmsprop_lr": "0.05",
+    "rmsprop_alpha": "0.9",
+    "rmsprop_mu": "0.5",
+    "rmsprop_eps": "0.0001",
+    "rmsprop_wd": "0.05",
+    "rmsprop_c": "1",
+    "adadelta_lr": "2",
+    "adadelta_rho": "0.95",
+    "adadelta_eps": "1e-05",
+    "adadelta_wd": "0.06",
+    "adam_lr": "0.1",
+    "adam_b1": "0.8",
+    "adam_b2": "0.99",
+    "adam_eps": "1e-06",
+    "adam_wd": "0.07",
+    "adam_ams": "1",
+    "adamw_lr": "0.13",
+    "adamw_b1": "0.85",
+    "adamw_b2": "0.9999",
+    "adamw_eps": "1e-07",
+    "adamw_wd": "0.1",
+    "adamw_ams": "1",
+    "adamax_lr": "0.1",
+    "adamax_b1": "0.7",
+    "adamax_b2": "0.99",
+    "adamax_eps": "1e-09",
+    "adamax_wd": "0.08",
+    "nadam_lr": "0.1",
+    "nadam_b1": "0.75",
+    "nadam_b2": "0.9",
+    "nadam_eps": "1e-05",
+    "nadam_wd": "0.09",
+}
+SLIDERS = {"steps", "x0", "y0", "sigma", "seed", "t", "l2"}
+SELECT_SLIDERS = {"kappa", "rb", "batch", "lr"}
+
+
+def widget(at, key):
+    """The widget drawn for link key `key`."""
+    if key == "surf":
+        return at.selectbox(key="q:surf")
+    if key == "opt":
+        return at.multiselect(key="q:opt")
+    if key == "view":
+        return at.radio(key="q:view")
+    if key in SLIDERS:
+        return at.slider(key=f"q:{key}")
+    if key.endswith(("_ams", "_c")) or key == "same_lr":
+        return at.toggle(key=f"q:{key}")
+    if key in SELECT_SLIDERS or key.endswith(("_lr", "_b2", "_eps", "_alpha", "_rho")):
+        return at.select_slider(key=f"q:{key}")
+    return at.slider(key=f"q:{key}")
+
+
+def page_state(at) -> list:
+    """What a visitor sees change: every chart and the state table."""
+    return [*charts(at), *(df.value.to_json() for df in at.dataframe)]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_page_renders_without_exception(lang):
+    at = open_page("optimizers", {"lang": lang})
+    assert not at.exception
+    assert not at.error
+    assert notices(at) == []
+    assert len(charts(at)) == 2
+    assert len(at.dataframe) == 1
+    title = at.title[0].value
+    assert title == ("손실 곡면과 옵티마이저" if lang == "ko" else "Optimizers on loss surfaces")
+
+
+def test_korean_page_shows_korean_labels_on_charts():
+    at = open_page("optimizers", {"lang": "ko"})
+    text = json.dumps([fig["layout"] for fig in charts(at)], ensure_ascii=False)
+    assert "가장 가까운 최솟값까지의 거리" in text
+    assert "재생" in text
+
+
+def test_default_view_has_animation_frames_carrying_only_the_dots():
+    at = open_page("optimizers")
+    paths = charts(at)[0]
+    assert paths["data"][0]["type"] == "contour"
+    assert len(paths["frames"]) == 101  # steps 0..100
+    assert all(len(frame["data"]) == 3 for frame in paths["frames"])
+    assert all(f["traces"] == paths["frames"][0]["traces"] for f in paths["frames"])
+    assert paths["layout"]["updatemenus"][0]["buttons"][0]["method"] == "animate"
+
+
+def test_payload_at_defaults_is_small():
+    at = open_page("optimizers")
+    total = sum(len(chart.proto.spec) for chart in at.get("plotly_chart"))
+    assert total < 400_000
+
+
+def test_every_figure_is_finite_with_every_optimizer_and_noise():
+    at = open_page("optimizers", {"opt": ALL, "sigma": "1", "view": "3d"})
+    assert not at.exception
+    for figure in charts(at):
+        for array in numbers(figure):
+            assert np.isfinite(array).all()
+
+
+CHANGES = [
+    ("surf", "rosenbrock"),
+    ("opt", ["adagrad", "rmsprop"]),
+    ("steps", 200),
+    ("kappa", 100.0),
+    ("x0", -2.0),
+    ("y0", -1.0),
+    ("sigma", 0.5),
+    ("view", "3d"),
+    ("t", 20),
+    ("same_lr", True),
+    ("sgd_lr", 0.05),
+    ("sgd_wd", 0.1),
+    ("momentum_lr", 0.005),
+    ("momentum_mu", 0.5),
+    ("momentum_damp", 0.5),
+    ("momentum_wd", 0.2),
+    ("adam_lr", 0.5),
+    ("adam_b1", 0.5),
+    ("adam_b2", 0.9),
+    ("adam_eps", 0.1),
+    ("adam_wd", 0.3),
+    ("adam_ams", True),
+]
+
+
+@pytest.mark.parametrize(("key", "value"), CHANGES)
+def test_changing_each_control_changes_what_is_shown(key, value):
+    at = open_page("optimizers")
+    before = page_state(at)
+    widget(at, key).set_value(value).run()
+    assert not at.exception
+    assert page_state(at) != before
+
+
+def test_the_noise_seed_changes_noisy_paths():
+    at = open_page("optimizers", {"sigma": "0.5"})
+    before = charts(at)
+    widget(at, "seed").set_value(3).run()
+    assert charts(at) != before
+
+
+@pytest.mark.parametrize("name", [n for n in optimizers.NAMES if n not in ("sgd", "momentum")])
+def test_each_optimizers_own_controls_change_its_path(name):
+    at = open_page("optimizers", {"opt": name})
+    for control in CONTROLS[name]:
+        before = charts(at)[0]["data"]
+        w = widget(at, f"{name}_{control.suffix}")
+        if control.kind == "flag":
+            w.set_value(not w.value)
+        elif control.kind in ("choice", "log"):
+            options = list(w.options)
+            w.set_value(type(w.value)(options[0] if str(w.value) != options[0] else options[-1]))
+        else:
+            w.set_value(control.hi if w.value != control.hi else control.lo)
+        at.run()
+        assert not at.exception
+        assert charts(at)[0]["data"] != before, control.suffix
+
+
+def test_logistic_batch_size_and_l2_change_the_paths():
+    at = open_page("optimizers", {"surf": "logistic"})
+    assert not at.exception
+    before = charts(at)
+    widget(at, "batch").set_value(10).run()
+    after_batch = charts(at)
+    assert after_batch != before
+    assert any("10" in c.value for c in at.caption)  # one epoch = 20 updates at batch 10
+    widget(at, "l2").set_value(0.05).run()
+    assert charts(at) != after_batch
+
+
+def test_rosenbrock_steepness_changes_the_map():
+    at = open_page("optimizers", {"surf": "rosenbrock"})
+    before = charts(at)
+    widget(at, "rb").set_value(10.0).run()
+    assert charts(at) != before
+
+
+def test_picking_another_surface_loads_its_start():
+    at = open_page("optimizers")
+    widget(at, "surf").set_value("himmelblau").run()
+    assert not at.exception
+    assert (widget(at, "x0").value, widget(at, "y0").value) == (0.0, 0.0)
+    paths = charts(at)[0]
+    start = next(t for t in paths["data"] if t.get("marker", {}).get("symbol") == "circle-open")
+    assert decode(start["x"]).tolist() == [0.0]
+
+
+def test_a_link_with_every_parameter_restores_every_control():
+    at = open_page("optimizers", EVERY_PARAM)
+    assert not at.exception
+    assert notices(at) == []
+    assert list(widget(at, "opt").value) == list(optimizers.NAMES)
+    for key, raw in EVERY_PARAM.items():
+        if key == "opt":
+            continue
+        shown = widget(at, key).value
+        if isinstance(shown, bool):
+            assert shown == (raw == "1"), key
+        elif isinstance(shown, int | float):
+            assert math.isclose(float(shown), float(raw)), key
+        else:
+            assert str(shown) == raw, key
+
+
+def test_a_link_with_every_parameter_round_trips_into_the_url():
+    at = open_page("optimizers", EVERY_PARAM)
+    got = {k: at.query_params[k] for k in EVERY_PARAM}
+    assert got == {k: [v] if isinstance(got[k], list) else v for k, v in EVERY_PARAM.items()}
+
+
+def test_a_logistic_link_round_trips():
+    params = {"surf": "logistic", "batch": "20", "l2": "0.01", "same_lr": "1", "lr": "0.5"}
+    at = open_page("optimizers", params)
+    assert notices(at) == []
+    assert widget(at, "batch").value == 20
+    assert math.isclose(widget(at, "l2").value, 0.01)
+    assert widget(at, "same_lr").value is True
+    assert math.isclose(widget(at, "lr").value, 0.5)
+
+
+HOSTILE = {
+    "surf": ["<script>alert(1)</script>", "ravine;drop"],
+    "opt": ["sgd,<img src=x onerror=alert(1)>", "adam," * 100],
+    "steps": ["nan", "501", "15"],
+    "x0": ["inf", "-99"],
+    "kappa": ["1e9"],
+    "adam_lr": ["-1", "**bold**"],
+    "adam_b2": ["1"],
+    "adam_ams": ["maybe"],
+    "view": ["__import__('os')"],
+    "t": ["9999"],
+}
+
+
+@pytest.mark.parametrize(("key", "raw"), [(k, v) for k, values in HOSTILE.items() for v in values])
+def test_a_hostile_value_is_named_once_and_replaced_by_the_default(key, raw):
+    at = open_page("optimizers", {key: raw})
+    assert not at.exception
+    said = notices(at)
+    assert len(said) == 1
+    assert f"`{key}`" in said[0]
+    page_text = texts(at)
+    for fragment in ("<script", "<img", "onerror", "__import__", "**bold**"):
+        assert fragment not in page_text
+
+
+@pytest.mark.parametrize("corner", ["lo", "hi"])
+def test_extreme_corners_give_finite_figures(corner):
+    """Every slider of every optimizer at its minimum, or at its maximum."""
+    lo = corner == "lo"
+    params = {
+        "opt": ALL,
+        "steps": "10" if lo else "500",
+        "kappa": "1" if lo else "1000",
+        "x0": "-5" if lo else "5",
+        "y0": "-2.5" if lo else "2.5",
+        "sigma": "0" if lo else "5",
+        "seed": "0" if lo else "99",
+        "t": "10" if lo else "500",
+    }
+    for name, controls in CONTROLS.items():
+        params[f"{name}_lr"] = "0.0001" if lo else "10"
+        for c in controls:
+            if c.kind == "flag":
+                params[f"{name}_{c.suffix}"] = "0" if lo else "1"
+            elif c.kind == "choice":
+                params[f"{name}_{c.suffix}"] = f"{(c.options[0] if lo else c.options[-1]):g}"
+            else:
+                params[f"{name}_{c.suffix}"] = f"{c.lo if lo else c.hi:g}"
+    for view in ("2d", "3d"):
+        at = open_page("optimizers", {**params, "view": view})
+        assert not at.exception
+        assert not [w for w in notices(at) if IGNORED in w]  # every value was valid
+        for figure in charts(at):
+            for array in numbers(figure):
+                assert np.isfinite(array).all()
+        if not lo:  # lr = 10 everywhere: some runs diverge, and the page says so
+            assert any("diverged" in str(w.value) for w in at.warning)
+
+
+def test_divergence_is_explained_in_korean_too():
+    at = open_page("optimizers", {"lang": "ko", "opt": "sgd", "sgd_lr": "0.2"})
+    said = " ".join(str(w.value) for w in at.warning)
+    assert "발산" in said
+    assert "스텝" in said
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_each_preset_applies_its_values(preset):
+    at = open_page("optimizers")
+    at.button(key=f"preset_{preset}").click().run()
+    assert not at.exception
+    values = PRESETS[preset]
+    for key, value in values.items():
+        shown = widget(at, key).value
+        if isinstance(value, tuple):
+            assert tuple(shown) == value, key
+        elif isinstance(value, float):
+            assert math.isclose(float(shown), value), key
+        else:
+            assert shown == value, key
+
+
+def test_the_too_large_preset_diverges_and_says_where():
+    at = open_page("optimizers")
+    at.button(key="preset_too_large").click().run()
+    said = " ".join(str(w.value) for w in at.warning)
+    assert "SGD diverged at step" in said
+
+
+def test_no_optimizer_picked_asks_for_one():
+    at = open_page("optimizers", {"opt": ""})
+    assert not at.exception
+    assert len(at.info) == 1
+    assert charts(at) == []
