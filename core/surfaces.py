@@ -616,3 +616,16 @@ def log_height(z: npt.ArrayLike, floor: float | None = None) -> FloatArray:
     with np.errstate(over="ignore", invalid="ignore"):
         gap = np.maximum(z - base, 0.0)
     return np.log1p(np.nan_to_num(gap, nan=0.0, posinf=_FMAX))
+
+
+GAP_FLOOR = 1e-16  # f − f* and distances below this sit at the floor of a log axis
+
+
+def path_metrics(surface: Surface, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """f(θ_t) − f* (floored for a log axis) and the distance to the nearest known minimum."""
+    values = surface.value(points[:, 0], points[:, 1])
+    gap = np.maximum(np.nan_to_num(values - surface.min_value, nan=1e300, posinf=1e300), 0.0)
+    gap = np.minimum(gap, 1e300)
+    diff = points[:, None, :] - surface.minima[None, :, :]
+    distance = np.sqrt(np.einsum("tmd,tmd->tm", diff, diff)).min(axis=1)
+    return np.maximum(gap, GAP_FLOOR), np.maximum(distance, GAP_FLOOR)

@@ -15,7 +15,6 @@ from ui.figures.optimizers import (
     fig_progress,
     fig_surface,
     hparams_for_core,
-    path_metrics,
     state_table,
 )
 from ui.frame import page_frame
@@ -55,7 +54,7 @@ def race(surf, sparams, name, hp, start, steps, sigma, batch, seed):
         run = optimizers.trace(name, gradient, start, steps, **hparams_for_core(dict(hp)))
     except ValueError:
         return None
-    gap, distance = path_metrics(surface, run.points)
+    gap, distance = surfaces.path_metrics(surface, run.points)
     return run, gap, distance
 
 

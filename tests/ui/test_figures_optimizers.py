@@ -19,7 +19,6 @@ from ui.figures.optimizers import (
     fig_thumbnail,
     frame_steps,
     hparams_for_core,
-    path_metrics,
     state_table,
     thumbnail_data,
 )
@@ -87,7 +86,7 @@ def test_frame_steps_are_sampled_for_long_runs():
 def test_progress_figure_is_log_scaled_and_titled():
     tr = translator("ko")
     surface, runs = _runs()
-    fig = fig_progress({n: path_metrics(surface, r.points) for n, r in runs.items()}, tr)
+    fig = fig_progress({n: surfaces.path_metrics(surface, r.points) for n, r in runs.items()}, tr)
     assert fig.layout.yaxis.type == "log"
     assert fig.layout.yaxis2.type == "log"
     assert fig.layout.xaxis.title.text == "스텝 t"
@@ -97,7 +96,7 @@ def test_progress_figure_is_log_scaled_and_titled():
 def test_path_metrics_are_the_gap_and_distance_to_the_nearest_minimum():
     surface = surfaces.get("himmelblau")
     points = np.array([[3.0, 2.0], [0.0, 0.0], [-2.805, 3.131]])
-    gap, distance = path_metrics(surface, points)
+    gap, distance = surfaces.path_metrics(surface, points)
     assert gap[0] < 1e-12
     assert gap[1] == pytest.approx(170.0)
     assert distance[1] == pytest.approx(np.hypot(3.0, 2.0))
@@ -109,7 +108,7 @@ def test_surface_figure_has_titled_scene_axes():
     surface, runs = _runs()
     xs, ys, z = surfaces.grid(surface, 20)
     floor = surface.min_value
-    lifted = {n: (r.points, surfaces.log_height(path_metrics(surface, r.points)[0], 0.0))
+    lifted = {n: (r.points, surfaces.log_height(surfaces.path_metrics(surface, r.points)[0], 0.0))
               for n, r in runs.items()}  # fmt: skip
     fig = fig_surface("ravine", xs, ys, surfaces.log_height(z, floor),
                       surfaces.log_height(surface.minimum_values, floor), surface.minima,
@@ -160,7 +159,7 @@ def test_a_diverged_path_is_cut_where_it_leaves_the_3d_map():
     surface = surfaces.get("ravine", condition=20.0)
     run = optimizers.trace("sgd", surface.gradient, (-4.0, 2.0), 100, lr=0.2)
     xs, ys, z = surfaces.grid(surface, 20)
-    heights = surfaces.log_height(path_metrics(surface, run.points)[0], 0.0)
+    heights = surfaces.log_height(surfaces.path_metrics(surface, run.points)[0], 0.0)
     fig = fig_surface("ravine", xs, ys, surfaces.log_height(z, 0.0), np.zeros(1),
                       surface.minima, {"sgd": (run.points, heights)}, tr)  # fmt: skip
     path = fig.data[1]

@@ -21,7 +21,6 @@ from ui.i18n import Translate
 from ui.theme import TEXT, color, style
 
 MAX_FRAMES = 150  # animation frames per figure; longer runs are sampled evenly
-GAP_FLOOR = 1e-16  # f − f* below this is drawn at the floor of the log axis
 # Light greys and blues under the paths: every optimizer colour stays readable on top.
 SURFACE_SCALE = [
     [0.0, "#f8fafc"],
@@ -175,16 +174,6 @@ PRESETS: Mapping[str, dict[str, Any]] = {
 
 
 # --- derived numbers along a path ----------------------------------------------------------------
-
-
-def path_metrics(surface: surfaces.Surface, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """f(θ_t) − f* (floored for a log axis) and the distance to the nearest known minimum."""
-    values = surface.value(points[:, 0], points[:, 1])
-    gap = np.maximum(np.nan_to_num(values - surface.min_value, nan=1e300, posinf=1e300), 0.0)
-    gap = np.minimum(gap, 1e300)
-    diff = points[:, None, :] - surface.minima[None, :, :]
-    distance = np.sqrt(np.einsum("tmd,tmd->tm", diff, diff)).min(axis=1)
-    return np.maximum(gap, GAP_FLOOR), np.maximum(distance, GAP_FLOOR)
 
 
 def frame_steps(steps: int) -> np.ndarray:
