@@ -1,0 +1,157 @@
+"""Figure builders of the Weight initialization page, called directly with core's data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core import initialization
+from ui.figures import initialization as figs
+from ui.i18n import translator
+from ui.theme import color
+
+
+def finite(fig) -> bool:
+    for trace in fig.data:
+        for axis in ("x", "y", "z"):
+            values = getattr(trace, axis, None)
+            if values is None:
+                continue
+            array = np.asarray(values)
+            if array.dtype.kind in "fiu" and not np.isfinite(array).all():
+                return False
+    return True
+
+
+def titled(fig) -> bool:
+    axes = [fig.layout[name] for name in fig.layout if name.startswith(("xaxis", "yaxis"))]
+    return all(axis.title.text for axis in axes)
+
+
+@pytest.fixture(params=["en", "ko"])
+def tr(request):
+    return translator(request.param)
+
+
+@pytest.fixture(scope="module")
+def runs():
+    return {
+        s: initialization.propagate_with_histograms(s, "tanh", 8, 32, 32, 0)
+        for s in ("zeros", "small_normal", "xavier_normal")
+    }
+
+
+def test_histograms_have_one_panel_per_scheme_and_layer(runs, tr):
+    data = {
+        s: figs.Histograms(p.edges, p.density, p.outside, p.table["activation_std"].to_numpy())
+        for s, p in runs.items()
+    }
+    layers = figs.layer_picks(8)
+    fig = figs.fig_histograms(data, layers, "activation", tr)
+    assert len(fig.data) == len(runs) * len(layers)
+    assert finite(fig)
+    # Each row is titled with its scheme on the left; the bottom-left x axis names the values.
+    cols = len(layers)
+    for row, name in enumerate(runs):
+        axis = fig.layout[f"yaxis{row * cols + 1 if row else ''}"]
+        assert axis.title.text == tr(f"init.scheme.{name}")
+    assert fig.layout[f"xaxis{2 * cols + 1}"].title.text == tr("init.fig.hist_x_activation")
+    assert fig.data[0].marker.color.startswith("rgba(134, 142, 150")  # zeros' grey
+    assert tr("init.fig.layer_n", n=8) in [a.text for a in fig.layout.annotations]
+
+
+def test_std_chart_uses_log_axes_and_leaves_out_exact_zeros(runs, tr):
+    columns = ("activation_std", "gradient_std", "saturated_fraction")
+    measured = {s: figs.Curves(*(p.table[c].to_numpy() for c in columns)) for s, p in runs.items()}
+    predicted = {
+        s: figs.Curves(t["activation_std"].to_numpy(), t["gradient_std"].to_numpy(), np.zeros(8))
+        for s, t in ((s, initialization.predicted_std(s, "tanh", 8, 32)) for s in runs)
+    }
+    fig = figs.fig_std_depth(np.arange(1, 9), measured, predicted, None, tr)
+    assert fig.layout.yaxis.type == "log"
+    assert fig.layout.yaxis2.type == "log"
+    assert finite(fig)
+    assert titled(fig)
+    zeros_traces = [t for t in fig.data if t.legendgroup == "zeros" and t.xaxis == "x"]
+    assert all(len(t.x) < 8 for t in zeros_traces)  # h_l = 0 exactly: no point on a log axis
+    dashed = [t for t in fig.data if t.line.dash == "dash" and t.legendgroup == "xavier_normal"]
+    assert dashed
+    assert all(t.line.color.startswith("rgba(25, 113, 194") for t in dashed)
+    solid = [t for t in fig.data if t.legendgroup == "xavier_normal" and t.showlegend]
+    assert solid[0].line.color == color("xavier_normal")
+
+
+def test_symmetry_figures_show_identical_columns_for_the_constant_start(tr):
+    runs = {i: initialization.train_symmetry(i, 50) for i in initialization.SYMMETRY_INITS}
+    units = {
+        i: np.stack([figs.unit_matrix(*p) for p in zip(r.w1, r.b1, r.w2, strict=True)])
+        for i, r in runs.items()
+    }
+    assert np.ptp(units["constant"][-1], axis=1).max() == 0  # every column the same
+    assert np.ptp(units["random"][-1], axis=1).max() > 0.1
+    fig = figs.fig_symmetry_weights(units, runs["zeros"].snapshot_steps, tr)
+    assert len(fig.frames) == runs["zeros"].snapshot_steps.size
+    assert fig.layout.sliders[0].active == len(fig.frames) - 1
+    assert finite(fig)
+    curves = figs.fig_symmetry_curves(
+        {i: r.loss for i, r in runs.items()}, {i: r.distinctness for i, r in runs.items()}, tr
+    )
+    assert finite(curves)
+    assert titled(curves)
+    grid = np.linspace(-2, 2, 11)
+    plane = np.column_stack([np.repeat(grid, 11), np.tile(grid, 11)])
+    fits = figs.fig_symmetry_fits(
+        grid, {i: r.predict(plane).reshape(11, 11) for i, r in runs.items()}, runs["zeros"].x,
+        runs["zeros"].y, tr,
+    )  # fmt: skip
+    assert finite(fits)
+    assert titled(fits)
+
+
+def test_training_figure_has_one_colour_per_scheme(tr):
+    runs = {s: initialization.train_deep(s, "tanh", 3, 8, 20) for s in ("he_normal", "zeros")}
+    fig = figs.fig_training(
+        {s: r.loss for s, r in runs.items()}, {s: r.accuracy for s, r in runs.items()}, tr
+    )
+    assert {t.line.color for t in fig.data} == {color("he_normal"), color("zeros")}
+    assert fig.layout.yaxis.type == "log"
+    assert finite(fig)
+    assert titled(fig)
+
+
+def test_korean_figures_are_translated():
+    tr = translator("ko")
+    fig = figs.fig_training({"he_normal": np.array([0.7, 0.5])}, {"he_normal": np.ones(2)}, tr)
+    assert fig.data[0].name == "He 정규분포"
+    assert fig.layout.yaxis2.title.text == "정확도"
+
+
+def test_init_table_lists_every_scheme_with_its_latex_and_marks_the_picked(tr):
+    text = figs.init_table(("he_normal",), 256, tr)
+    for name in initialization.SCHEMES:
+        assert initialization.LATEX[name] in text
+    assert f"● {tr('init.scheme.he_normal')}" in text
+    assert "0.08839" in text  # He σ = √(2/256)
+    assert "0.1083" in text  # LeCun and Xavier bound √(3/256) at n_in = n_out
+
+
+def test_budgets_keep_the_work_bounded():
+    assert figs.affordable_batch(15, 256, 256) == 256  # the defaults are not capped
+    assert figs.affordable_batch(100, 1024, 4096) >= 2
+    assert 100 * 1024 * 1024 * figs.affordable_batch(100, 1024, 4096) <= figs.PROPAGATE_BUDGET
+    assert figs.affordable_steps(20, 32, 200) == 200
+    assert figs.affordable_steps(50, 128, 1000) < 1000
+    assert figs.affordable_steps(50, 128, 0) == 0
+    assert figs.layer_picks(3) == [1, 2, 3]
+    assert figs.layer_picks(100)[0] == 1
+    assert figs.layer_picks(100)[-1] == 100
+
+
+def test_thumbnail_is_small_static_and_finite():
+    data = figs.thumbnail_data()
+    assert set(data) == set(figs.THUMB_SCHEMES)
+    fig = figs.fig_thumbnail(data)
+    assert fig.layout.height == 150
+    assert fig.layout.showlegend is False
+    assert fig.layout.yaxis.type == "log"
+    assert finite(fig)

@@ -1,0 +1,695 @@
+"""Figures of the Weight initialization page: data and a translator in, a plotly Figure out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from core import initialization
+from ui.i18n import Translate
+from ui.theme import MUTED, TEXT, color, rgba, style
+
+# The symmetry experiment's three starts: zeros keeps the zeros scheme's grey, random uses
+# xavier_normal (which is what core draws it from), constant gets a colour of its own.
+SYMMETRY_COLORS: Mapping[str, str] = {
+    "zeros": color("zeros"),
+    "constant": "#f08c00",
+    "random": color("xavier_normal"),
+}
+HIST_LAYERS = 8  # small multiples: at most this many layers per row
+PARAM_ROWS = ("w_x1", "w_x2", "bias", "w_out")  # rows of the symmetry heatmap
+
+
+# What one rerun may cost, in multiply-adds, so that no corner of the sliders takes a minute
+# (core's MAX_CELLS bounds memory; these bound time). Defaults use about a quarter of each.
+PROPAGATE_BUDGET = 2**30  # depth·batch·width² for one forward pass of one scheme
+TRAIN_BUDGET = 2**25  # depth·width²·steps for one training run of one scheme
+# The pass keeps every layer's weights for the backward pass: depth·width² float32 values. 2²⁴ of
+# them is 64 MB, so a few visitors at the widest setting stay inside Community Cloud's memory.
+WEIGHT_BUDGET = 2**24
+
+
+def affordable_depth(depth: int, width: int) -> int:
+    """The deepest network ≤ `depth` (and ≥ 1) whose weights fit in WEIGHT_BUDGET."""
+    return max(1, min(depth, WEIGHT_BUDGET // (width * width)))
+
+
+def affordable_batch(depth: int, width: int, batch: int) -> int:
+    """The largest batch ≤ `batch` (and ≥ 2) within core's MAX_CELLS and PROPAGATE_BUDGET."""
+    cells = initialization.MAX_CELLS // (depth * width)
+    work = PROPAGATE_BUDGET // (depth * width * width)
+    return max(2, min(batch, cells, work))
+
+
+def affordable_steps(depth: int, width: int, steps: int) -> int:
+    """The most training steps ≤ `steps` (and ≥ 1 when steps ≥ 1) within TRAIN_BUDGET."""
+    return min(steps, max(1, TRAIN_BUDGET // (depth * width * width)))
+
+
+def symmetry_color(init: str) -> str:
+    return SYMMETRY_COLORS.get(init, MUTED)
+
+
+def layer_picks(depth: int, count: int = HIST_LAYERS) -> list[int]:
+    """Up to `count` layers spread evenly over 1…depth, first and last included."""
+    return sorted({round(float(v)) for v in np.linspace(1, depth, min(count, depth))})
+
+
+def _positive(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Points a log axis can show: exact zeros (an all-zero network) are left out, not NaN."""
+    keep = np.isfinite(y) & (y > 0)
+    return x[keep], y[keep]
+
+
+# Log axes over about one decade get cluttered minor labels (2, 3, … 9): label 1-2-5 only.
+LOG_TICKS = [m * 10.0**e for e in range(-6, 3) for m in (1, 2, 5)]
+
+
+def _decade_step(series: Sequence[np.ndarray]) -> int:
+    """Whole decades between log-axis ticks, about 8 ticks whatever the span (no 2-5 labels)."""
+    values = np.concatenate([np.asarray(v, dtype=float) for v in series] + [np.ones(1)])
+    values = values[np.isfinite(values) & (values > 0)]
+    span = float(np.log10(values.max()) - np.log10(values.min()))
+    return max(1, int(np.ceil(span / 8)))
+
+
+def _sci(value: float) -> str:
+    return "0" if value == 0 else f"{value:.1e}" if not 0.01 <= abs(value) < 100 else f"{value:.2f}"
+
+
+# --- per-layer histograms ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Histograms:
+    """One scheme's histograms: density (depth, bins) over `edges`, share outside, std per layer."""
+
+    edges: np.ndarray
+    density: np.ndarray
+    outside: np.ndarray
+    std: np.ndarray
+
+
+def _axis(i: int) -> str:
+    return "" if i == 1 else str(i)
+
+
+def fig_histograms(
+    data: Mapping[str, Histograms], layers: Sequence[int], kind: str, tr: Translate
+) -> go.Figure:
+    """Small multiples: one row per scheme, one column per picked layer, the density of h_l
+    (kind "activation") or ∂L/∂h_l (kind "gradient") on a fixed range, σ written in each panel.
+
+    The grid is laid out by hand: make_subplots and per-panel add_* calls validate the whole
+    layout again and again (over a second for 5 × 8 panels), this builds it in one go."""
+    names = list(data)
+    rows, cols = len(names), len(layers)
+    hgap, vgap = 0.012, (0.06 if rows > 1 else 0.0)
+    w, h = (1 - hgap * (cols - 1)) / cols, (1 - vgap * (rows - 1)) / rows
+    edges = next(iter(data.values())).edges
+    lo, hi = float(edges[0]), float(edges[-1])
+    pad = float(edges[1] - edges[0])  # one bin more each side: the edge bins (tanh's ±1) show
+    axis_title = tr(
+        "init.fig.hist_x_activation" if kind == "activation" else "init.fig.hist_x_grad"
+    )
+    layout: dict = {"annotations": [], "bargap": 0, "showlegend": False}
+    traces = []
+    for c, layer in enumerate(layers):
+        layout["annotations"].append(
+            {
+                "text": tr("init.fig.layer_n", n=layer),
+                "x": c * (w + hgap) + w / 2,
+                "y": 1.0,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 14},
+            }
+        )
+    for r, name in enumerate(names):
+        hist = data[name]
+        centres = 0.5 * (hist.edges[:-1] + hist.edges[1:])
+        label = tr(f"init.scheme.{name}")
+        for c, layer in enumerate(layers):
+            k, a = layer - 1, _axis(r * cols + c + 1)
+            layout[f"xaxis{a}"] = {
+                "domain": [c * (w + hgap), c * (w + hgap) + w],
+                "anchor": f"y{a}",
+                "range": [lo - pad, hi + pad],
+                "tickvals": [lo, (lo + hi) / 2, hi] if r == rows - 1 else [],
+                "tickformat": ".3~g",
+                "tickfont": {"size": 10},
+                "title": {"text": axis_title if (r == rows - 1 and c == 0) else " "},
+            }
+            top = 1 - r * (h + vgap)
+            layout[f"yaxis{a}"] = {
+                "domain": [top - h, top],
+                "anchor": f"x{a}",
+                "showticklabels": False,
+                "rangemode": "tozero",
+                "title": {
+                    "text": label if c == 0 else "",
+                    "font": {"color": color(name), "size": 12},
+                },
+            }
+            traces.append(
+                go.Bar(
+                    x=centres,
+                    y=hist.density[k],
+                    width=pad,
+                    xaxis=f"x{a}",
+                    yaxis=f"y{a}",
+                    marker={"color": rgba(color(name), 0.8), "line": {"width": 0}},
+                    name=label,
+                    showlegend=False,
+                    hovertemplate="%{x:.3f}: %{y:.3g}<extra>"
+                    + f"{label} · {tr('init.fig.layer_n', n=layer)}</extra>",
+                )
+            )
+            text = f"σ = {_sci(float(hist.std[k]))}"
+            if hist.outside[k] > 0.005:
+                text += "<br>" + tr("init.fig.outside", share=f"{hist.outside[k]:.0%}")
+            layout["annotations"].append(
+                {
+                    "text": text,
+                    "x": 0.97,
+                    "y": 0.96,
+                    "xref": f"x{a} domain",
+                    "yref": f"y{a} domain",
+                    "xanchor": "right",
+                    "yanchor": "top",
+                    "align": "right",
+                    "showarrow": False,
+                    "font": {"size": 10, "color": TEXT},
+                    "bgcolor": "rgba(255, 255, 255, 0.7)",
+                }
+            )
+    # The house style, taken from an empty styled figure and its first axes, then applied to
+    # every panel in the same single construction.
+    base = style(go.Figure(), height=90 + 120 * rows).layout.to_plotly_json()
+    look = {k: base["xaxis"][k] for k in ("gridcolor", "zerolinecolor") if k in base["xaxis"]}
+    for name in layout:
+        if name.startswith(("xaxis", "yaxis")):
+            layout[name] = look | layout[name]
+    base.pop("xaxis", None)
+    base.pop("yaxis", None)
+    base.pop("legend", None)
+    layout = base | layout
+    layout["height"] = 90 + 120 * rows
+    layout["margin"] = {"l": 60, "r": 10, "t": 40, "b": 50}
+    return go.Figure(data=traces, layout=layout)
+
+
+# --- std against depth -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Curves:
+    """Per-layer statistics of one scheme (1-D arrays over layers 1…depth)."""
+
+    activation_std: np.ndarray
+    gradient_std: np.ndarray
+    saturated: np.ndarray
+
+    @classmethod
+    def of(cls, table: pd.DataFrame) -> Curves:
+        """From propagate()'s or predicted_std()'s table (the latter has no saturated share)."""
+        saturated = table.get("saturated_fraction")
+        return cls(
+            table["activation_std"].to_numpy(),
+            table["gradient_std"].to_numpy(),
+            np.zeros(len(table)) if saturated is None else saturated.to_numpy(),
+        )
+
+
+def fig_std_depth(
+    layers: np.ndarray,
+    measured: Mapping[str, Curves],
+    predicted: Mapping[str, Curves] | None,
+    reference: Mapping[str, Curves] | None,
+    tr: Translate,
+) -> go.Figure:
+    """Activation std and gradient std per layer on log axes, and the saturated share. Solid:
+    measured; dashed: the mean-field prediction (without BN); dotted, faint: the same network
+    without BN (`reference`, shown when BN is on)."""
+    fig = make_subplots(
+        rows=1,
+        cols=3,
+        column_widths=[0.37, 0.37, 0.26],
+        subplot_titles=(
+            tr("init.fig.act_std_title"),
+            tr("init.fig.grad_std_title"),
+            tr("init.fig.saturated_title"),
+        ),
+        horizontal_spacing=0.07,
+    )
+    x = np.asarray(layers, dtype=float)
+    for name, m in measured.items():
+        label = tr(f"init.scheme.{name}")
+        line = {"color": color(name), "width": 2}
+        for col, values, fmt in (
+            (1, m.activation_std, "%{y:.3e}"),
+            (2, m.gradient_std, "%{y:.3e}"),
+        ):
+            xs, ys = _positive(x, values)
+            fig.add_scatter(
+                x=xs,
+                y=ys,
+                name=label,
+                legendgroup=name,
+                showlegend=col == 1,
+                mode="lines+markers",
+                marker={"size": 4},
+                line=line,
+                hovertemplate=f"l=%{{x}}<br>{fmt}<extra>{label}</extra>",
+                row=1,
+                col=col,
+            )
+        fig.add_scatter(
+            x=x,
+            y=m.saturated,
+            name=label,
+            legendgroup=name,
+            showlegend=False,
+            mode="lines",
+            line=line,
+            hovertemplate="l=%{x}<br>%{y:.1%}<extra>" + label + "</extra>",
+            row=1,
+            col=3,
+        )
+        for extra, style_name, key, alpha, width in (
+            (predicted, "dash", "init.fig.predicted", 0.45, 5.0),
+            (reference, "dot", "init.fig.without_bn", 0.7, 2.0),
+        ):
+            if extra is None or name not in extra:
+                continue
+            p = extra[name]
+            for col, values in ((1, p.activation_std), (2, p.gradient_std)):
+                xs, ys = _positive(x, values)
+                fig.add_scatter(
+                    x=xs,
+                    y=ys,
+                    name=f"{label} · {tr(key)}",
+                    legendgroup=name,
+                    showlegend=False,
+                    mode="lines",
+                    line={"color": rgba(color(name), alpha), "width": width, "dash": style_name},
+                    hovertemplate=f"l=%{{x}}<br>%{{y:.3e}}<extra>{label} · {tr(key)}</extra>",
+                    row=1,
+                    col=col,
+                )
+    # Legend keys for the line styles, in grey.
+    shown = [("solid", "init.fig.measured")]
+    if predicted:
+        shown.append(("dash", "init.fig.predicted"))
+    if reference:
+        shown.append(("dot", "init.fig.without_bn"))
+    for dash, key in shown:
+        fig.add_scatter(
+            x=[1.0],  # one point of a lines-only trace draws nothing: a legend key only
+            y=[1.0],
+            name=tr(key),
+            mode="lines",
+            line={"color": MUTED, "dash": dash, "width": 2},
+            hoverinfo="skip",
+            row=1,
+            col=1,
+        )
+    fig.update_xaxes(title_text=tr("init.fig.layer_axis"))
+    for col, key, field in (
+        (1, "init.fig.act_std_axis", "activation_std"),
+        (2, "init.fig.grad_std_axis", "gradient_std"),
+    ):
+        fig.update_yaxes(
+            type="log",
+            exponentformat="power",
+            dtick=_decade_step(
+                [
+                    getattr(c, field)
+                    for m in (measured, predicted or {}, reference or {})
+                    for c in m.values()
+                ]
+            ),
+            title_text=tr(key),
+            row=1,
+            col=col,
+        )
+    fig.update_yaxes(
+        range=[0, 1.05], tickformat=".0%", title_text=tr("init.fig.saturated_axis"), row=1, col=3
+    )
+    return style(fig, height=430)
+
+
+# --- the initialization table ----------------------------------------------------------------
+
+
+def init_table(picked: Sequence[str], width: int, tr: Translate) -> str:
+    """Markdown table: each scheme's distribution (LaTeX), σ and the uniform bound r for a
+    width × width layer (n_in = n_out = width); the picked schemes marked."""
+    head = [
+        tr("init.col.scheme"),
+        tr("init.col.distribution"),
+        tr("init.col.sigma", n=width),
+        tr("init.col.bound", n=width),
+    ]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name in initialization.SCHEMES:
+        sigma = initialization.std(name, width, width)
+        r = initialization.bound(name, width, width)
+        mark = "● " if name in picked else ""
+        cells = [
+            f"{mark}{tr(f'init.scheme.{name}')}",
+            f"${initialization.LATEX[name]}$",
+            f"{sigma:.4g}",
+            "—" if r is None else f"{r:.4g}",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def summary_table(
+    measured: Mapping[str, pd.DataFrame],
+    predicted: Mapping[str, pd.DataFrame] | None,
+    tr: Translate,
+) -> pd.DataFrame:
+    """The last layer's activation std and the first layer's gradient std per scheme, measured
+    (and predicted, without BN), with the saturated and dead shares at the last layer."""
+    rows = []
+    for name, table in measured.items():
+        last, first = table.iloc[-1], table.iloc[0]
+        row = {
+            tr("init.col.scheme"): tr(f"init.scheme.{name}"),
+            tr("init.col.act_std_last"): _sci(float(last["activation_std"])),
+        }
+        if predicted is not None:
+            row[tr("init.col.predicted")] = _sci(float(predicted[name]["activation_std"].iloc[-1]))
+        row[tr("init.col.grad_std_first")] = _sci(float(first["gradient_std"]))
+        if predicted is not None:
+            row[tr("init.col.predicted_grad")] = _sci(
+                float(predicted[name]["gradient_std"].iloc[0])
+            )
+        row[tr("init.col.saturated")] = f"{float(last['saturated_fraction']):.0%}"
+        row[tr("init.col.dead")] = f"{float(last['dead_fraction']):.0%}"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# --- symmetry --------------------------------------------------------------------------------
+
+
+def unit_matrix(w1: np.ndarray, b1: np.ndarray, w2: np.ndarray) -> np.ndarray:
+    """One column per hidden unit: its two input weights, its bias and its output weight (4, u)."""
+    return np.vstack([w1, b1[None, :], w2[None, :]])
+
+
+SYMMETRY_GRID = np.linspace(-2.5, 2.5, 45)  # where the trained nets are drawn on the plane
+
+
+def symmetry_data(steps: int, lr: float, seed: int) -> dict:
+    """train_symmetry() for every start, shaped for the three figures: per start the loss and
+    unit spread (finite part), unit matrices (k, 4, units) and the net's output on the grid;
+    `diverged` lists the starts whose step was too large (weights overflowed)."""
+    grid = SYMMETRY_GRID
+    plane = np.column_stack([np.repeat(grid, grid.size), np.tile(grid, grid.size)])
+    out: dict = {"grid": grid, "runs": {}, "diverged": []}
+    for init in initialization.SYMMETRY_INITS:
+        with np.errstate(all="ignore"):  # a too-large step overflows: detected below
+            r = initialization.train_symmetry(init, steps, lr, seed)
+            units = np.stack([unit_matrix(*p) for p in zip(r.w1, r.b1, r.w2, strict=True)])
+            # plane is (x₁ slow, x₂ fast): row i of the reshaped grid is x₁ = grid[i], so
+            # transpose to plotly's z[y][x].
+            fit = r.predict(plane).reshape(grid.size, grid.size).T
+        finite = np.isfinite(r.loss) & np.isfinite(r.distinctness)
+        if not (finite.all() and np.isfinite(units).all() and np.isfinite(fit).all()):
+            out["diverged"].append(init)
+        out["x"], out["y"], out["steps"] = r.x, r.y, r.snapshot_steps
+        out["runs"][init] = {
+            "loss": r.loss[finite],
+            "distinctness": r.distinctness[finite],
+            "units": np.nan_to_num(units, nan=0.0, posinf=0.0, neginf=0.0),
+            "plane": np.clip(np.nan_to_num(fit), -1.5, 1.5).astype(np.float32),
+        }
+    return out
+
+
+def fig_symmetry_weights(
+    snapshots: Mapping[str, np.ndarray], steps: np.ndarray, tr: Translate
+) -> go.Figure:
+    """Heatmaps of every hidden unit's parameters (columns = units) for each start, with a
+    slider over the recorded training steps (animated in the browser, no rerun): equal
+    columns mean identical units. snapshots[init] is (k, 4, units); steps (k,)."""
+    inits = list(snapshots)
+    fig = make_subplots(
+        rows=1,
+        cols=len(inits),
+        subplot_titles=[tr(f"init.sym.{i}") for i in inits],
+        horizontal_spacing=0.06,
+    )
+    zmax = max(float(np.abs(s).max()) for s in snapshots.values()) or 1.0
+    units = next(iter(snapshots.values())).shape[2]
+    x_labels = [tr("init.fig.unit_n", n=u + 1) for u in range(units)]
+    y_labels = [tr(f"init.fig.{r}") for r in PARAM_ROWS]
+    last = len(steps) - 1
+
+    def traces(k: int) -> list[go.Heatmap]:
+        return [
+            go.Heatmap(
+                z=np.round(snapshots[i][k], 3),
+                x=x_labels,
+                y=y_labels,
+                zmin=-zmax,
+                zmax=zmax,
+                colorscale="RdBu",
+                reversescale=True,
+                showscale=c == 0,
+                colorbar={"title": {"text": tr("init.fig.weight_value")}, "thickness": 12},
+                texttemplate="%{z:.2f}",
+                textfont={"size": 11},
+                hovertemplate="%{x}, %{y}: %{z:.4f}<extra></extra>",
+                xgap=2,
+                ygap=2,
+            )
+            for c, i in enumerate(inits)
+        ]
+
+    for c, trace in enumerate(traces(last), start=1):
+        fig.add_trace(trace, row=1, col=c)
+    fig.frames = [go.Frame(name=str(int(s)), data=traces(k)) for k, s in enumerate(steps)]
+    fig.update_layout(
+        sliders=[
+            {
+                "active": last,
+                "currentvalue": {"prefix": tr("init.fig.after_step") + " "},
+                "pad": {"t": 40},
+                "len": 1.0,
+                "x": 0.0,
+                "steps": [
+                    {
+                        "label": str(int(s)),
+                        "method": "animate",
+                        "args": [
+                            [str(int(s))],
+                            {"mode": "immediate", "frame": {"duration": 0, "redraw": True}},
+                        ],
+                    }
+                    for s in steps
+                ],
+            }
+        ]
+    )
+    fig.update_xaxes(title_text=tr("init.fig.hidden_unit"), side="bottom")
+    fig.update_yaxes(title_text=tr("init.fig.parameter"), autorange="reversed", row=1, col=1)
+    for c in range(2, len(inits) + 1):
+        fig.update_yaxes(showticklabels=False, autorange="reversed", title_text=" ", row=1, col=c)
+    style(fig, height=330)
+    fig.update_layout(margin={"l": 90, "r": 20, "t": 50, "b": 40}, height=380)
+    return fig
+
+
+def fig_symmetry_curves(
+    loss: Mapping[str, np.ndarray], distinctness: Mapping[str, np.ndarray], tr: Translate
+) -> go.Figure:
+    """Training loss (log) and the largest difference between two hidden units, per start."""
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=(tr("init.fig.sym_loss_title"), tr("init.fig.sym_spread_title")),
+        horizontal_spacing=0.1,
+    )
+    for init in loss:
+        label = tr(f"init.sym.{init}")
+        line = {"color": symmetry_color(init), "width": 2.5}
+        steps = np.arange(loss[init].size, dtype=float)
+        xs, ys = _positive(steps, loss[init])
+        fig.add_scatter(
+            x=xs,
+            y=ys,
+            name=label,
+            legendgroup=init,
+            line=line,
+            hovertemplate="t=%{x}<br>L=%{y:.4f}<extra>" + label + "</extra>",
+            row=1,
+            col=1,
+        )
+        fig.add_scatter(
+            x=steps,
+            y=distinctness[init],
+            name=label,
+            legendgroup=init,
+            showlegend=False,
+            line=line,
+            hovertemplate="t=%{x}<br>%{y:.4f}<extra>" + label + "</extra>",
+            row=1,
+            col=2,
+        )
+    fig.update_xaxes(title_text=tr("init.fig.step_axis"))
+    fig.update_yaxes(
+        type="log", tickvals=LOG_TICKS, title_text=tr("init.fig.loss_axis"), row=1, col=1
+    )
+    fig.update_yaxes(title_text=tr("init.fig.spread_axis"), rangemode="tozero", row=1, col=2)
+    return style(fig, height=360)
+
+
+def fig_symmetry_fits(
+    grid: np.ndarray,
+    predictions: Mapping[str, np.ndarray],
+    x: np.ndarray,
+    y: np.ndarray,
+    tr: Translate,
+) -> go.Figure:
+    """What each trained net computes on the plane (grid (g,), predictions (g, g)), with the
+    XOR data on top: one hidden unit four times over cannot separate XOR."""
+    inits = list(predictions)
+    fig = make_subplots(
+        rows=1,
+        cols=len(inits),
+        subplot_titles=[tr(f"init.sym.{i}") for i in inits],
+        horizontal_spacing=0.05,
+    )
+    for c, init in enumerate(inits, start=1):
+        z = np.clip(np.nan_to_num(predictions[init]), -1.5, 1.5)
+        fig.add_contour(
+            x=grid,
+            y=grid,
+            z=z.astype(np.float32),
+            zmin=-1.5,
+            zmax=1.5,
+            colorscale="RdBu",
+            reversescale=True,
+            contours={"showlines": False},
+            ncontours=16,
+            showscale=c == len(inits),
+            colorbar={"title": {"text": "ŷ"}, "thickness": 12},
+            hovertemplate="x₁=%{x:.2f}, x₂=%{y:.2f}<br>ŷ=%{z:.2f}<extra></extra>",
+            row=1,
+            col=c,
+        )
+        for sign, symbol in ((1.0, "circle"), (-1.0, "x")):
+            keep = y == sign
+            fig.add_scatter(
+                x=x[keep, 0],
+                y=x[keep, 1],
+                mode="markers",
+                marker={"symbol": symbol, "size": 6, "color": TEXT, "line": {"width": 1}},
+                name=tr("init.fig.class_pos" if sign > 0 else "init.fig.class_neg"),
+                legendgroup=str(sign),
+                showlegend=c == 1,
+                hoverinfo="skip",
+                row=1,
+                col=c,
+            )
+    fig.update_xaxes(title_text="x₁", range=[float(grid[0]), float(grid[-1])])
+    fig.update_yaxes(title_text="x₂", range=[float(grid[0]), float(grid[-1])], row=1, col=1)
+    for c in range(2, len(inits) + 1):
+        fig.update_yaxes(title_text=" ", range=[float(grid[0]), float(grid[-1])], row=1, col=c)
+    return style(fig, height=330)
+
+
+# --- does it train? ----------------------------------------------------------------------------
+
+
+def fig_training(
+    loss: Mapping[str, np.ndarray], accuracy: Mapping[str, np.ndarray], tr: Translate
+) -> go.Figure:
+    """Training loss (log) and accuracy per scheme, one colour each; a run that diverged ends
+    where its loss stopped being finite."""
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=(tr("init.fig.train_loss_title"), tr("init.fig.train_acc_title")),
+        horizontal_spacing=0.1,
+    )
+    for name in loss:
+        label = tr(f"init.scheme.{name}")
+        line = {"color": color(name), "width": 2.5}
+        steps = np.arange(loss[name].size, dtype=float)
+        xs, ys = _positive(steps, loss[name])
+        fig.add_scatter(
+            x=xs,
+            y=ys,
+            name=label,
+            legendgroup=name,
+            line=line,
+            hovertemplate="t=%{x}<br>L=%{y:.4f}<extra>" + label + "</extra>",
+            row=1,
+            col=1,
+        )
+        fig.add_scatter(
+            x=steps,
+            y=accuracy[name],
+            name=label,
+            legendgroup=name,
+            showlegend=False,
+            line=line,
+            hovertemplate="t=%{x}<br>%{y:.1%}<extra>" + label + "</extra>",
+            row=1,
+            col=2,
+        )
+    fig.update_xaxes(title_text=tr("init.fig.step_axis"))
+    fig.update_yaxes(
+        type="log", tickvals=LOG_TICKS, title_text=tr("init.fig.bce_axis"), row=1, col=1
+    )
+    fig.update_yaxes(
+        range=[0.3, 1.02], tickformat=".0%", title_text=tr("init.fig.acc_axis"), row=1, col=2
+    )
+    return style(fig, height=380)
+
+
+# --- the home page's card ----------------------------------------------------------------------
+
+THUMB_SCHEMES = ("small_normal", "standard_normal", "xavier_normal")
+
+
+def thumbnail_data() -> dict[str, np.ndarray]:
+    """Activation std per layer of a narrow 12-layer tanh net for three schemes (a few ms)."""
+    return {
+        name: initialization.propagate(name, "tanh", 12, 64, 64, 0)["activation_std"].to_numpy()
+        for name in THUMB_SCHEMES
+    }
+
+
+def fig_thumbnail(data: Mapping[str, np.ndarray]) -> go.Figure:
+    """A small, static picture for the home page's card: std collapsing, saturating, kept."""
+    fig = go.Figure()
+    for name, values in data.items():
+        xs, ys = _positive(np.arange(1, values.size + 1, dtype=float), np.asarray(values))
+        fig.add_scatter(
+            x=xs,
+            y=ys,
+            mode="lines+markers",
+            marker={"size": 4},
+            line={"color": color(name), "width": 3},
+            hoverinfo="skip",
+        )
+    fig.update_xaxes(showticklabels=False)
+    fig.update_yaxes(showticklabels=False, type="log")
+    style(fig, height=150)
+    fig.update_layout(showlegend=False, height=150, margin={"l": 4, "r": 4, "t": 4, "b": 4})
+    return fig
