@@ -19,7 +19,7 @@ from ui.figures.optimizers import (
 )
 from ui.frame import page_frame
 from ui.theme import color
-from ui.widgets import chart, explain
+from ui.widgets import chart, explain, swatch
 
 tr = page_frame("optimizers")
 
@@ -180,10 +180,7 @@ with st.expander(tr("opt.sec.hparams"), expanded=True):
         if i % per_row == 0:
             columns = st.columns(per_row)
         with columns[i % per_row].container(border=True):
-            st.markdown(
-                f'<span style="color:{color(name)}">●</span> **{tr(f"opt.name.{name}")}**',
-                unsafe_allow_html=True,
-            )
+            swatch(color(name), tr(f"opt.name.{name}"))
             values = {
                 "lr": shared_lr or lr_control(f"{name}_lr", "lr", SUGGESTED_LR["ravine"][name])
             }

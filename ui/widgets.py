@@ -1,6 +1,9 @@
-"""Small shared Streamlit pieces: how a chart is drawn, an explanation box."""
+"""Small shared Streamlit pieces: how a chart is drawn, an explanation box, a colour swatch."""
 
 from __future__ import annotations
+
+import html
+import re
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -19,3 +22,20 @@ def explain(name: str, *, where: object = None) -> None:
     """The Markdown explanation `name` in the session's language."""
     box = st if where is None else where
     box.markdown(md(name))
+
+
+_HEX = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def swatch_html(color: str, label: str) -> str:
+    """A coloured dot and a bold label as HTML: the colour must be a #rrggbb from our own
+    palette and the label is escaped, so nothing in it is ever read as markup."""
+    if not _HEX.fullmatch(color):
+        raise ValueError(f"swatch colour must be #rrggbb, got {color!r}")
+    return f'<span style="color:{color}">●</span> <b>{html.escape(label)}</b>'
+
+
+def swatch(color: str, label: str, *, where: object = None) -> None:
+    """A heading that carries a series' colour (an optimizer's card, say)."""
+    box = st if where is None else where
+    box.markdown(swatch_html(color, label), unsafe_allow_html=True)
