@@ -19,22 +19,24 @@ TOPICS = (
 )
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def thumbnail_data(topic: str) -> object:
+@st.cache_resource(max_entries=8, show_spinner=False)
+def thumbnail(topic: str) -> object:
+    """The topic's thumbnail chart (no words on it: one per topic, shared by every session and
+    never mutated)."""
     module = {name: mod for name, _, mod in TOPICS}[topic]
-    return module.thumbnail_data()
+    return module.fig_thumbnail(module.thumbnail_data())
 
 
 tr = page_frame("home")
 explain("home/intro")
 
 for row in (TOPICS[:2], TOPICS[2:]):
-    for (topic, path, module), column in zip(row, st.columns(2), strict=True):
+    for (topic, path, _), column in zip(row, st.columns(2), strict=True):
         with column, st.container(border=True):
             st.subheader(tr(f"nav.{topic}"))
             st.markdown(f"**{tr(f'home.{topic}_question')}**")
             chart(
-                module.fig_thumbnail(thumbnail_data(topic)),
+                thumbnail(topic),
                 key=f"thumb_{topic}",
                 config=THUMBNAIL_CONFIG,
             )

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from core import activations, gradient_flow, maxout
-from ui import state
+from ui import i18n, state
 from ui.figures.activations import fig_curves, fig_depth, fig_maxout, fig_output_distribution
 from ui.frame import page_frame
 from ui.widgets import chart, explain
@@ -57,13 +57,62 @@ def maxout_fits(target: str):
     return [maxout.maxout_curve(target, k) for k in range(1, MAX_K + 1)]
 
 
+# --- the charts, built once per setting and language -------------------------------------------
+# Building a plotly figure costs more than the NumPy behind it: each chart is one shared object
+# (cache_resource: no copy per rerun; chart() never mutates it, plotly_chart serializes it).
+# `params` is ((name, ((parameter, value), …)), …) for the picked activations, in order.
+
+Picked = tuple[tuple[str, tuple], ...]
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def curves_chart(picked: Picked, xmax: float, threshold: float, lang: str):
+    data = {n: curves(n, p, xmax, threshold) for n, p in picked}
+    first = next(iter(data.values()))
+    return fig_curves(
+        first[0],
+        {n: d[1] for n, d in data.items()},
+        {n: d[2] for n, d in data.items()},
+        {n: d[3] for n, d in data.items()},
+        threshold,
+        i18n.translator(lang),
+    )
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def depth_chart(picked: Picked, mu: float, sigma: float, depth: int, lang: str):
+    results = {n: through_depth(n, p, mu, sigma, depth)[0] for n, p in picked}
+    return fig_depth(
+        np.arange(1, depth + 1),
+        {n: r["typical"].to_numpy() for n, r in results.items()},
+        {n: r["alive"].to_numpy() for n, r in results.items()},
+        i18n.translator(lang),
+    )
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def output_chart(picked: Picked, mu: float, sigma: float, lang: str):
+    dists = {n: output_distribution(n, p, mu, sigma, 0.05)[0] for n, p in picked}
+    return fig_output_distribution(
+        {n: (d.edges, d.density, d.mean) for n, d in dists.items()}, i18n.translator(lang)
+    )
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def maxout_chart(target: str, k: int, lang: str):
+    fits = maxout_fits(target)
+    fit = fits[k - 1]
+    return fig_maxout(
+        fit.x, fit.y, fit.y_hat, fit.pieces, [f.mse for f in fits], k, i18n.translator(lang)
+    )
+
+
 # --- the page ----------------------------------------------------------------------------------
 
 tr = page_frame("activations")
 explain("activations/intro")
 
 with st.container(border=True):
-    top = st.columns([3, 2])
     picked = state.choices(
         "act",
         tr("act.ctl.pick"),
@@ -71,10 +120,6 @@ with st.container(border=True):
         DEFAULT_PICK,
         format_func=lambda n: tr(f"act.name.{n}"),
         help=tr("act.ctl.pick_help"),
-        where=top[0],
-    )
-    xmax = state.number(
-        "xmax", tr("act.ctl.xmax"), 6.0, 1.0, 20.0, 0.5, help=tr("act.ctl.xmax_help"), where=top[1]
     )
     param_cols = st.columns(4)
     params: dict[str, dict[str, object]] = {}
@@ -117,6 +162,8 @@ def key_params(name: str) -> tuple:
 if not picked:
     st.info(tr("act.pick_one"))
     st.stop()
+lang = i18n.current_lang()
+picked_params: Picked = tuple((n, key_params(n)) for n in picked)
 
 # 1. f and f' --------------------------------------------------------------------------------------
 st.header(tr("act.sec.curves"))
@@ -126,21 +173,18 @@ st.header(tr("act.sec.curves"))
 def section_curves() -> None:
     left, right = st.columns([3, 1])
     with right:
+        # The x range only changes this chart: it lives in this fragment, so a nudge redraws
+        # nothing else.
+        xmax = state.number(
+            "xmax", tr("act.ctl.xmax"), 6.0, 1.0, 20.0, 0.5, help=tr("act.ctl.xmax_help")
+        )
         threshold = state.number(
             "thr", tr("act.ctl.thr"), 0.05, 0.01, 0.5, 0.01, help=tr("act.ctl.thr_help")
         )
         explain("activations/curves")
-    data = {n: curves(n, key_params(n), xmax, threshold) for n in picked}
     with left:
         chart(
-            fig_curves(
-                data[picked[0]][0],
-                {n: d[1] for n, d in data.items()},
-                {n: d[2] for n, d in data.items()},
-                {n: d[3] for n, d in data.items()},
-                threshold,
-                tr,
-            ),
+            curves_chart(picked_params, xmax, threshold, lang),
             key="curves",
         )
         for name, column in zip(picked, st.columns(len(picked)), strict=True):
@@ -194,16 +238,10 @@ def section_depth() -> None:
     )
     depth = state.integer("depth", tr("act.ctl.depth"), 20, 1, 100, where=cols[2])
     left, right = st.columns([3, 1])
-    results = {n: through_depth(n, key_params(n), mu, sigma, depth) for n in picked}
-    depths = np.arange(1, depth + 1)
+    results = {n: through_depth(n, p, mu, sigma, depth) for n, p in picked_params}
     with left:
         chart(
-            fig_depth(
-                depths,
-                {n: r[0]["typical"].to_numpy() for n, r in results.items()},
-                {n: r[0]["alive"].to_numpy() for n, r in results.items()},
-                tr,
-            ),
+            depth_chart(picked_params, mu, sigma, depth, lang),
             key="depth",
         )
     with right:
@@ -220,12 +258,10 @@ def section_depth() -> None:
 
     st.subheader(tr("act.sec.output"))
     left, right = st.columns([3, 1])
-    dists = {n: output_distribution(n, key_params(n), mu, sigma, 0.05) for n in picked}
+    dists = {n: output_distribution(n, p, mu, sigma, 0.05) for n, p in picked_params}
     with left:
         chart(
-            fig_output_distribution(
-                {n: (d.edges, d.density, d.mean) for n, (d, _) in dists.items()}, tr
-            ),
+            output_chart(picked_params, mu, sigma, lang),
             key="output",
         )
     with right:
@@ -261,11 +297,9 @@ def section_maxout() -> None:
         )
         k = state.integer("k", tr("act.ctl.k"), 3, 1, MAX_K, help=tr("act.ctl.k_help"))
         explain("activations/maxout")
-    fits = maxout_fits(target)
-    fit = fits[k - 1]
     with left:
         chart(
-            fig_maxout(fit.x, fit.y, fit.y_hat, fit.pieces, [f.mse for f in fits], k, tr),
+            maxout_chart(target, k, lang),
             key="maxout",
         )
         st.latex(r"\mathrm{maxout}(x) = \max_{i=1..k}\,(w_i x + b_i)")

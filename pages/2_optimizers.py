@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import optimizers, surfaces
-from ui import state
+from ui import i18n, state
 from ui.figures.optimizers import (
     CONTROLS,
     PRESETS,
@@ -56,6 +56,60 @@ def race(surf, sparams, name, hp, start, steps, sigma, batch, seed):
         return None
     gap, distance = surfaces.path_metrics(surface, run.points)
     return run, gap, distance
+
+
+Racers = tuple[tuple[str, tuple], ...]  # ((optimizer, sorted hyperparameters), …) in pick order
+
+
+def races(surf: str, sparams: tuple, racers: Racers, start, steps, sigma, batch, seed):
+    """Each racer's result (None if torch would refuse its hyperparameters), and, when the
+    gradient is noisy, each valid racer's noise-free reference run."""
+    results = {n: race(surf, sparams, n, hp, start, steps, sigma, batch, seed) for n, hp in racers}
+    noisy = sigma > 0 or (batch is not None and batch < surfaces.get(surf, **dict(sparams)).rows)
+    references = {
+        n: race(surf, sparams, n, hp, start, steps, 0.0, None, seed)
+        for n, hp in racers
+        if noisy and results[n] is not None
+    }
+    return results, references
+
+
+# --- the charts, built once per setting and language --------------------------------------------
+# Building a plotly figure costs more than the runs behind it: each chart is one shared object
+# (cache_resource: no copy per rerun; chart() never mutates it, plotly_chart serializes it).
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def paths_chart(surf, sparams, racers: Racers, start, steps, sigma, batch, seed, lang: str):
+    results, references = races(surf, sparams, racers, start, steps, sigma, batch, seed)
+    surface = surfaces.get(surf, **dict(sparams))
+    xs, ys, z = height_map(surf, sparams, CONTOUR_N)
+    paths = {n: r[0].points for n, r in results.items() if r is not None}
+    refs = {n: r[0].points for n, r in references.items() if r is not None}
+    tr = i18n.translator(lang)
+    return fig_paths(surf, xs, ys, z, surface.minima, paths, refs, steps, tr)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def surface_chart(surf, sparams, racers: Racers, start, steps, sigma, batch, seed, lang: str):
+    results, _ = races(surf, sparams, racers, start, steps, sigma, batch, seed)
+    surface = surfaces.get(surf, **dict(sparams))
+    xs, ys, z = height_map(surf, sparams, SURFACE_N)
+    lifted = {
+        n: (r[0].points, surfaces.log_height(r[1], 0.0))
+        for n, r in results.items()
+        if r is not None
+    }
+    minima_h = surfaces.log_height(surface.minimum_values, surface.min_value)
+    tr = i18n.translator(lang)
+    return fig_surface(surf, xs, ys, z, minima_h, surface.minima, lifted, tr)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def progress_chart(surf, sparams, racers: Racers, start, steps, sigma, batch, seed, lang: str):
+    results, _ = races(surf, sparams, racers, start, steps, sigma, batch, seed)
+    progress = {n: (r[1], r[2]) for n, r in results.items() if r is not None}
+    return fig_progress(progress, i18n.translator(lang))
 
 
 # --- presets and surface changes ------------------------------------------------------------------
@@ -190,15 +244,20 @@ with st.expander(tr("opt.sec.hparams"), expanded=True):
             hps[name] = tuple(sorted(values.items()))
 
 key_params = tuple(sorted(surface.params.items()))
-start = (x0, y0)
-results = {n: race(surf, key_params, n, hps[n], start, steps, sigma, batch, seed) for n in picked}
+setting = (
+    surf,
+    key_params,
+    tuple((n, hps[n]) for n in picked),
+    (x0, y0),
+    steps,
+    sigma,
+    batch,
+    seed,
+)
+results, _ = races(*setting)
 runs = {n: r for n, r in results.items() if r is not None}
 noisy = sigma > 0 or (batch is not None and batch < surface.rows)
-references = (
-    {n: race(surf, key_params, n, hps[n], start, steps, 0.0, None, seed) for n in runs}
-    if noisy
-    else {}
-)
+lang = i18n.current_lang()
 
 for name, result in results.items():
     if result is None:
@@ -234,16 +293,10 @@ def section_map() -> None:
         explain(f"optimizers/surface_{surf}")
     with left:
         if view == "2d":
-            xs, ys, z = height_map(surf, key_params, CONTOUR_N)
-            paths = {n: r[0].points for n, r in runs.items()}
-            refs = {n: r[0].points for n, r in references.items() if r is not None}
-            chart(fig_paths(surf, xs, ys, z, surface.minima, paths, refs, steps, tr), key="paths")
+            chart(paths_chart(*setting, lang), key="paths")
             st.caption(tr("opt.map_caption"))
         else:
-            xs, ys, z = height_map(surf, key_params, SURFACE_N)
-            lifted = {n: (r[0].points, surfaces.log_height(r[1], 0.0)) for n, r in runs.items()}
-            minima_h = surfaces.log_height(surface.minimum_values, surface.min_value)
-            chart(fig_surface(surf, xs, ys, z, minima_h, surface.minima, lifted, tr), key="surface")
+            chart(surface_chart(*setting, lang), key="surface")
         st.latex(surface.latex)
 
 
@@ -253,7 +306,7 @@ section_map()
 st.header(tr("opt.sec.progress"))
 left, right = st.columns([3, 1])
 with left:
-    chart(fig_progress({n: (r[1], r[2]) for n, r in runs.items()}, tr), key="progress")
+    chart(progress_chart(*setting, lang), key="progress")
 with right:
     explain("optimizers/progress")
     if noisy:

@@ -12,8 +12,26 @@ from ui.i18n import md
 from ui.theme import PLOT_CONFIG
 
 
+class _Drawn(go.Figure):
+    """A figure that has been handed to a chart and will not change again: its to_dict (a deep
+    copy that st.plotly_chart takes on every rerun, often more than the rest of the rerun) is
+    computed once and kept."""
+
+    def to_dict(self) -> dict:
+        kept = self.__dict__.get("_gn_dict")
+        if kept is None:
+            kept = super().to_dict()
+            self.__dict__["_gn_dict"] = kept
+        return kept
+
+
 def chart(fig: go.Figure, key: str, *, config: object = None, where: object = None) -> None:
-    """Draw a figure full width with the house config; our own theme, not Streamlit's."""
+    """Draw a figure full width with the house config; our own theme, not Streamlit's.
+
+    Figures are final once drawn (cached charts are shared by every session and never mutated):
+    the figure becomes a _Drawn, so a cached one is turned into a dict only on its first draw."""
+    if type(fig) is go.Figure:
+        fig.__class__ = _Drawn
     box = st if where is None else where
     box.plotly_chart(fig, width="stretch", key=key, config=config or PLOT_CONFIG, theme=None)
 

@@ -54,11 +54,12 @@ def test_paths_figure_has_titled_axes_frames_and_finite_traces(lang):
                     {n: r.points for n, r in runs.items()}, {}, 40, tr)  # fmt: skip
     assert fig.layout.xaxis.title.text
     assert fig.layout.yaxis.title.text
-    assert len(fig.frames) == 41
-    assert all(len(f.data) == 3 for f in fig.frames)
+    frames = fig.to_dict()["frames"]  # as st.plotly_chart reads them
+    assert len(frames) == 41
+    assert all(len(f["data"]) == 3 for f in frames)
     assert _finite(fig)
     # Frames carry only the moving dots: each frame is a few hundred bytes, not the contour.
-    frame_bytes = len(json.dumps([f.to_plotly_json() for f in fig.frames]))
+    frame_bytes = len(json.dumps(frames))
     assert frame_bytes < 41 * 400
     if lang == "ko":
         assert "재생" in fig.layout.updatemenus[0].buttons[0].label
@@ -71,8 +72,8 @@ def test_frames_follow_each_path_and_stop_where_a_run_diverged():
     assert short.diverged_at is not None
     xs, ys, z = surfaces.grid(surface, 10)
     fig = fig_paths("ravine", xs, ys, z, surface.minima, {"sgd": short.points}, {}, 100, tr)
-    last = fig.frames[-1].data[0]
-    assert (last.x[0], last.y[0]) == tuple(short.points[-1])
+    last = fig.to_dict()["frames"][-1]["data"][0]
+    assert (last["x"][0], last["y"][0]) == tuple(short.points[-1])
 
 
 def test_frame_steps_are_sampled_for_long_runs():

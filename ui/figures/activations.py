@@ -6,11 +6,10 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from core import activations
 from ui.i18n import Translate
-from ui.theme import MUTED, SATURATED, color, rgba, style
+from ui.theme import MUTED, SATURATED, band, color, rgba, style, subplots, vline
 
 Intervals = Sequence[tuple[float, float]]
 
@@ -24,7 +23,7 @@ def fig_curves(
     tr: Translate,
 ) -> go.Figure:
     """f(x) and f'(x) side by side; where |f'| < threshold is shaded in each activation's colour."""
-    fig = make_subplots(
+    fig = subplots(
         rows=1,
         cols=2,
         subplot_titles=(tr("act.fig.f_title"), tr("act.fig.df_title")),
@@ -33,7 +32,7 @@ def fig_curves(
     lo, hi = float(x[0]), float(x[-1])
     # The grey band on the right is the threshold itself: a curve inside it passes on almost no
     # gradient.
-    fig.add_hrect(y0=-threshold, y1=threshold, fillcolor=SATURATED, line_width=0, row=1, col=2)
+    shapes = [band("y", -threshold, threshold, SATURATED, subplot=2)]
     for name, fx in values.items():
         label = tr(f"act.name.{name}")
         fig.add_scatter(
@@ -58,15 +57,9 @@ def fig_curves(
             col=2,
         )
         for a, b in saturated.get(name, ()):
-            for col in (1, 2):
-                fig.add_vrect(
-                    x0=max(a, lo),
-                    x1=min(b, hi),
-                    fillcolor=rgba(color(name), 0.07),
-                    line_width=0,
-                    row=1,
-                    col=col,
-                )
+            fill = rgba(color(name), 0.07)
+            shapes += [band("x", max(a, lo), min(b, hi), fill, subplot=c) for c in (1, 2)]
+    fig.update_layout(shapes=shapes)
     fig.update_xaxes(title_text="x", range=[lo, hi])
     fig.update_yaxes(title_text="f(x)", row=1, col=1)
     fig.update_yaxes(title_text="f′(x)", row=1, col=2)
@@ -80,7 +73,7 @@ def fig_depth(
     tr: Translate,
 ) -> go.Figure:
     """Typical |∏ f'| against depth on a log axis, and the fraction of paths not cut to zero."""
-    fig = make_subplots(
+    fig = subplots(
         rows=1,
         cols=2,
         column_widths=[0.62, 0.38],
@@ -137,6 +130,7 @@ def fig_output_distribution(
 ) -> go.Figure:
     """Density of f(z) for z ~ N(μ, σ²) per activation: (bin edges, density, mean)."""
     fig = go.Figure()
+    means = []
     for name, (edges, density, mean) in histograms.items():
         label = tr(f"act.name.{name}")
         centres = 0.5 * (edges[:-1] + edges[1:])
@@ -151,8 +145,8 @@ def fig_output_distribution(
             line={"color": color(name), "width": 2},
             hovertemplate="f(z)≈%{x:.3f}<br>%{y:.3f}<extra>" + label + "</extra>",
         )
-        fig.add_vline(x=mean, line={"color": color(name), "dash": "dash", "width": 1.5})
-    fig.add_vline(x=0.0, line={"color": MUTED, "width": 1})
+        means.append(vline(mean, {"color": color(name), "dash": "dash", "width": 1.5}))
+    fig.update_layout(shapes=[*means, vline(0.0, {"color": MUTED, "width": 1})])
     fig.update_xaxes(title_text=tr("act.fig.output_axis"))
     fig.update_yaxes(title_text=tr("act.fig.density_axis"), rangemode="tozero")
     return style(fig, title=tr("act.fig.output_title"), height=400)
@@ -168,7 +162,7 @@ def fig_maxout(
     tr: Translate,
 ) -> go.Figure:
     """The target, the maxout fit and its k lines; beside it the error for every k (log axis)."""
-    fig = make_subplots(
+    fig = subplots(
         rows=1,
         cols=2,
         column_widths=[0.64, 0.36],

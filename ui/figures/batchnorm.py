@@ -8,11 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from core import batchnorm
 from ui.i18n import Translate
-from ui.theme import MUTED, SATURATED, color, rgba, style
+from ui.theme import MUTED, SATURATED, color, rgba, style, subplots
 
 # One colour per stage of the layer, kept on every chart of the page.
 INPUT = "#495057"  # x
@@ -194,7 +193,7 @@ def fig_learning(
     tr: Translate,
 ) -> go.Figure:
     """Loss over (γ, β) as log-spaced contours with the path; beside it the loss per step."""
-    fig = make_subplots(
+    fig = subplots(
         rows=1,
         cols=2,
         column_widths=[0.6, 0.4],
@@ -291,7 +290,7 @@ def fig_learning(
 def fig_running(stream: pd.DataFrame, population: tuple[float, float], tr: Translate) -> go.Figure:
     """Batch statistics (dots), running statistics (line) and the true values against step; below,
     the mean |y_train − y_eval| of each step's batch."""
-    fig = make_subplots(
+    fig = subplots(
         rows=3,
         cols=1,
         shared_xaxes=True,
@@ -412,7 +411,7 @@ def fig_saturation(
     tr: Translate,
 ) -> go.Figure:
     """The pre-activations before and after BN on one axis, under f′ and its saturated zones."""
-    fig = make_subplots(
+    fig = subplots(
         rows=2,
         cols=1,
         shared_xaxes=True,
@@ -490,7 +489,7 @@ def fig_saturation(
 def fig_gradient_check(check: batchnorm.GradientCheck, tr: Translate) -> go.Figure:
     """Analytic dx against central differences (on the diagonal if they agree), and the three
     relative errors on a log axis."""
-    fig = make_subplots(
+    fig = subplots(
         rows=1,
         cols=2,
         column_widths=[0.55, 0.45],

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from core import initialization
 from ui.i18n import Translate
-from ui.theme import MUTED, TEXT, color, rgba, style
+from ui.theme import MUTED, TEXT, color, rgba, style, subplots
 
 # The symmetry experiment's three starts: zeros keeps the zeros scheme's grey, random uses
 # xavier_normal (which is what core draws it from), constant gets a colour of its own.
@@ -191,15 +190,9 @@ def fig_histograms(
                     "bgcolor": "rgba(255, 255, 255, 0.7)",
                 }
             )
-    # The house style, taken from an empty styled figure and its first axes, then applied to
-    # every panel in the same single construction.
+    # The house style (its template styles every panel's axes), taken from an empty styled
+    # figure, in the same single construction.
     base = style(go.Figure(), height=90 + 120 * rows).layout.to_plotly_json()
-    look = {k: base["xaxis"][k] for k in ("gridcolor", "zerolinecolor") if k in base["xaxis"]}
-    for name in layout:
-        if name.startswith(("xaxis", "yaxis")):
-            layout[name] = look | layout[name]
-    base.pop("xaxis", None)
-    base.pop("yaxis", None)
     base.pop("legend", None)
     layout = base | layout
     layout["height"] = 90 + 120 * rows
@@ -239,7 +232,7 @@ def fig_std_depth(
     """Activation std and gradient std per layer on log axes, and the saturated share. Solid:
     measured; dashed: the mean-field prediction (without BN); dotted, faint: the same network
     without BN (`reference`, shown when BN is on)."""
-    fig = make_subplots(
+    fig = subplots(
         rows=1,
         cols=3,
         column_widths=[0.37, 0.37, 0.26],
@@ -446,7 +439,7 @@ def fig_symmetry_weights(
     slider over the recorded training steps (animated in the browser, no rerun): equal
     columns mean identical units. snapshots[init] is (k, 4, units); steps (k,)."""
     inits = list(snapshots)
-    fig = make_subplots(
+    fig = subplots(
         rows=1,
         cols=len(inits),
         subplot_titles=[tr(f"init.sym.{i}") for i in inits],
@@ -517,7 +510,7 @@ def fig_symmetry_curves(
     loss: Mapping[str, np.ndarray], distinctness: Mapping[str, np.ndarray], tr: Translate
 ) -> go.Figure:
     """Training loss (log) and the largest difference between two hidden units, per start."""
-    fig = make_subplots(
+    fig = subplots(
         rows=1,
         cols=2,
         subplot_titles=(tr("init.fig.sym_loss_title"), tr("init.fig.sym_spread_title")),
@@ -567,7 +560,7 @@ def fig_symmetry_fits(
     """What each trained net computes on the plane (grid (g,), predictions (g, g)), with the
     XOR data on top: one hidden unit four times over cannot separate XOR."""
     inits = list(predictions)
-    fig = make_subplots(
+    fig = subplots(
         rows=1,
         cols=len(inits),
         subplot_titles=[tr(f"init.sym.{i}") for i in inits],
@@ -620,7 +613,7 @@ def fig_training(
 ) -> go.Figure:
     """Training loss (log) and accuracy per scheme, one colour each; a run that diverged ends
     where its loss stopped being finite."""
-    fig = make_subplots(
+    fig = subplots(
         rows=1,
         cols=2,
         subplot_titles=(tr("init.fig.train_loss_title"), tr("init.fig.train_acc_title")),

@@ -14,11 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from core import optimizers, surfaces
 from ui.i18n import Translate
-from ui.theme import TEXT, color, style
+from ui.theme import TEXT, color, style, subplots, with_frames
 
 MAX_FRAMES = 150  # animation frames per figure; longer runs are sampled evenly
 # Light greys and blues under the paths: every optimizer colour stays readable on top.
@@ -306,7 +305,6 @@ def fig_paths(
         margin={"l": 60, "r": 20, "t": 50, "b": 120},
     )
     figure = fig.to_dict()
-    figure["frames"] = frames
     figure["layout"].update(
         updatemenus=[
             {
@@ -357,7 +355,7 @@ def fig_paths(
             }
         ],
     )
-    return go.Figure(figure, _validate=False)
+    return with_frames(go.Figure(figure, _validate=False), frames)
 
 
 def fig_surface(
@@ -435,7 +433,7 @@ def fig_progress(
     tr: Translate,
 ) -> go.Figure:
     """f(θ_t) − f* and the distance to the nearest minimum against t, both on log axes."""
-    fig = make_subplots(
+    fig = subplots(
         rows=1,
         cols=2,
         subplot_titles=(tr("opt.fig.loss_title"), tr("opt.fig.distance_title")),
