@@ -60,6 +60,18 @@ def test_histograms_have_one_panel_per_scheme_and_layer(runs, tr):
     assert tr("init.fig.layer_n", n=8) in [a.text for a in fig.layout.annotations]
 
 
+@pytest.mark.parametrize("rows", range(1, 6))
+def test_histogram_panels_stay_inside_the_figure_for_any_number_of_schemes(runs, rows):
+    """Four rows once put the last panel's edge at -5.6e-17, which plotly refuses."""
+    one = next(iter(runs.values()))
+    hist = figs.Histograms(one.edges, one.density, one.outside, one.table["activation_std"])
+    data = {s: hist for s in initialization.SCHEMES[:rows]}
+    fig = figs.fig_histograms(data, figs.layer_picks(8), "activation", translator("en"))
+    domains = [fig.layout[n].domain for n in fig.layout if n.startswith(("xaxis", "yaxis"))]
+    assert len(domains) == 2 * rows * len(figs.layer_picks(8))
+    assert all(0.0 <= lo < hi <= 1.0 for lo, hi in domains)
+
+
 def test_std_chart_uses_log_axes_and_leaves_out_exact_zeros(runs, tr):
     columns = ("activation_std", "gradient_std", "saturated_fraction")
     measured = {s: figs.Curves(*(p.table[c].to_numpy() for c in columns)) for s, p in runs.items()}

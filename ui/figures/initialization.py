@@ -98,6 +98,13 @@ def _axis(i: int) -> str:
     return "" if i == 1 else str(i)
 
 
+def _domain(lo: float, hi: float) -> list[float]:
+    """A panel's [lo, hi] in paper fractions, clipped to [0, 1]: the last panel's edge computed
+    as 1 − rows·(h + gap) + gap lands a rounding error outside (−5.6e-17 with four rows), which
+    plotly refuses."""
+    return [min(max(lo, 0.0), 1.0), min(max(hi, 0.0), 1.0)]
+
+
 def fig_histograms(
     data: Mapping[str, Histograms], layers: Sequence[int], kind: str, tr: Translate
 ) -> go.Figure:
@@ -139,7 +146,7 @@ def fig_histograms(
         for c, layer in enumerate(layers):
             k, a = layer - 1, _axis(r * cols + c + 1)
             layout[f"xaxis{a}"] = {
-                "domain": [c * (w + hgap), c * (w + hgap) + w],
+                "domain": _domain(c * (w + hgap), c * (w + hgap) + w),
                 "anchor": f"y{a}",
                 "range": [lo - pad, hi + pad],
                 "tickvals": [lo, (lo + hi) / 2, hi] if r == rows - 1 else [],
@@ -149,7 +156,7 @@ def fig_histograms(
             }
             top = 1 - r * (h + vgap)
             layout[f"yaxis{a}"] = {
-                "domain": [top - h, top],
+                "domain": _domain(top - h, top),
                 "anchor": f"x{a}",
                 "showticklabels": False,
                 "rangemode": "tozero",
