@@ -23,7 +23,7 @@ def _act(name: str, params: tuple[tuple[str, object], ...]) -> activations.Activ
     return activations.get(name, **dict(params))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=64, show_spinner=False)
 def curves(name: str, params: tuple, xmax: float, threshold: float):
     act = _act(name, params)
     x = np.linspace(-xmax, xmax, 801)
@@ -65,7 +65,7 @@ def maxout_fits(target: str):
 Picked = tuple[tuple[str, tuple], ...]
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def curves_chart(picked: Picked, xmax: float, threshold: float, lang: str):
     data = {n: curves(n, p, xmax, threshold) for n, p in picked}
     first = next(iter(data.values()))
@@ -79,7 +79,7 @@ def curves_chart(picked: Picked, xmax: float, threshold: float, lang: str):
     )
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def depth_chart(picked: Picked, mu: float, sigma: float, depth: int, lang: str):
     results = {n: through_depth(n, p, mu, sigma, depth)[0] for n, p in picked}
     return fig_depth(
@@ -90,7 +90,7 @@ def depth_chart(picked: Picked, mu: float, sigma: float, depth: int, lang: str):
     )
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def output_chart(picked: Picked, mu: float, sigma: float, lang: str):
     dists = {n: output_distribution(n, p, mu, sigma, 0.05)[0] for n, p in picked}
     return fig_output_distribution(
@@ -98,7 +98,7 @@ def output_chart(picked: Picked, mu: float, sigma: float, lang: str):
     )
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def maxout_chart(target: str, k: int, lang: str):
     fits = maxout_fits(target)
     fit = fits[k - 1]

@@ -39,7 +39,7 @@ def height_map(surf: str, sparams: tuple, n: int):
     return xs, ys, surfaces.log_height(z, surface.min_value)
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+@st.cache_data(max_entries=128, show_spinner=False)
 def race(surf, sparams, name, hp, start, steps, sigma, batch, seed):
     """One optimizer's trace and its progress (f − f*, distance to a minimum), or None if torch
     would refuse these hyperparameters."""
@@ -79,7 +79,7 @@ def races(surf: str, sparams: tuple, racers: Racers, start, steps, sigma, batch,
 # (cache_resource: no copy per rerun; chart() never mutates it, plotly_chart serializes it).
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def paths_chart(surf, sparams, racers: Racers, start, steps, sigma, batch, seed, lang: str):
     results, references = races(surf, sparams, racers, start, steps, sigma, batch, seed)
     surface = surfaces.get(surf, **dict(sparams))
@@ -90,7 +90,7 @@ def paths_chart(surf, sparams, racers: Racers, start, steps, sigma, batch, seed,
     return fig_paths(surf, xs, ys, z, surface.minima, paths, refs, steps, tr)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def surface_chart(surf, sparams, racers: Racers, start, steps, sigma, batch, seed, lang: str):
     results, _ = races(surf, sparams, racers, start, steps, sigma, batch, seed)
     surface = surfaces.get(surf, **dict(sparams))
@@ -105,7 +105,7 @@ def surface_chart(surf, sparams, racers: Racers, start, steps, sigma, batch, see
     return fig_surface(surf, xs, ys, z, minima_h, surface.minima, lifted, tr)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def progress_chart(surf, sparams, racers: Racers, start, steps, sigma, batch, seed, lang: str):
     results, _ = races(surf, sparams, racers, start, steps, sigma, batch, seed)
     progress = {n: (r[1], r[2]) for n, r in results.items() if r is not None}

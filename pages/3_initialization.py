@@ -54,7 +54,7 @@ def deep(scheme, act, depth, width, steps, lr, seed, bn) -> initialization.DeepR
 # (st.plotly_chart serializes a copy).
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def histogram_figure(schemes, act, depth, width, batch, seed, bn, kind, lang):
     data = {}
     for s in schemes:
@@ -69,7 +69,7 @@ def histogram_figure(schemes, act, depth, width, batch, seed, bn, kind, lang):
     return figs.fig_histograms(data, figs.layer_picks(depth), kind, translator(lang))
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def depth_figure(schemes, act, depth, width, batch, seed, bn, lang):
     def curves(table_of):
         return {s: figs.Curves.of(table_of(s)) for s in schemes}
@@ -83,7 +83,7 @@ def depth_figure(schemes, act, depth, width, batch, seed, bn, lang):
     )
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def symmetry_figures(steps, lr, seed, lang):
     data, tr = symmetry(steps, lr, seed), translator(lang)
     runs = data["runs"]
@@ -100,7 +100,7 @@ def symmetry_figures(steps, lr, seed, lang):
     )
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def training_figure(schemes, act, depth, width, steps, lr, seed, bn, lang):
     results = {s: deep(s, act, depth, width, steps, lr, seed, bn) for s in schemes}
     return figs.fig_training(

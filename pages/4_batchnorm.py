@@ -39,7 +39,7 @@ def _batch(dist: str, n: int, seed: int) -> np.ndarray:
     return batchnorm.sample_batch(dist, n, seed)[:, 0]
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=128, show_spinner=False)
 def recovery(dist: str, n: int, seed: int, eps: float) -> tuple[float, float, float]:
     """(γ*, β*) = (√(σ_B² + ε), μ_B) and max|y − x| when the layer uses exactly them."""
     x = _batch(dist, n, seed)
@@ -48,7 +48,7 @@ def recovery(dist: str, n: int, seed: int, eps: float) -> tuple[float, float, fl
     return g_star, b_star, float(np.max(np.abs(exact.y - x)))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=128, show_spinner=False)
 def forward(dist: str, n: int, seed: int, eps: float, gamma: float, beta: float):
     x = _batch(dist, n, seed)
     s = batchnorm.normalize_steps(x, gamma, beta, eps)
@@ -62,7 +62,7 @@ def forward(dist: str, n: int, seed: int, eps: float, gamma: float, beta: float)
     return s, moments, float(np.max(np.abs(s.y - x)))
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@st.cache_data(max_entries=64, show_spinner=False)
 def learning(
     dist: str, n: int, seed: int, eps: float, target: tuple, name: str, lr: float, steps: int
 ):
@@ -115,13 +115,13 @@ def gradient_check(dist: str, n: int, seed: int, eps: float) -> batchnorm.Gradie
 # object (cache_resource: no copy per rerun; chart() never mutates it, plotly_chart serializes).
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def steps_chart(dist: str, n: int, seed: int, eps: float, gamma: float, beta: float, lang: str):
     s, moments, _ = forward(dist, n, seed, eps, gamma, beta)
     return fig_steps(s.x, s.x_hat, s.y, moments, i18n.translator(lang))
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def learning_chart(
     dist: str,
     n: int,
@@ -141,20 +141,20 @@ def learning_chart(
     )
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def running_chart(dist: str, size: int, steps: int, momentum: float, seed: int, lang: str):
     population = batchnorm.population_stats(dist)
     return fig_running(stream(dist, size, steps, momentum, seed), population, i18n.translator(lang))
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def gap_chart(dist: str, momentum: float, seed: int, size: int, lang: str):
     return fig_gap_by_batch(
         GAP_SIZES, gap_by_batch(dist, momentum, seed), size, i18n.translator(lang)
     )
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def saturation_chart(dist: str, n: int, seed: int, name: str, lang: str):
     s, xs, dfx, intervals = saturation(dist, n, seed, name)
     fractions = (s.fraction_before, s.fraction_after)
@@ -163,7 +163,7 @@ def saturation_chart(dist: str, n: int, seed: int, name: str, lang: str):
     )
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def check_chart(dist: str, n: int, seed: int, eps: float, lang: str):
     return fig_gradient_check(gradient_check(dist, n, seed, eps), i18n.translator(lang))
 
