@@ -10,6 +10,7 @@ from core import activations, initialization
 from ui import state
 from ui.figures import initialization as figs
 from ui.frame import page_frame
+from ui.heavy import one_at_a_time
 from ui.i18n import current_lang, translator
 from ui.widgets import chart, explain
 
@@ -29,6 +30,7 @@ PRESETS = {
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+@one_at_a_time
 def run(scheme: str, act: str, depth: int, width: int, batch: int, seed: int, bn: bool):
     return initialization.propagate_with_histograms(scheme, act, depth, width, batch, seed, bn)
 
@@ -39,11 +41,13 @@ def predicted(scheme: str, act: str, depth: int, width: int) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+@one_at_a_time
 def symmetry(steps: int, lr: float, seed: int) -> dict:
     return figs.symmetry_data(steps, lr, seed)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
+@one_at_a_time
 def deep(scheme, act, depth, width, steps, lr, seed, bn) -> initialization.DeepRun:
     return initialization.train_deep(scheme, act, depth, width, steps, lr, seed, bn)
 

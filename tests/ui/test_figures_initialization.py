@@ -151,6 +151,11 @@ def test_budgets_keep_the_work_bounded():
     assert figs.affordable_batch(15, 256, 256) == 256  # the defaults are not capped
     assert figs.affordable_batch(100, 1024, 4096) >= 2
     assert 100 * 1024 * 1024 * figs.affordable_batch(100, 1024, 4096) <= figs.PROPAGATE_BUDGET
+    # Memory: no setting asks for more than CELL_BUDGET cells (192 MB of float32 ×3 per layer).
+    for depth in (1, 7, 15, 64, 100):
+        for width in (8, 256, 512, 1024):
+            batch = figs.affordable_batch(depth, width, 4096)
+            assert batch == 2 or depth * width * batch <= figs.CELL_BUDGET
     assert figs.affordable_steps(20, 32, 200) == 200
     assert figs.affordable_steps(50, 128, 1000) < 1000
     assert figs.affordable_steps(50, 128, 0) == 0
