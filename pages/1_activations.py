@@ -23,7 +23,7 @@ def _act(name: str, params: tuple[tuple[str, object], ...]) -> activations.Activ
     return activations.get(name, **dict(params))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner=False)
 def curves(name: str, params: tuple, xmax: float, threshold: float):
     act = _act(name, params)
     x = np.linspace(-xmax, xmax, 801)
@@ -31,14 +31,14 @@ def curves(name: str, params: tuple, xmax: float, threshold: float):
     return x, act.forward(x), dfx, activations.saturated_intervals(x, dfx, threshold)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=64, show_spinner=False)
 def through_depth(name: str, params: tuple, mu: float, sigma: float, depth: int):
     act = _act(name, params)
     table = gradient_flow.gradient_through_depth(act, mu, sigma, np.arange(1, depth + 1))
     return table, gradient_flow.dead_fraction(act, mu, sigma)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=64, show_spinner=False)
 def output_distribution(name: str, params: tuple, mu: float, sigma: float, threshold: float):
     act = _act(name, params)
     dist = gradient_flow.output_distribution(act, mu, sigma)

@@ -32,14 +32,14 @@ SEEN_SURFACE = "_opt_surface"  # the surface drawn last: picking another loads i
 # --- cached calls into core, keyed on scalars ---------------------------------------------------
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=16, show_spinner=False)
 def height_map(surf: str, sparams: tuple, n: int):
     surface = surfaces.get(surf, **dict(sparams))
     xs, ys, z = surfaces.grid(surface, n)
     return xs, ys, surfaces.log_height(z, surface.min_value)
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@st.cache_data(max_entries=64, show_spinner=False)
 def race(surf, sparams, name, hp, start, steps, sigma, batch, seed):
     """One optimizer's trace and its progress (f − f*, distance to a minimum), or None if torch
     would refuse these hyperparameters."""

@@ -29,24 +29,24 @@ PRESETS = {
 # --- cached calls into core, keyed on scalars --------------------------------------------------
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=16, show_spinner=False)
 @one_at_a_time
 def run(scheme: str, act: str, depth: int, width: int, batch: int, seed: int, bn: bool):
     return initialization.propagate_with_histograms(scheme, act, depth, width, batch, seed, bn)
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner=False)
 def predicted(scheme: str, act: str, depth: int, width: int) -> pd.DataFrame:
     return initialization.predicted_std(scheme, act, depth, width)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=16, show_spinner=False)
 @one_at_a_time
 def symmetry(steps: int, lr: float, seed: int) -> dict:
     return figs.symmetry_data(steps, lr, seed)
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner=False)
 @one_at_a_time
 def deep(scheme, act, depth, width, steps, lr, seed, bn) -> initialization.DeepRun:
     return initialization.train_deep(scheme, act, depth, width, steps, lr, seed, bn)

@@ -39,7 +39,7 @@ def _batch(dist: str, n: int, seed: int) -> np.ndarray:
     return batchnorm.sample_batch(dist, n, seed)[:, 0]
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner=False)
 def recovery(dist: str, n: int, seed: int, eps: float) -> tuple[float, float, float]:
     """(γ*, β*) = (√(σ_B² + ε), μ_B) and max|y − x| when the layer uses exactly them."""
     x = _batch(dist, n, seed)
@@ -48,7 +48,7 @@ def recovery(dist: str, n: int, seed: int, eps: float) -> tuple[float, float, fl
     return g_star, b_star, float(np.max(np.abs(exact.y - x)))
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner=False)
 def forward(dist: str, n: int, seed: int, eps: float, gamma: float, beta: float):
     x = _batch(dist, n, seed)
     s = batchnorm.normalize_steps(x, gamma, beta, eps)
@@ -62,7 +62,7 @@ def forward(dist: str, n: int, seed: int, eps: float, gamma: float, beta: float)
     return s, moments, float(np.max(np.abs(s.y - x)))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner=False)
 def learning(
     dist: str, n: int, seed: int, eps: float, target: tuple, name: str, lr: float, steps: int
 ):
@@ -77,7 +77,7 @@ def learning(
     return loss, run.points, path_loss, run.diverged_at, gammas, betas, grid, rec
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner=False)
 def stream(dist: str, size: int, steps: int, momentum: float, seed: int) -> pd.DataFrame:
     return batchnorm.running_stats_stream(dist, size, steps, momentum, seed)
 
@@ -92,7 +92,7 @@ def gap_by_batch(dist: str, momentum: float, seed: int) -> list[float]:
     ]
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner=False)
 def saturation(dist: str, n: int, seed: int, name: str):
     s = batchnorm.saturation_before_after(dist, n, seed, name)
     lo = min(-6.0, float(np.min(s.before)) - 0.5)
@@ -102,7 +102,7 @@ def saturation(dist: str, n: int, seed: int, name: str):
     return s, xs, dfx, activations.saturated_intervals(xs, dfx, s.threshold)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner=False)
 def gradient_check(dist: str, n: int, seed: int, eps: float) -> batchnorm.GradientCheck:
     # Upstream gradient dy: a fixed random draw, so L = Σ y·dy is a generic scalar loss.
     x = batchnorm.sample_batch(dist, n, seed)

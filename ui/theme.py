@@ -170,22 +170,20 @@ def with_frames(fig: go.Figure, frames: Sequence[Mapping[str, object]]) -> go.Fi
 
 
 def _hashable(value: object) -> object:
-    if isinstance(value, list | tuple):
-        return tuple(_hashable(v) for v in value)
+    """make_subplots arguments as a cache key: lists and dicts become tagged tuples."""
     if isinstance(value, dict):
-        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+        return ("dict", tuple(sorted((k, _hashable(v)) for k, v in value.items())))
+    if isinstance(value, list | tuple):
+        return ("seq", tuple(_hashable(v) for v in value))
     return value
 
 
 def _plain(value: object) -> object:
-    if (
-        isinstance(value, tuple)
-        and value
-        and all(isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], str) for v in value)
-    ):
-        return {k: _plain(v) for k, v in value}
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
+    """The inverse of _hashable."""
+    if isinstance(value, tuple) and value[:1] == ("dict",):
+        return {k: _plain(v) for k, v in value[1]}
+    if isinstance(value, tuple) and value[:1] == ("seq",):
+        return [_plain(v) for v in value[1]]
     return value
 
 
@@ -200,7 +198,9 @@ def subplots(**arguments: object) -> go.Figure:
     subplot titles) is laid out once per arguments by plotly itself and reused, and the figure
     is built without property validation (make_subplots plus the validated edits that follow
     it were most of a rerun). Traces still go in with row= and col=."""
-    layout, grid_ref, grid_str = _grid(_hashable(sorted(arguments.items())))
+    layout, grid_ref, grid_str = _grid(
+        tuple((k, _hashable(v)) for k, v in sorted(arguments.items()))
+    )
     fig = go.Figure(layout=copy.deepcopy(layout), _validate=False)
     fig._grid_ref, fig._grid_str = grid_ref, grid_str
     return fig
