@@ -519,26 +519,29 @@ def fig_symmetry_weights(
     return fig
 
 
-def fig_symmetry_curves(
-    loss: Mapping[str, np.ndarray], distinctness: Mapping[str, np.ndarray], tr: Translate
+def _loss_beside(
+    loss: Mapping[str, np.ndarray],
+    right: Mapping[str, np.ndarray],
+    series: Mapping[str, tuple[str, str]],
+    titles: tuple[str, str],
+    axes: tuple[str, str],
+    right_hover: str,
+    right_axis: Mapping[str, object],
+    tr: Translate,
+    height: int,
 ) -> go.Figure:
-    """Training loss (log) and the largest difference between two hidden units, per start."""
-    fig = subplots(
-        rows=1,
-        cols=2,
-        subplot_titles=(tr("init.fig.sym_loss_title"), tr("init.fig.sym_spread_title")),
-        horizontal_spacing=0.1,
-    )
-    for init in loss:
-        label = tr(f"init.sym.{init}")
-        line = {"color": symmetry_color(init), "width": 2.5}
-        steps = np.arange(loss[init].size, dtype=float)
-        xs, ys = _positive(steps, loss[init])
+    """Per series (name -> (label, colour)): its loss against step on a log axis on the left
+    (non-positive values left out), `right` against step on the right."""
+    fig = subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.1)
+    for name, (label, colour) in series.items():
+        line = {"color": colour, "width": 2.5}
+        steps = np.arange(loss[name].size, dtype=float)
+        xs, ys = _positive(steps, loss[name])
         fig.add_scatter(
             x=xs,
             y=ys,
             name=label,
-            legendgroup=init,
+            legendgroup=name,
             line=line,
             hovertemplate="t=%{x}<br>L=%{y:.4f}<extra>" + label + "</extra>",
             row=1,
@@ -546,21 +549,36 @@ def fig_symmetry_curves(
         )
         fig.add_scatter(
             x=steps,
-            y=distinctness[init],
+            y=right[name],
             name=label,
-            legendgroup=init,
+            legendgroup=name,
             showlegend=False,
             line=line,
-            hovertemplate="t=%{x}<br>%{y:.4f}<extra>" + label + "</extra>",
+            hovertemplate="t=%{x}<br>" + right_hover + "<extra>" + label + "</extra>",
             row=1,
             col=2,
         )
     fig.update_xaxes(title_text=tr("init.fig.step_axis"))
-    fig.update_yaxes(
-        type="log", tickvals=LOG_TICKS, title_text=tr("init.fig.loss_axis"), row=1, col=1
+    fig.update_yaxes(type="log", tickvals=LOG_TICKS, title_text=axes[0], row=1, col=1)
+    fig.update_yaxes(title_text=axes[1], **right_axis, row=1, col=2)
+    return style(fig, height=height)
+
+
+def fig_symmetry_curves(
+    loss: Mapping[str, np.ndarray], distinctness: Mapping[str, np.ndarray], tr: Translate
+) -> go.Figure:
+    """Training loss (log) and the largest difference between two hidden units, per start."""
+    return _loss_beside(
+        loss,
+        distinctness,
+        {i: (tr(f"init.sym.{i}"), symmetry_color(i)) for i in loss},
+        (tr("init.fig.sym_loss_title"), tr("init.fig.sym_spread_title")),
+        (tr("init.fig.loss_axis"), tr("init.fig.spread_axis")),
+        "%{y:.4f}",
+        {"rangemode": "tozero"},
+        tr,
+        height=360,
     )
-    fig.update_yaxes(title_text=tr("init.fig.spread_axis"), rangemode="tozero", row=1, col=2)
-    return style(fig, height=360)
 
 
 def fig_symmetry_fits(
@@ -626,46 +644,17 @@ def fig_training(
 ) -> go.Figure:
     """Training loss (log) and accuracy per scheme, one colour each; a run that diverged ends
     where its loss stopped being finite."""
-    fig = subplots(
-        rows=1,
-        cols=2,
-        subplot_titles=(tr("init.fig.train_loss_title"), tr("init.fig.train_acc_title")),
-        horizontal_spacing=0.1,
+    return _loss_beside(
+        loss,
+        accuracy,
+        {n: (tr(f"init.scheme.{n}"), color(n)) for n in loss},
+        (tr("init.fig.train_loss_title"), tr("init.fig.train_acc_title")),
+        (tr("init.fig.bce_axis"), tr("init.fig.acc_axis")),
+        "%{y:.1%}",
+        {"range": [0.3, 1.02], "tickformat": ".0%"},
+        tr,
+        height=380,
     )
-    for name in loss:
-        label = tr(f"init.scheme.{name}")
-        line = {"color": color(name), "width": 2.5}
-        steps = np.arange(loss[name].size, dtype=float)
-        xs, ys = _positive(steps, loss[name])
-        fig.add_scatter(
-            x=xs,
-            y=ys,
-            name=label,
-            legendgroup=name,
-            line=line,
-            hovertemplate="t=%{x}<br>L=%{y:.4f}<extra>" + label + "</extra>",
-            row=1,
-            col=1,
-        )
-        fig.add_scatter(
-            x=steps,
-            y=accuracy[name],
-            name=label,
-            legendgroup=name,
-            showlegend=False,
-            line=line,
-            hovertemplate="t=%{x}<br>%{y:.1%}<extra>" + label + "</extra>",
-            row=1,
-            col=2,
-        )
-    fig.update_xaxes(title_text=tr("init.fig.step_axis"))
-    fig.update_yaxes(
-        type="log", tickvals=LOG_TICKS, title_text=tr("init.fig.bce_axis"), row=1, col=1
-    )
-    fig.update_yaxes(
-        range=[0.3, 1.02], tickformat=".0%", title_text=tr("init.fig.acc_axis"), row=1, col=2
-    )
-    return style(fig, height=380)
 
 
 # --- the home page's card ----------------------------------------------------------------------
