@@ -80,3 +80,34 @@ def texts(at: AppTest) -> str:
 
 def notices(at: AppTest) -> list[str]:
     return [str(w.value) for w in at.warning]
+
+
+# Raw text of hostile values that must never reach the page (it would be HTML, Markdown or code).
+RAW_FRAGMENTS = ("<script", "<img", "onerror", "__import__", "**bold**")
+
+
+def assert_one_notice_and_nothing_raw(page: str, params: Mapping[str, str], key: str) -> None:
+    """Opening `page` with `params` (a hostile value for `key` among them) runs clean, says once
+    that `key` was ignored, and shows none of the raw fragments."""
+    at = open_page(page, params)
+    assert not at.exception, [e.stack_trace for e in at.exception]
+    said = notices(at)
+    assert len(said) == 1
+    assert f"`{key}`" in said[0]
+    page_text = texts(at)
+    for fragment in RAW_FRAGMENTS:
+        assert fragment not in page_text
+
+
+def figure_finite(fig: Any) -> bool:
+    """Every numeric x/y/z array of a plotly Figure's traces is finite (typed base64 arrays
+    decoded; categorical axes skipped)."""
+    for trace in fig.data:
+        for axis in ("x", "y", "z"):
+            values = getattr(trace, axis, None)
+            if values is None:
+                continue
+            array = decode(values) if isinstance(values, dict) else np.asarray(values)
+            if array.dtype.kind in "fiu" and not np.isfinite(array).all():
+                return False
+    return True

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from apptools import charts, notices, numbers, open_page, texts
+from apptools import assert_one_notice_and_nothing_raw, charts, notices, numbers, open_page
 
 from core import initialization
 
@@ -153,14 +153,7 @@ HOSTILE = {
 
 @pytest.mark.parametrize(("key", "raw"), [(k, v) for k, values in HOSTILE.items() for v in values])
 def test_a_hostile_value_is_named_once_and_replaced_by_the_default(key, raw):
-    at = open_page("initialization", QUICK | {key: raw})
-    assert not at.exception, [e.stack_trace for e in at.exception]
-    said = notices(at)
-    assert len(said) == 1
-    assert f"`{key}`" in said[0]
-    page_text = texts(at)
-    for fragment in ("<script", "<img", "onerror", "__import__"):
-        assert fragment not in page_text
+    assert_one_notice_and_nothing_raw("initialization", QUICK | {key: raw}, key)
 
 
 def test_all_sliders_at_their_minimum_give_finite_figures():

@@ -5,22 +5,11 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from apptools import figure_finite
 
 from core import activations, batchnorm, optimizers
 from ui.figures import batchnorm as figs
 from ui.i18n import translator
-
-
-def finite(fig) -> bool:
-    for trace in fig.data:
-        for axis in ("x", "y", "z"):
-            values = getattr(trace, axis, None)
-            if values is None:
-                continue
-            array = np.asarray(values)
-            if array.dtype.kind in "fiu" and not np.isfinite(array).all():
-                return False
-    return True
 
 
 def titled(fig) -> bool:
@@ -53,7 +42,7 @@ def test_steps_histograms_share_one_x_range_and_bins(tr):
     s, moments = _steps()
     fig = figs.fig_steps(s.x, s.x_hat, s.y, moments, tr)
     assert titled(fig)
-    assert finite(fig)
+    assert figure_finite(fig)
     bins = {(h.xbins.start, h.xbins.end, h.xbins.size) for h in fig.data}
     assert len(bins) == 1  # every histogram uses the same bins: the stages line up
     ranges = {tuple(fig.layout[a].range) for a in ("xaxis", "xaxis2", "xaxis3")}
@@ -91,7 +80,7 @@ def test_learning_plane_draws_the_path_in_the_optimizers_colour(tr, name):
         gammas, betas, grid, path, loss.value(path[:, 0], path[:, 1]), loss.minimum, rec, name, tr
     )
     assert titled(fig)
-    assert finite(fig)
+    assert figure_finite(fig)
     drawn = next(t for t in fig.data if getattr(t, "mode", None) == "lines+markers")
     assert drawn.line.color == figs.color(name)
     assert g0 < loss.minimum[0] < g1
@@ -109,7 +98,7 @@ def test_running_statistics_figure(tr):
     table = batchnorm.running_stats_stream("outliers", 4, 50, 0.1, 0)
     fig = figs.fig_running(table, batchnorm.population_stats("outliers"), tr)
     assert titled(fig)
-    assert finite(fig)
+    assert figure_finite(fig)
     truths = [t for t in fig.data if t.line.dash == "dash"]
     assert [t.y[0] for t in truths] == list(batchnorm.population_stats("outliers"))
 
@@ -117,7 +106,7 @@ def test_running_statistics_figure(tr):
 def test_gap_by_batch_uses_log_axes_and_highlights_the_chosen_size(tr):
     fig = figs.fig_gap_by_batch((2, 4, 8, 16), (0.7, 0.5, 0.35, 0.0), 8, tr)
     assert titled(fig)
-    assert finite(fig)  # a zero gap is floored, not sent as -inf on the log axis
+    assert figure_finite(fig)  # a zero gap is floored, not sent as -inf on the log axis
     assert fig.layout.xaxis.type == "log"
     assert fig.layout.yaxis.type == "log"
     assert fig.data[0].marker.color[2] == figs.TARGET
@@ -132,7 +121,7 @@ def test_saturation_figure_shades_the_saturated_zones(tr, name):
     fig = figs.fig_saturation(
         s.before, s.after, xs, dfx, zones, (s.fraction_before, s.fraction_after), name, tr
     )
-    assert finite(fig)
+    assert figure_finite(fig)
     assert len(fig.layout.shapes) == 2 * len(zones)  # both rows shaded
     assert fig.layout.xaxis2.title.text
     assert f"{s.fraction_before:.0%}" in fig.layout.annotations[0].text
@@ -143,7 +132,7 @@ def test_gradient_check_figure(tr):
     check = batchnorm.gradient_check(x, batchnorm.sample_batch("normal", 20, 1))
     fig = figs.fig_gradient_check(check, tr)
     assert titled(fig)
-    assert finite(fig)
+    assert figure_finite(fig)
     assert fig.layout.yaxis2.type == "log"
 
 
@@ -154,7 +143,7 @@ def test_thumbnail_is_small_static_and_unlabelled():
     assert fig.layout.xaxis.showticklabels is False
     assert fig.layout.yaxis.showticklabels is False
     assert len(fig.data) == 2
-    assert finite(fig)
+    assert figure_finite(fig)
 
 
 def test_steps_spec_built_without_validation_is_valid_plotly():

@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from apptools import figure_finite
 
 from core import initialization
 from ui.figures import initialization as figs
 from ui.i18n import translator
 from ui.theme import color
-
-
-def finite(fig) -> bool:
-    for trace in fig.data:
-        for axis in ("x", "y", "z"):
-            values = getattr(trace, axis, None)
-            if values is None:
-                continue
-            array = np.asarray(values)
-            if array.dtype.kind in "fiu" and not np.isfinite(array).all():
-                return False
-    return True
 
 
 def titled(fig) -> bool:
@@ -49,7 +38,7 @@ def test_histograms_have_one_panel_per_scheme_and_layer(runs, tr):
     layers = figs.layer_picks(8)
     fig = figs.fig_histograms(data, layers, "activation", tr)
     assert len(fig.data) == len(runs) * len(layers)
-    assert finite(fig)
+    assert figure_finite(fig)
     # Each row is titled with its scheme on the left; the bottom-left x axis names the values.
     cols = len(layers)
     for row, name in enumerate(runs):
@@ -82,7 +71,7 @@ def test_std_chart_uses_log_axes_and_leaves_out_exact_zeros(runs, tr):
     fig = figs.fig_std_depth(np.arange(1, 9), measured, predicted, None, tr)
     assert fig.layout.yaxis.type == "log"
     assert fig.layout.yaxis2.type == "log"
-    assert finite(fig)
+    assert figure_finite(fig)
     assert titled(fig)
     zeros_traces = [t for t in fig.data if t.legendgroup == "zeros" and t.xaxis == "x"]
     assert all(len(t.x) < 8 for t in zeros_traces)  # h_l = 0 exactly: no point on a log axis
@@ -104,11 +93,11 @@ def test_symmetry_figures_show_identical_columns_for_the_constant_start(tr):
     fig = figs.fig_symmetry_weights(units, runs["zeros"].snapshot_steps, tr)
     assert len(fig.frames) == runs["zeros"].snapshot_steps.size
     assert fig.layout.sliders[0].active == len(fig.frames) - 1
-    assert finite(fig)
+    assert figure_finite(fig)
     curves = figs.fig_symmetry_curves(
         {i: r.loss for i, r in runs.items()}, {i: r.distinctness for i, r in runs.items()}, tr
     )
-    assert finite(curves)
+    assert figure_finite(curves)
     assert titled(curves)
     grid = np.linspace(-2, 2, 11)
     plane = np.column_stack([np.repeat(grid, 11), np.tile(grid, 11)])
@@ -116,7 +105,7 @@ def test_symmetry_figures_show_identical_columns_for_the_constant_start(tr):
         grid, {i: r.predict(plane).reshape(11, 11) for i, r in runs.items()}, runs["zeros"].x,
         runs["zeros"].y, tr,
     )  # fmt: skip
-    assert finite(fits)
+    assert figure_finite(fits)
     assert titled(fits)
 
 
@@ -127,7 +116,7 @@ def test_training_figure_has_one_colour_per_scheme(tr):
     )
     assert {t.line.color for t in fig.data} == {color("he_normal"), color("zeros")}
     assert fig.layout.yaxis.type == "log"
-    assert finite(fig)
+    assert figure_finite(fig)
     assert titled(fig)
 
 
@@ -171,4 +160,4 @@ def test_thumbnail_is_small_static_and_finite():
     assert fig.layout.height == 150
     assert fig.layout.showlegend is False
     assert fig.layout.yaxis.type == "log"
-    assert finite(fig)
+    assert figure_finite(fig)

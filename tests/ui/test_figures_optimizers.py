@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from apptools import decode
+from apptools import figure_finite
 
 from core import optimizers, surfaces
 from ui.figures.optimizers import (
@@ -36,15 +36,6 @@ def _runs(steps: int = 40, names=("sgd", "momentum", "adam")):
     return surface, runs
 
 
-def _finite(fig) -> bool:
-    for trace in fig.data:
-        for axis in ("x", "y", "z"):
-            values = getattr(trace, axis, None)
-            if values is not None and not np.isfinite(decode(values).astype(float)).all():
-                return False
-    return True
-
-
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_paths_figure_has_titled_axes_frames_and_finite_traces(lang):
     tr = translator(lang)
@@ -57,7 +48,7 @@ def test_paths_figure_has_titled_axes_frames_and_finite_traces(lang):
     frames = fig.to_dict()["frames"]  # as st.plotly_chart reads them
     assert len(frames) == 41
     assert all(len(f["data"]) == 3 for f in frames)
-    assert _finite(fig)
+    assert figure_finite(fig)
     # Frames carry only the moving dots: each frame is a few hundred bytes, not the contour.
     frame_bytes = len(json.dumps(frames))
     assert frame_bytes < 41 * 400
@@ -91,7 +82,7 @@ def test_progress_figure_is_log_scaled_and_titled():
     assert fig.layout.yaxis.type == "log"
     assert fig.layout.yaxis2.type == "log"
     assert fig.layout.xaxis.title.text == "스텝 t"
-    assert _finite(fig)
+    assert figure_finite(fig)
 
 
 def test_path_metrics_are_the_gap_and_distance_to_the_nearest_minimum():
@@ -117,7 +108,7 @@ def test_surface_figure_has_titled_scene_axes():
     assert fig.layout.scene.xaxis.title.text == "x"
     assert fig.layout.scene.zaxis.title.text
     assert fig.data[0].type == "surface"
-    assert _finite(fig)
+    assert figure_finite(fig)
 
 
 def test_state_table_shows_adams_bias_corrected_moments_in_korean():
@@ -152,7 +143,7 @@ def test_thumbnail_is_small_static_and_unlabelled():
     assert fig.layout.showlegend is False
     assert fig.layout.xaxis.showticklabels is False
     assert len(fig.data) == 4
-    assert _finite(fig)
+    assert figure_finite(fig)
 
 
 def test_a_diverged_path_is_cut_where_it_leaves_the_3d_map():
