@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -111,3 +112,21 @@ def figure_finite(fig: Any) -> bool:
             if array.dtype.kind in "fiu" and not np.isfinite(array).all():
                 return False
     return True
+
+
+def chart_annotations(at: AppTest) -> str:
+    """The text of every annotation (subplot titles among them) on every chart of the page."""
+    return " ".join(
+        str(a.get("text", "")) for fig in charts(at) for a in fig["layout"].get("annotations", [])
+    )
+
+
+def assert_shows(shown: Any, raw: str, key: str) -> None:
+    """A widget's value is what its link text `raw` said: a flag "1"/"0", a float within
+    rounding, anything else exactly as written."""
+    if isinstance(shown, bool):
+        assert shown == (raw == "1"), key
+    elif isinstance(shown, float):
+        assert math.isclose(shown, float(raw)), key
+    else:
+        assert str(shown) == raw, key

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
-from apptools import assert_one_notice_and_nothing_raw, charts, notices, numbers, open_page
+from apptools import (
+    assert_one_notice_and_nothing_raw,
+    assert_shows,
+    chart_annotations,
+    charts,
+    notices,
+    numbers,
+    open_page,
+)
 
 from core import activations
 
@@ -60,9 +66,7 @@ def test_page_renders_without_exception(lang):
 
 def test_korean_page_shows_korean_labels_on_charts():
     at = open_page("activations", {"lang": "ko"})
-    titles = " ".join(
-        str(a.get("text", "")) for fig in charts(at) for a in fig["layout"].get("annotations", [])
-    )
+    titles = chart_annotations(at)
     assert "곱의 전형적인 크기" in titles
 
 
@@ -106,11 +110,7 @@ def test_a_link_with_every_parameter_restores_every_control():
     for key, raw in EVERY_PARAM.items():
         if key == "act":
             continue
-        shown = widget(at, key).value
-        if isinstance(shown, float):
-            assert math.isclose(shown, float(raw)), key
-        else:
-            assert str(shown) == raw, key
+        assert_shows(widget(at, key).value, raw, key)
 
 
 def test_a_link_with_every_parameter_round_trips_into_the_url():

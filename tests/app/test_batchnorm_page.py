@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
-from apptools import assert_one_notice_and_nothing_raw, charts, notices, numbers, open_page, texts
+from apptools import (
+    assert_one_notice_and_nothing_raw,
+    assert_shows,
+    chart_annotations,
+    charts,
+    notices,
+    numbers,
+    open_page,
+    texts,
+)
 
 from core import batchnorm
 
@@ -106,9 +113,7 @@ def test_page_renders_without_exception(lang):
 
 def test_korean_page_shows_korean_labels_on_charts():
     at = open_page("batchnorm", {"lang": "ko"})
-    titles = " ".join(
-        str(a.get("text", "")) for fig in charts(at) for a in fig["layout"].get("annotations", [])
-    )
+    titles = chart_annotations(at)
     assert "정규화" in titles
     assert "BN 전" in titles
 
@@ -166,11 +171,7 @@ def test_a_link_with_every_parameter_restores_every_control():
     assert not at.exception
     assert notices(at) == []
     for key, raw in EVERY_PARAM.items():
-        shown = widget(at, key).value
-        if isinstance(shown, float):
-            assert math.isclose(shown, float(raw)), key
-        else:
-            assert str(shown) == raw, key
+        assert_shows(widget(at, key).value, raw, key)
 
 
 def test_a_link_with_every_parameter_round_trips_into_the_url():

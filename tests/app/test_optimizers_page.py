@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from apptools import (
     assert_one_notice_and_nothing_raw,
+    assert_shows,
     charts,
     decode,
     notices,
@@ -247,13 +248,7 @@ def test_a_link_with_every_parameter_restores_every_control():
     for key, raw in EVERY_PARAM.items():
         if key == "opt":
             continue
-        shown = widget(at, key).value
-        if isinstance(shown, bool):
-            assert shown == (raw == "1"), key
-        elif isinstance(shown, int | float):
-            assert math.isclose(float(shown), float(raw)), key
-        else:
-            assert str(shown) == raw, key
+        assert_shows(widget(at, key).value, raw, key)
 
 
 def test_a_link_with_every_parameter_round_trips_into_the_url():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -51,6 +52,22 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+# Trace data as the browser holds it (plotly.js keeps typed arrays as {dtype, bdata}).
+CHART_DATA = """() => [...document.querySelectorAll('.js-plotly-plot')].map(
+    p => JSON.stringify(p.data || []))"""
+# Streamlit 1.67 draws each slider thumb over an <input type="range"> holding the value.
+SLIDER_INPUT = '[data-testid="stSlider"] input'
+
+
+def query(page) -> dict[str, list[str]]:
+    """The page's current link parameters."""
+    return parse_qs(urlparse(page.url).query, keep_blank_values=True)
+
+
+def assert_no_exception(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def wait_for_app(page, timeout: float = 30_000) -> None:

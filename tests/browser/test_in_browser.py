@@ -5,32 +5,21 @@ The deep-link test starts its own server, so its link is the very first request 
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlparse
-
 import pytest
-from conftest import shoot, wait_for_app
+from conftest import (
+    CHART_DATA,
+    SLIDER_INPUT,
+    assert_no_exception,
+    query,
+    shoot,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 
-# Trace data as the browser holds it (plotly.js keeps typed arrays as {dtype, bdata}).
-CHART_DATA = """() => [...document.querySelectorAll('.js-plotly-plot')].map(
-    p => JSON.stringify(p.data || []))"""
-
-
-SLIDER_INPUT = '[data-testid="stSlider"] input'
-
-
-def query(page) -> dict[str, list[str]]:
-    return parse_qs(urlparse(page.url).query, keep_blank_values=True)
-
 
 def slider_values(page) -> list[str]:
-    # Streamlit 1.67 draws each slider thumb over an <input type="range"> holding the value.
     return page.eval_on_selector_all(SLIDER_INPUT, "els => els.map(e => e.value)")
-
-
-def assert_no_exception(page) -> None:
-    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def test_deep_link_on_a_fresh_server_gets_the_frame_language_and_controls(fresh_server, page):

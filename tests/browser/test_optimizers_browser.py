@@ -3,24 +3,17 @@ link, the animation plays client-side without a rerun, presets and the 3-D view.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlparse
-
 import pytest
-from conftest import shoot, wait_for_app
+from conftest import (
+    CHART_DATA,
+    SLIDER_INPUT,
+    assert_no_exception,
+    query,
+    shoot,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
-
-CHART_DATA = """() => [...document.querySelectorAll('.js-plotly-plot')].map(
-    p => JSON.stringify(p.data || []))"""
-SLIDER_INPUT = '[data-testid="stSlider"] input'
-
-
-def query(page) -> dict[str, list[str]]:
-    return parse_qs(urlparse(page.url).query, keep_blank_values=True)
-
-
-def assert_no_exception(page) -> None:
-    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def slider_with_value(page, value: str):
