@@ -4,10 +4,15 @@ symmetric starts never learn, and whether a deep net trains at all.
 Weights W have shape (fan_in, fan_out) and act as z = h @ W, so n_in = fan_in. Normal schemes
 are plain (untruncated) normals as in torch.nn.init; Keras' he_normal and lecun_normal truncate.
 
-`propagate` is benchmarked against its own matrix products, so it runs in float32 (products
-twice as fast; every statistic within ~1e-5 of a float64 run, tested) with fused activation
-kernels. Each stored array X stands for X·2^e, its integer exponent e kept beside it and X
-rescaled by exact powers of two to stay near unit RMS: standard_normal's 22⁵⁰ growth and
+`propagate` is benchmarked against its own matrix products (bench/kernels.py), so everything
+else it does is cut to a few passes over memory: float32 (products twice as fast; every
+statistic within ~1e-5 of a float64 run, tested), activation kernels built from fast ufuncs,
+Box–Muller normals from the generator's raw bits (the ziggurat alone cost a third of the
+products), sums through BLAS, no per-layer allocations, ReLU's f' kept as a mask, and the
+weight-gradient products only when asked for.
+
+Each stored array X stands for X·2^e, its integer exponent e kept beside it and X rescaled by
+exact powers of two to stay near unit RMS: standard_normal's 22⁵⁰ growth and
 small_normal's 0.16⁵⁰ decay stay representable, and statistics are reported in true units.
 Homogeneous f (linear, ReLU, leaky ReLU) act on the scaled values; the others see their true
 input while it lies within 2^±100, and beyond that are affine to float precision on each side
@@ -20,7 +25,6 @@ import functools
 import itertools
 import math
 import numbers
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -137,14 +141,69 @@ def bound(scheme: str, fan_in: int, fan_out: int) -> float | None:
     return math.sqrt(3.0) * sigma if spec.distribution == "uniform" else None
 
 
+def _bits(rng: np.random.Generator, n: int) -> npt.NDArray[np.uint32]:
+    """n random 32-bit words: the generator's raw 64-bit outputs, each split in two."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    return rng.bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
+
+
+def standard_normals(
+    rng: np.random.Generator,
+    out: Array,
+    scratch: tuple[Array, Array] | None = None,
+    scale: float = 1.0,
+) -> Array:
+    """Fill the float32 array `out` with independent N(0, 1) draws from rng (times `scale`),
+    and return it.
+
+    Box–Muller on the generator's raw bits: from 32-bit words u, v, U = (⌊u/2⁸⌋ + 1)/2²⁴ in
+    (0, 1] and θ = 2π·v/2³², r = √(−2 ln U) gives r·cos θ and r·sin θ, two exact independent
+    normals (up to float32 rounding; |z| ≤ √(48 ln 2) ≈ 5.77, a tail of 8e-9). Twice as fast as
+    Generator.standard_normal's ziggurat in float32, which cost a third of propagate's
+    products; the first half of `out` (flat) takes the cosines, the second the sines. It uses
+    ⌈size/2⌉ of the generator's 64-bit outputs. `scratch`: two float32 arrays of at least
+    ⌈size/2⌉ values, so that a caller drawing again and again allocates nothing."""
+    flat = out.reshape(-1)  # a view: `out` is contiguous
+    n = flat.size
+    half = (n + 1) // 2
+    words = _bits(rng, 2 * half)
+    u, v = words[:half], words[half:]
+    if scratch is None:
+        r, theta = np.empty(half, dtype=np.float32), np.empty(half, dtype=np.float32)
+    else:
+        r, theta = scratch[0][:half], scratch[1][:half]
+    np.right_shift(u, 8, out=u)
+    u += 1
+    np.copyto(r, u, casting="unsafe")  # exact: at most 2²⁴
+    r *= np.float32(2.0**-24)
+    np.log(r, out=r)
+    r *= -2
+    np.sqrt(r, out=r)
+    if scale != 1.0:
+        r *= np.float32(scale)
+    np.copyto(theta, v, casting="unsafe")
+    theta *= np.float32(2 * math.pi * 2.0**-32)
+    np.cos(theta, out=flat[:half])
+    flat[:half] *= r
+    sines = flat[half:] if n == 2 * half else theta
+    np.sin(theta, out=sines)
+    sines *= r
+    if sines is theta:
+        flat[half:] = theta[: n - half]
+    return out
+
+
 def _draw(
     scheme: str,
     fan_in: int,
     fan_out: int,
     rng: np.random.Generator,
     out: Array | None = None,
+    scratch: tuple[Array, Array] | None = None,
 ) -> Array:
-    """The draw behind sample(), in float32, into `out` if given: (fan_in, fan_out)."""
+    """The draw behind sample(), in float32, into `out` if given: (fan_in, fan_out);
+    `scratch` as in standard_normals."""
     spec = _scheme(scheme)
     shape = (_count("fan_in", fan_in), _count("fan_out", fan_out))
     if not isinstance(rng, np.random.Generator):
@@ -155,19 +214,21 @@ def _draw(
         return w
     sigma = math.sqrt(spec.variance(*shape))
     if spec.distribution == "normal":
-        rng.standard_normal(dtype=np.float32, out=w)
-        w *= np.float32(sigma)
+        standard_normals(rng, w, scratch, scale=sigma)
         return w
     r = math.sqrt(3.0) * sigma
     r32 = np.float32(r)
     if r32 > r:  # round the bound down so that no draw can exceed r
         r32 = np.nextafter(r32, np.float32(0))
-    rng.random(dtype=np.float32, out=w)
-    # 2U − 1 + 2⁻²⁴ (exact in float32) is symmetric about 0 and never ±1.
-    w *= 2
-    w -= 1
-    w += np.float32(2.0**-24)
-    w *= r32
+    # k = ⌊u/2⁸⌋ is uniform on 0 … 2²⁴ − 1, and (2k + 1 − 2²⁴)/2²⁴ (exact in float32) on the
+    # odd multiples of 2⁻²⁴ in (−1, 1): symmetric about 0, never ±1.
+    k = _bits(rng, w.size)
+    np.right_shift(k, 8, out=k)
+    k = k.view(np.int32)
+    k *= 2
+    k -= 2**24 - 1
+    np.copyto(w.reshape(-1), k, casting="unsafe")
+    w *= r32 * np.float32(2.0**-24)
     return w
 
 
@@ -175,7 +236,8 @@ def sample(scheme: str, fan_in: int, fan_out: int, rng: np.random.Generator) -> 
     """Weights W of shape (fan_in, fan_out) drawn from `scheme`, as float64.
 
     Drawn in float32 (so `propagate` uses exactly these values at single-precision speed), then
-    widened: normals are σ·N(0, 1), uniforms r·(2U − 1 + 2⁻²⁴) with |w| ≤ r.
+    widened: normals are σ·standard_normals(rng), uniforms r·(2k + 1 − 2²⁴)/2²⁴ for k uniform
+    on 0 … 2²⁴ − 1, so |w| < r.
     """
     return _draw(scheme, fan_in, fan_out, rng).astype(np.float64)
 
@@ -230,6 +292,9 @@ def _k_relu(a: Array, p: Mapping, f: Array, df: Array, s: Scratch) -> Array:
 def _k_leaky_relu(a: Array, p: Mapping, f: Array, df: Array, s: Scratch) -> Array:
     slope = float(p["negative_slope"])
     np.greater(a, 0, out=df)
+    if slope == 0:  # plain ReLU: f' is the mask itself (and `df` may be boolean)
+        np.clip(a, 0, _top(a), out=f)
+        return df
     df *= 1 - slope
     df += slope
     np.clip(a, -_top(a), 0, out=f)
@@ -420,21 +485,35 @@ class _Kernel:
     fn: Callable[[Array, Mapping, Array, Array, Scratch], Array | None]
     homogeneous: bool = False  # f(c·a) = c·f(a) and f'(c·a) = f'(a) for c > 0
     flat: Callable[[Mapping], bool] = lambda p: False  # f' ≡ 0 on a ≤ 0 with these params
+    steps: Callable[[Mapping], bool] = lambda p: False  # f' only ever 0 or 1
+    nonnegative: Callable[[Mapping], bool] = lambda p: False  # f' ≥ 0 everywhere
 
 
 _KERNELS: Mapping[str, _Kernel] = MappingProxyType(
     {
-        "sigmoid": _Kernel(_k_sigmoid),
-        "tanh": _Kernel(_k_tanh),
-        "relu": _Kernel(_k_relu, homogeneous=True, flat=lambda p: True),
-        "leaky_relu": _Kernel(
-            _k_leaky_relu, homogeneous=True, flat=lambda p: p["negative_slope"] == 0
+        "sigmoid": _Kernel(_k_sigmoid, nonnegative=lambda p: True),
+        "tanh": _Kernel(_k_tanh, nonnegative=lambda p: True),
+        "relu": _Kernel(
+            _k_relu,
+            homogeneous=True,
+            flat=lambda p: True,
+            steps=lambda p: True,
+            nonnegative=lambda p: True,
         ),
-        "elu": _Kernel(_k_elu, flat=lambda p: p["alpha"] == 0),
-        "selu": _Kernel(_k_selu),
+        "leaky_relu": _Kernel(
+            _k_leaky_relu,
+            homogeneous=True,
+            flat=lambda p: p["negative_slope"] == 0,
+            steps=lambda p: p["negative_slope"] == 0,
+            nonnegative=lambda p: p["negative_slope"] >= 0,
+        ),
+        "elu": _Kernel(
+            _k_elu, flat=lambda p: p["alpha"] == 0, nonnegative=lambda p: p["alpha"] >= 0
+        ),
+        "selu": _Kernel(_k_selu, nonnegative=lambda p: True),
         "gelu": _Kernel(_k_gelu),
         "silu": _Kernel(_k_silu),
-        "softplus": _Kernel(_k_softplus),
+        "softplus": _Kernel(_k_softplus, nonnegative=lambda p: True),
         "linear": _Kernel(_k_linear, homogeneous=True),
     }
 )
@@ -472,7 +551,8 @@ def _evaluate(act: activations.Activation, a: Array) -> tuple[Array, Array | Non
 MAX_DEPTH = 100
 MAX_WIDTH = 2048
 MAX_BATCH = 8192
-MAX_CELLS = 2**25  # depth·width·batch: the pass keeps up to 3 float32 arrays per layer
+MAX_CELLS = 2**25  # depth·width·batch: a pass keeps up to 3 float32 arrays per layer (f', BN's
+# x̂, and h_l with weight_gradients), and a plain pass 1 (ReLU: 1 byte per cell)
 SATURATION_THRESHOLD = 0.05
 BN_EPS = 1e-5
 GRADIENT_RANGE = (-4.0, 4.0)
@@ -494,12 +574,19 @@ COLUMNS = (
 
 
 def _moments(x: Array, scratch: Array | None = None) -> tuple[float, float]:
-    """(mean, std) over all entries of a 2-D array; row sums of squares go to float64."""
+    """(mean, std) over all entries of a 2-D C-contiguous array.
+
+    Row sums in x's dtype, added in float64; the sum of squares as one BLAS dot product, which
+    spreads over every core (~1e-6 relative in float32, against ~1e-8 for numpy's row-wise
+    sums, at a third of the time). (A matrix–vector product with ones for the row sums would
+    be faster still on its own, but right after a matrix product OpenBLAS takes ~2 ms for it.)"""
     n = x.size
-    mean = float(x.sum()) / n  # pairwise summation: ~1e-7 relative even in float32
-    mean_square = float(np.einsum("ij,ij->i", x, x).sum(dtype=np.float64)) / n
+    mean = float(np.einsum("ij->i", x).sum(dtype=np.float64)) / n
+    flat = x.reshape(-1)
+    mean_square = float(np.dot(flat, flat)) / n
     var = mean_square - mean * mean
-    if var < 0.1 * mean_square:  # E[x²] − mean² would cancel digits: centre first
+    if var < 0.1 * mean_square or not math.isfinite(mean_square):
+        # E[x²] − mean² would cancel digits (or float32 overflowed): centre first, sum rows
         if x.min() == x.max():  # constant (a zero-weight net): exactly no spread
             return float(x.flat[0]), 0.0
         d = np.subtract(x, mean, out=scratch)
@@ -561,6 +648,8 @@ def _count_beyond(a: Array, lo: float, hi: float, mask: npt.NDArray[np.bool_]) -
 
 
 def _count_zeros(x: Array, mask: npt.NDArray[np.bool_]) -> int:
+    if x.dtype == np.bool_:
+        return x.size - int(np.count_nonzero(x))
     return int(np.count_nonzero(np.equal(x, 0, out=mask)))
 
 
@@ -807,25 +896,34 @@ def _run(
     seed: int,
     batchnorm: bool,
     bins: int | None,
+    weight_gradients: bool,
 ) -> Propagation:
     _scheme(scheme)
     act = _activation(activation)
     depth, width, batch, seed = _check_propagate(depth, width, batch, seed)
     _flag("batchnorm", batchnorm)
+    _flag("weight_gradients", weight_gradients)
     linear = act.name == "linear"
     rng = np.random.default_rng(seed)
     rows: list[dict[str, float]] = [{"layer": k} for k in range(1, depth + 1)]
     # One allocation per kind of per-layer array: the kernel backs big blocks with huge pages,
     # while a fresh 2 MB array per layer costs ~1 ms of page faults, as much as its arithmetic.
-    hs = np.empty((depth + 1, batch, width), dtype=np.float32)  # h_0 = x … h_depth
+    # h_l is only needed again for ∂L/∂W_l; otherwise two buffers take turns and stay in cache.
+    hs = np.empty((depth + 1 if weight_gradients else 2, batch, width), dtype=np.float32)
+    slot = (lambda k: k) if weight_gradients else (lambda k: k & 1)  # h_k lives in hs[slot(k)]
     ws = np.empty((depth, width, width), dtype=np.float32)
-    dfs = None if linear else np.empty((depth, batch, width), dtype=np.float32)
+    kernel = _KERNELS.get(act.name)
+    steps = kernel is not None and kernel.steps(act.params)
+    # f' that is only ever 0 or 1 is kept as a mask: a quarter of the memory, and the backward
+    # product with a mask costs no more than with floats.
+    df_type = np.bool_ if steps else np.float32
+    dfs = None if linear else np.empty((depth, batch, width), dtype=df_type)
     xhats = np.empty((depth, batch, width), dtype=np.float32) if batchnorm else None
     work = np.empty((6, batch, width), dtype=np.float32)
     scratch: Scratch = (work[1], work[2], work[3], work[4])
     mask = np.empty((batch, width), dtype=bool)
-    grad_w = np.empty((width, width), dtype=np.float32)
-    exps = [0] * (depth + 1)  # hs[l] holds h_l / 2^exps[l]
+    grad_w = np.empty((width, width), dtype=np.float32) if weight_gradients else None
+    exps = [0] * (depth + 1)  # hs[slot(l)] holds h_l / 2^exps[l]
     per_layer: list[tuple[Array | None, Array | None, int]] = []  # (f', BN's 1/σ, e_z)
     if bins is not None:
         edges = np.linspace(*histogram_range(act), bins + 1)
@@ -833,13 +931,15 @@ def _run(
         gradient_edges = np.linspace(*GRADIENT_RANGE, bins + 1)
         gradient_density, gradient_outside = np.zeros((depth, bins)), np.zeros(depth)
 
-    rng.standard_normal(dtype=np.float32, out=hs[0])
+    size = (max(width * width, batch * width) + 1) // 2
+    draw_scratch = (np.empty(size, dtype=np.float32), np.empty(size, dtype=np.float32))
+    standard_normals(rng, hs[0], draw_scratch)
     with np.errstate(under="ignore"):  # tiny tails underflowing to 0 are the right answer
         for k in range(depth):
             row = rows[k]
-            w = _draw(scheme, width, width, rng, out=ws[k])
-            z = xhats[k] if batchnorm else hs[k + 1] if linear else work[0]
-            np.matmul(hs[k], w, out=z)
+            h_in, h = hs[slot(k)], hs[slot(k + 1)]
+            z = xhats[k] if batchnorm else h if linear else work[0]
+            np.matmul(h_in, _draw(scheme, width, width, rng, ws[k], draw_scratch), out=z)
             z_mean, z_std = _moments(z, scratch[0])
             row["preactivation_std"] = _in_units(z_std, exps[k])
             e_z = _renormalise(z, exps[k], z_mean, z_std)
@@ -851,20 +951,21 @@ def _run(
                 z,
                 0 if batchnorm else e_z,
                 1.0 if batchnorm else z_rms,
-                (hs[k + 1], df_out, scratch, mask),
+                (h, df_out, scratch, mask),
                 may_overwrite=not batchnorm,
             )
             e_h, df, dead = done.exponent, done.df, done.dead
-            h = hs[k + 1]
             h_mean, h_std = _moments(h, scratch[0])
             row["activation_mean"] = _in_units(h_mean, e_h)
             row["activation_std"] = _in_units(h_std, e_h)
-            saturated = 0
-            if df is not None:
-                np.abs(df, out=scratch[0])
-                saturated = int(
-                    np.count_nonzero(np.less(scratch[0], SATURATION_THRESHOLD, out=mask))
-                )
+            if df is None:
+                saturated = 0
+            elif steps:  # f' = 0 or 1: saturated means dead
+                saturated = dead
+            else:
+                positive = kernel is not None and kernel.nonnegative(act.params)
+                d = df if positive else np.abs(df, out=scratch[0])
+                saturated = int(np.count_nonzero(np.less(d, SATURATION_THRESHOLD, out=mask)))
             row["saturated_fraction"] = saturated / h.size
             row["dead_fraction"] = dead / h.size
             if bins is not None:
@@ -873,8 +974,7 @@ def _run(
             per_layer.append((df, inv, e_z))
 
         # Backward from L = Σ h_depth ⊙ u: ∂L/∂h_depth = u.
-        grad, spare = work[0], work[5]
-        rng.standard_normal(dtype=np.float32, out=grad)
+        grad, spare = standard_normals(rng, work[0], draw_scratch), work[5]
         e_g = 0  # grad holds ∂L/∂h / 2^e_g
         for k in range(depth - 1, -1, -1):
             df, inv, e_z = per_layer[k]
@@ -888,13 +988,14 @@ def _run(
             if inv is not None:
                 _batchnorm_backward(grad, xhats[k], inv, scratch[0])
                 e_g -= e_z  # 1/σ_true = 2^−e_z/σ_scaled
-            np.matmul(hs[k].T, grad, out=grad_w)
-            rows[k]["weight_gradient_std"] = _in_units(_moments(grad_w)[1], exps[k] + e_g)
+            if grad_w is not None:
+                np.matmul(hs[k].T, grad, out=grad_w)
+                rows[k]["weight_gradient_std"] = _in_units(_moments(grad_w)[1], exps[k] + e_g)
             if k > 0:
                 np.matmul(grad, ws[k].T, out=spare)
                 grad, spare = spare, grad
 
-    table = pd.DataFrame(rows, columns=list(COLUMNS))
+    table = pd.DataFrame(rows, columns=list(COLUMNS if weight_gradients else COLUMNS[:-1]))
     if bins is None:
         return Propagation(table, *(np.zeros(0) for _ in range(6)))
     return Propagation(
@@ -916,10 +1017,11 @@ def propagate(
     batch: int,
     seed: int,
     batchnorm: bool = False,
+    weight_gradients: bool = False,
 ) -> pd.DataFrame:
     """Per-layer statistics of a random (width × width)·depth MLP's forward and backward pass.
 
-    With rng = default_rng(seed): x = rng.standard_normal((batch, width), float32), then
+    With rng = default_rng(seed): x = standard_normals(rng, float32 (batch, width)), then
     W_l = sample(scheme, width, width, rng) for l = 1…depth, then u likewise shaped like x.
     z_l = h_{l−1} @ W_l (no bias; h_0 = x); with batchnorm, z_l goes through training-mode BN
     (batch mean, biased variance, eps = 1e-5, γ = 1, β = 0) before f; h_l = f(·).
@@ -932,11 +1034,16 @@ def propagate(
     - dead_fraction: share with f'(a) == 0 exactly as activations' float64 derivative gives it:
       ReLU's a ≤ 0, and for smooth f the far tails where f' underflows (tanh |a| ≥ 372.57,
       sigmoid |a| ≥ 745.13, ELU/SELU/SiLU/softplus a ≤ −745.13, GELU a ≤ −38.58);
-    - gradient_std: of ∂L/∂h_l; weight_gradient_std: of the entries of ∂L/∂W_l = h_{l−1}ᵀ ∂L/∂z_l.
+    - gradient_std: of ∂L/∂h_l;
+    - weight_gradient_std, only with weight_gradients=True: of the entries of
+      ∂L/∂W_l = h_{l−1}ᵀ ∂L/∂z_l. That is one more (width × batch)·(batch × width) product per
+      layer, half as much work again as the pass itself, so it is asked for, not the default.
 
     Computed in float32 (see the module docstring); statistics are clipped to ≤ 1e300.
     """
-    return _run(scheme, activation, depth, width, batch, seed, batchnorm, bins=None).table
+    return _run(
+        scheme, activation, depth, width, batch, seed, batchnorm, None, weight_gradients
+    ).table
 
 
 def propagate_with_histograms(
@@ -948,32 +1055,12 @@ def propagate_with_histograms(
     seed: int,
     batchnorm: bool = False,
     bins: int = 60,
+    weight_gradients: bool = False,
 ) -> Propagation:
     """propagate() plus histograms of every h_l (over histogram_range(f)) and ∂L/∂h_l (over
     GRADIENT_RANGE), from the same single pass."""
     bins = _count("bins", bins, 1, 1000)
-    return _run(scheme, activation, depth, width, batch, seed, batchnorm, bins=bins)
-
-
-def matmul_floor(depth: int, width: int, batch: int, repeats: int = 3) -> float:
-    """Seconds (best of `repeats`) for the 2·depth float64 products (batch×width)@(width×width)
-    that one forward and backward pass of this network cannot avoid: propagate's benchmark floor.
-    """
-    depth, width, batch, _ = _check_propagate(depth, width, batch, 0)
-    rng = np.random.default_rng(0)
-    h = rng.standard_normal((batch, width))
-    ws = [rng.standard_normal((width, width)) / math.sqrt(width) for _ in range(depth)]
-    best = math.inf
-    for _ in range(_count("repeats", repeats)):
-        start = time.perf_counter()
-        x = h
-        for w in ws:
-            x = x @ w
-        g = h
-        for w in reversed(ws):
-            g = g @ w.T
-        best = min(best, time.perf_counter() - start)
-    return best
+    return _run(scheme, activation, depth, width, batch, seed, batchnorm, bins, weight_gradients)
 
 
 # --- mean-field prediction -------------------------------------------------------------------

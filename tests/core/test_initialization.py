@@ -28,11 +28,11 @@ from core.initialization import (
     _zero_tails,
     bound,
     histogram_range,
-    matmul_floor,
     predicted_std,
     propagate,
     propagate_with_histograms,
     sample,
+    standard_normals,
     std,
     train_deep,
     train_symmetry,
@@ -105,12 +105,16 @@ def forward_backward(act, x, ws, u, bn=False):
     return Pass(h, zs, a_s, dh, dz, dw, float(np.sum(h[-1] * u)))
 
 
+def draw_normals(rng, shape):
+    return standard_normals(rng, np.empty(shape, dtype=np.float32)).astype(np.float64)
+
+
 def reference_pass(scheme, act, depth, width, batch, seed, bn=False):
     """The documented draws: x, then W_1 … W_depth via sample(), then u."""
     rng = np.random.default_rng(seed)
-    x = rng.standard_normal((batch, width), dtype=np.float32).astype(np.float64)
+    x = draw_normals(rng, (batch, width))
     ws = [sample(scheme, width, width, rng) for _ in range(depth)]
-    u = rng.standard_normal((batch, width), dtype=np.float32).astype(np.float64)
+    u = draw_normals(rng, (batch, width))
     return forward_backward(act, x, ws, u, bn), ws
 
 
@@ -168,7 +172,9 @@ def check_against_reference(scheme, name, depth, width, batch, seed, bn, **param
     expected, scales = reference_table(p, act)
     expected.attrs["size"] = batch * width
     with strict():
-        table = propagate(scheme, act, depth, width, batch, seed, batchnorm=bn)
+        table = propagate(
+            scheme, act, depth, width, batch, seed, batchnorm=bn, weight_gradients=True
+        )
     assert_matches_reference(table, expected, scales)
 
 
@@ -272,6 +278,56 @@ def test_normal_samples_have_gaussian_tails(scheme):
     assert beyond == pytest.approx(math.erfc(2 / math.sqrt(2)), abs=0.002)  # 4.55 %
     kurtosis = np.mean((w / sigma) ** 4)
     assert kurtosis == pytest.approx(3.0, abs=0.05)
+
+
+def normal_cdf(z):
+    return 0.5 * (1.0 + np.frompyfunc(math.erf, 1, 1)(z / math.sqrt(2.0)).astype(np.float64))
+
+
+def test_standard_normals_pass_a_kolmogorov_smirnov_test():
+    z = np.sort(standard_normals(np.random.default_rng(40), np.empty(200_001, np.float32)))
+    n = z.size
+    cdf = normal_cdf(z.astype(np.float64))
+    d = max(np.max(np.arange(1, n + 1) / n - cdf), np.max(cdf - np.arange(n) / n))
+    assert d < 1.95 / math.sqrt(n)  # the 0.1 % critical value
+
+
+def test_standard_normals_have_normal_moments_and_independent_pairs():
+    z = standard_normals(np.random.default_rng(41), np.empty((1000, 1000), np.float32))
+    z = z.astype(np.float64).ravel()
+    n, sd = z.size, 1 / math.sqrt(z.size)
+    assert abs(z.mean()) < 6 * sd
+    assert z.var() == pytest.approx(1.0, abs=6 * math.sqrt(2) * sd)
+    assert np.mean(z**4) == pytest.approx(3.0, abs=6 * math.sqrt(96) * sd)
+    assert np.abs(z).max() <= math.sqrt(48 * math.log(2)) + 1e-6
+    # Box–Muller's two outputs of one pair (cosine half, sine half) share r: as normals they
+    # must still be uncorrelated, and so must their squares.
+    c, s = z[: n // 2], z[n // 2 :]
+    assert abs(np.corrcoef(c, s)[0, 1]) < 6 * math.sqrt(2) * sd
+    assert abs(np.corrcoef(c**2, s**2)[0, 1]) < 6 * math.sqrt(2) * sd
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 4097])
+def test_standard_normals_use_half_a_raw_draw_each_and_are_reproducible(n):
+    rng = np.random.default_rng(42)
+    z = standard_normals(rng, np.empty(n, np.float32))
+    assert np.all(np.isfinite(z))
+    np.testing.assert_array_equal(
+        z, standard_normals(np.random.default_rng(42), np.empty(n, np.float32))
+    )
+    twin = np.random.default_rng(42)
+    twin.bit_generator.random_raw((n + 1) // 2)
+    assert rng.random() == twin.random()
+
+
+def test_uniform_samples_are_odd_multiples_of_2_to_the_minus_24_of_the_bound():
+    # LeCun with n_in = 12 has r = √(3/12) = 1/2, a power of two: scaling by r is exact.
+    w = sample("lecun_uniform", 12, 4096, np.random.default_rng(43))
+    k = w / (0.5 * 2.0**-24)
+    np.testing.assert_array_equal(k, np.round(k))
+    assert np.all(k % 2 == 1)
+    assert np.abs(k).max() < 2**24
+    assert abs(k.mean()) < 6 * 2**24 / math.sqrt(3 * k.size)
 
 
 def test_zeros_scheme_samples_exact_zeros_without_drawing():
@@ -490,9 +546,20 @@ def test_float32_propagate_matches_float64_at_a_realistic_size(scheme, name, bn)
     check_against_reference(scheme, name, 12, 256, 256, 9, bn)
 
 
+@pytest.mark.parametrize(("name", "bn"), [("relu", False), ("tanh", True), ("linear", False)])
+def test_weight_gradients_add_their_column_and_change_nothing_else(name, bn):
+    plain = propagate("he_normal", name, 6, 24, 16, 3, batchnorm=bn)
+    full = propagate("he_normal", name, 6, 24, 16, 3, batchnorm=bn, weight_gradients=True)
+    assert tuple(full.columns) == COLUMNS
+    pd.testing.assert_frame_equal(full.drop(columns="weight_gradient_std"), plain)
+    with pytest.raises(ValueError, match="weight_gradients"):
+        propagate("he_normal", name, 6, 24, 16, 3, weight_gradients="yes")
+
+
 def test_table_has_one_row_per_layer_and_the_contracted_columns():
     table = propagate("he_normal", "relu", 7, 16, 8, 0)
-    assert tuple(table.columns) == COLUMNS
+    assert tuple(table.columns) == COLUMNS[:-1]
+    assert COLUMNS[-1] == "weight_gradient_std"
     assert {"layer", "activation_mean", "activation_std", "gradient_std"} <= set(table.columns)
     assert list(table["layer"]) == list(range(1, 8))
     assert table["layer"].dtype == np.int64
@@ -501,10 +568,10 @@ def test_table_has_one_row_per_layer_and_the_contracted_columns():
 def test_last_gradient_std_is_the_std_of_u():
     table = propagate("xavier_uniform", "tanh", 4, 32, 64, 11)
     rng = np.random.default_rng(11)
-    rng.standard_normal((64, 32), dtype=np.float32)
+    draw_normals(rng, (64, 32))
     for _ in range(4):
         sample("xavier_uniform", 32, 32, rng)
-    u = rng.standard_normal((64, 32), dtype=np.float32).astype(np.float64)
+    u = draw_normals(rng, (64, 32))
     assert table["gradient_std"].iloc[-1] == pytest.approx(u.std(), rel=1e-6)
 
 
@@ -600,7 +667,7 @@ def test_any_small_network_gives_finite_statistics(scheme, name, depth, width, b
 
 @pytest.mark.parametrize("name", ZERO_AT_ZERO)
 def test_zero_weights_with_f0_zero_give_zero_activations_and_gradients(name):
-    table = propagate("zeros", name, 5, 16, 32, 18)
+    table = propagate("zeros", name, 5, 16, 32, 18, weight_gradients=True)
     assert (table["activation_mean"] == 0).all()
     assert (table["activation_std"] == 0).all()
     assert (table["preactivation_std"] == 0).all()
@@ -611,7 +678,7 @@ def test_zero_weights_with_f0_zero_give_zero_activations_and_gradients(name):
 
 @pytest.mark.parametrize("name", ["sigmoid", "softplus"])
 def test_zero_weights_with_f0_nonzero_only_train_the_last_layer(name):
-    table = propagate("zeros", name, 5, 16, 32, 19)
+    table = propagate("zeros", name, 5, 16, 32, 19, weight_gradients=True)
     f0 = float(activations.get(name).forward(0.0))
     np.testing.assert_allclose(table["activation_mean"], f0, rtol=1e-6)
     assert (table["activation_std"] == 0).all()
@@ -835,7 +902,7 @@ def test_prediction_has_weight_gradients_only_with_a_batch():
     ],
 )
 def test_prediction_agrees_with_a_wide_network(scheme, name, tolerance):
-    table = propagate(scheme, name, 10, 512, 512, 31)
+    table = propagate(scheme, name, 10, 512, 512, 31, weight_gradients=True)
     predicted = predicted_std(scheme, name, 10, 512, batch=512)
     for column in ("activation_std", "preactivation_std", "gradient_std", "weight_gradient_std"):
         ratio = table[column] / predicted[column]
@@ -980,11 +1047,3 @@ def test_two_moons_are_balanced_and_standardised():
     assert y.mean() == 0.5
     np.testing.assert_allclose(x.mean(axis=0), 0.0, atol=1e-12)
     np.testing.assert_allclose(x.std(axis=0), 1.0, rtol=1e-12)
-
-
-# --- the benchmark floor ------------------------------------------------------------------------
-
-
-def test_matmul_floor_times_the_products():
-    seconds = matmul_floor(3, 16, 8, repeats=2)
-    assert 0 < seconds < 1

@@ -28,10 +28,10 @@ PARAM_ROWS = ("w_x1", "w_x2", "bias", "w_out")  # rows of the symmetry heatmap
 # (core's MAX_CELLS bounds memory; these bound time). Defaults use about a quarter of each.
 PROPAGATE_BUDGET = 2**30  # depth·batch·width² for one forward pass of one scheme
 TRAIN_BUDGET = 2**25  # depth·width²·steps for one training run of one scheme
-# What one rerun may hold, in depth·width·batch cells: the pass keeps up to three float32 arrays
-# per layer, so 2^24 cells are at most 192 MB. Core allows twice that (its benchmark network,
-# 50·512·1000, needs it); at core's cap one run took the server to 687 MB in the load benchmark,
-# against Community Cloud's 690 MB.
+# What one rerun may hold, in depth·width·batch cells: the page's pass keeps up to two float32
+# arrays per layer (f', and x̂ with BatchNorm), so 2^24 cells are at most 128 MB. Core allows
+# twice that (its benchmark network, 50·512·1000, needs it); at core's cap one run took the
+# server to 687 MB in the load benchmark, against Community Cloud's 690 MB.
 CELL_BUDGET = 2**24
 # The pass keeps every layer's weights for the backward pass: depth·width² float32 values. 2²⁴ of
 # them is 64 MB, so a few visitors at the widest setting stay inside Community Cloud's memory.
