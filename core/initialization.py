@@ -25,7 +25,7 @@ import functools
 import itertools
 import math
 import numbers
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
@@ -860,6 +860,7 @@ class Propagation:
     density[l−1] (bins,) is the density of layer l's values over `edges` (bins+1, the same for
     every layer, so a collapse to 0 or a pile-up at ±1 shows); outside[l−1] is the share of
     values beyond the edges, which density leaves out. Likewise for gradients on GRADIENT_RANGE.
+    Only the layers in `layers` were histogrammed: the other rows are NaN.
     """
 
     table: pd.DataFrame
@@ -869,6 +870,7 @@ class Propagation:
     gradient_edges: FloatArray
     gradient_density: FloatArray
     gradient_outside: FloatArray
+    layers: tuple[int, ...] = ()
 
 
 def _flag(name: str, value: object) -> bool:
@@ -897,6 +899,7 @@ def _run(
     batchnorm: bool,
     bins: int | None,
     weight_gradients: bool,
+    layers: tuple[int, ...] = (),
 ) -> Propagation:
     _scheme(scheme)
     act = _activation(activation)
@@ -927,9 +930,10 @@ def _run(
     per_layer: list[tuple[Array | None, Array | None, int]] = []  # (f', BN's 1/σ, e_z)
     if bins is not None:
         edges = np.linspace(*histogram_range(act), bins + 1)
-        density, outside = np.zeros((depth, bins)), np.zeros(depth)
+        density, outside = np.full((depth, bins), np.nan), np.full(depth, np.nan)
         gradient_edges = np.linspace(*GRADIENT_RANGE, bins + 1)
-        gradient_density, gradient_outside = np.zeros((depth, bins)), np.zeros(depth)
+        gradient_density, gradient_outside = np.full((depth, bins), np.nan), np.full(depth, np.nan)
+    hist = frozenset(k - 1 for k in layers) if bins is not None else frozenset()
 
     size = (max(width * width, batch * width) + 1) // 2
     draw_scratch = (np.empty(size, dtype=np.float32), np.empty(size, dtype=np.float32))
@@ -968,7 +972,7 @@ def _run(
                 saturated = int(np.count_nonzero(np.less(d, SATURATION_THRESHOLD, out=mask)))
             row["saturated_fraction"] = saturated / h.size
             row["dead_fraction"] = dead / h.size
-            if bins is not None:
+            if k in hist:
                 density[k], outside[k] = _histogram(h, e_h, edges, done.masses)
             exps[k + 1] = _renormalise(h, e_h, h_mean, h_std)
             per_layer.append((df, inv, e_z))
@@ -980,7 +984,7 @@ def _run(
             df, inv, e_z = per_layer[k]
             g_mean, g_std = _moments(grad, scratch[0])
             rows[k]["gradient_std"] = _in_units(g_std, e_g)
-            if bins is not None:
+            if k in hist:
                 gradient_density[k], gradient_outside[k] = _histogram(grad, e_g, gradient_edges)
             e_g = _renormalise(grad, e_g, g_mean, g_std)
             if df is not None:
@@ -1006,6 +1010,7 @@ def _run(
         gradient_edges=gradient_edges,
         gradient_density=gradient_density,
         gradient_outside=gradient_outside,
+        layers=layers,
     )
 
 
@@ -1056,11 +1061,19 @@ def propagate_with_histograms(
     batchnorm: bool = False,
     bins: int = 60,
     weight_gradients: bool = False,
+    layers: Sequence[int] | None = None,
 ) -> Propagation:
-    """propagate() plus histograms of every h_l (over histogram_range(f)) and ∂L/∂h_l (over
-    GRADIENT_RANGE), from the same single pass."""
+    """propagate() plus histograms of h_l (over histogram_range(f)) and ∂L/∂h_l (over
+    GRADIENT_RANGE) for every layer l in `layers` (default: all), from the same single pass."""
     bins = _count("bins", bins, 1, 1000)
-    return _run(scheme, activation, depth, width, batch, seed, batchnorm, bins, weight_gradients)
+    depth = _count("depth", depth, 1, MAX_DEPTH)
+    if layers is None:
+        picked = tuple(range(1, depth + 1))
+    else:
+        picked = tuple(sorted({_count("layer", k, 1, depth) for k in layers}))
+    return _run(
+        scheme, activation, depth, width, batch, seed, batchnorm, bins, weight_gradients, picked
+    )
 
 
 # --- mean-field prediction -------------------------------------------------------------------

@@ -32,7 +32,11 @@ PRESETS = {
 @st.cache_data(max_entries=16, show_spinner=False)
 @one_at_a_time
 def run(scheme: str, act: str, depth: int, width: int, batch: int, seed: int, bn: bool):
-    return initialization.propagate_with_histograms(scheme, act, depth, width, batch, seed, bn)
+    # Histograms only of the layers the small multiples show (they cost more than the pass).
+    layers = figs.layer_picks(depth)
+    return initialization.propagate_with_histograms(
+        scheme, act, depth, width, batch, seed, bn, layers=layers
+    )
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

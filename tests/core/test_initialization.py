@@ -1047,3 +1047,20 @@ def test_two_moons_are_balanced_and_standardised():
     assert y.mean() == 0.5
     np.testing.assert_allclose(x.mean(axis=0), 0.0, atol=1e-12)
     np.testing.assert_allclose(x.std(axis=0), 1.0, rtol=1e-12)
+
+
+def test_histograms_of_picked_layers_match_a_full_run_and_leave_the_rest_nan():
+    full = propagate_with_histograms("xavier_normal", "tanh", 9, 32, 64, 44, bins=30)
+    some = propagate_with_histograms(
+        "xavier_normal", "tanh", 9, 32, 64, 44, bins=30, layers=[9, 1, 5, 5]
+    )
+    assert some.layers == (1, 5, 9)
+    assert full.layers == tuple(range(1, 10))
+    pd.testing.assert_frame_equal(some.table, full.table)
+    for name in ("density", "outside", "gradient_density", "gradient_outside"):
+        picked, every = getattr(some, name), getattr(full, name)
+        np.testing.assert_array_equal(picked[[0, 4, 8]], every[[0, 4, 8]])
+        assert np.isnan(np.delete(picked, [0, 4, 8], axis=0)).all()
+        assert np.isfinite(every).all()
+    with pytest.raises(ValueError, match="layer must be an integer in 1…9"):
+        propagate_with_histograms("xavier_normal", "tanh", 9, 32, 64, 44, layers=[10])

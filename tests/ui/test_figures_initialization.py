@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 from apptools import figure_finite
 
@@ -58,6 +59,8 @@ def test_histogram_panels_stay_inside_the_figure_for_any_number_of_schemes(runs,
     fig = figs.fig_histograms(data, figs.layer_picks(8), "activation", translator("en"))
     domains = [fig.layout[n].domain for n in fig.layout if n.startswith(("xaxis", "yaxis"))]
     assert len(domains) == 2 * rows * len(figs.layer_picks(8))
+    # Built unvalidated for speed: plotly must still accept every property it was given.
+    go.Figure(fig.to_dict())
     assert all(0.0 <= lo < hi <= 1.0 for lo, hi in domains)
 
 
