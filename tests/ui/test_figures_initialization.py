@@ -31,37 +31,84 @@ def runs():
     }
 
 
-def test_histograms_have_one_panel_per_scheme_and_layer(runs, tr):
-    data = {
-        s: figs.Histograms(p.edges, p.density, p.outside, p.table["activation_std"].to_numpy())
+def hist_data(runs, column="activation_std"):
+    return {
+        s: figs.Histograms(p.edges, p.density, p.outside, p.table[column].to_numpy())
         for s, p in runs.items()
     }
+
+
+def test_histograms_have_one_panel_per_scheme_and_one_ridge_per_layer(runs, tr):
     layers = figs.layer_picks(8)
-    fig = figs.fig_histograms(data, layers, "activation", tr)
-    assert len(fig.data) == len(runs) * len(layers)
+    fig = figs.fig_histograms(hist_data(runs), layers, "activation", tr)
+    ridges = [t for t in fig.data if t.fill == "toself"]
+    notes = [t for t in fig.data if t.mode == "text"]
+    assert len(ridges) == len(runs) * len(layers)
+    assert len(notes) == len(runs)
     assert figure_finite(fig)
-    # Each row is titled with its scheme on the left; the bottom-left x axis names the values.
-    cols = len(layers)
-    for row, name in enumerate(runs):
-        axis = fig.layout[f"yaxis{row * cols + 1 if row else ''}"]
-        assert axis.title.text == tr(f"init.scheme.{name}")
-    assert fig.layout[f"xaxis{2 * cols + 1}"].title.text == tr("init.fig.hist_x_activation")
-    assert fig.data[0].marker.color.startswith("rgba(134, 142, 150")  # zeros' grey
-    assert tr("init.fig.layer_n", n=8) in [a.text for a in fig.layout.annotations]
+    # One panel per scheme, titled with its name in its colour; layer names on the first y axis.
+    titles = {a.text: a.font.color for a in fig.layout.annotations}
+    for name in runs:
+        assert titles[f"<b>{tr(f'init.scheme.{name}')}</b>"] == color(name)
+    assert list(fig.layout.yaxis.ticktext) == [tr("init.fig.layer_n", n=n) for n in layers]
+    assert fig.layout.yaxis.showticklabels
+    assert not fig.layout.yaxis2.showticklabels
+    assert fig.layout.xaxis.title.text == tr("init.fig.hist_x_activation")
+    assert ridges[0].fillcolor.startswith("rgba(134, 142, 150")  # zeros' grey
+    # The first picked layer is the top ridge; σ of every layer is written beside its ridge.
+    first, last = ridges[0], ridges[len(layers) - 1]
+    assert min(first.y) > min(last.y)
+    sigma = runs["xavier_normal"].table["activation_std"].to_numpy()
+    assert notes[2].text[-1].startswith(f"σ = {figs._sci(float(sigma[layers[-1] - 1]))}")
 
 
-@pytest.mark.parametrize("rows", range(1, 6))
-def test_histogram_panels_stay_inside_the_figure_for_any_number_of_schemes(runs, rows):
-    """Four rows once put the last panel's edge at -5.6e-17, which plotly refuses."""
+def test_a_ridge_is_its_histogram_scaled_to_its_peak():
+    edges = np.linspace(-1.0, 1.0, 5)
+    x, y, dens = figs._ridge(edges, np.array([0.1, 0.4, 0.2, 0.0]), base=3.0)
+    np.testing.assert_array_equal(x, [-1, -1, -0.5, -0.5, 0, 0, 0.5, 0.5, 1, 1])
+    np.testing.assert_allclose(
+        y - 3.0, np.array([0, 0.25, 0.25, 1, 1, 0.5, 0.5, 0, 0, 0]) * figs.RIDGE
+    )
+    np.testing.assert_array_equal(dens, [0, 0.1, 0.1, 0.4, 0.4, 0.2, 0.2, 0, 0, 0])
+
+
+def test_a_point_mass_beside_a_spread_is_cut_off_and_the_spread_keeps_its_shape():
+    # ReLU: half the values exactly 0 (first bin), the rest spread over the other bins.
+    density = np.array([20.0, 4.0, 3.0, 2.0, 1.0])
+    _, y, _ = figs._ridge(np.linspace(0.0, 1.0, 6), density, base=0.0)
+    heights = y[1:-1:2]
+    assert heights[0] == pytest.approx(figs.RIDGE)  # cut off at the ridge height
+    assert heights[1] == pytest.approx(figs.RIDGE / 1.25)  # the spread's peak stays tall
+    # A collapse (everything in one bin) is not a point mass beside a spread: plain scaling.
+    _, y, _ = figs._ridge(np.linspace(0.0, 1.0, 6), np.array([0, 0, 50.0, 0.01, 0]), base=0.0)
+    assert y.max() == pytest.approx(figs.RIDGE)
+    assert y[1:-1:2][3] < 0.01
+
+
+def test_a_layer_mostly_off_the_range_draws_low_and_an_empty_one_flat():
+    edges = np.linspace(-4.0, 4.0, 9)
+    density = np.full(8, 0.01)
+    assert figs._ridge(edges, density, 0.0, outside=0.99)[1].max() == pytest.approx(
+        0.02 * figs.RIDGE
+    )
+    assert figs._ridge(edges, density, 0.0, outside=0.3)[1].max() == pytest.approx(figs.RIDGE)
+    for empty in (np.zeros(8), np.full(8, np.nan)):
+        assert (figs._ridge(edges, empty, 2.0, outside=1.0)[1] == 2.0).all()
+
+
+@pytest.mark.parametrize("cols", range(1, 6))
+def test_histogram_panels_stay_inside_the_figure_for_any_number_of_schemes(runs, cols):
+    """Four rows of the old small multiples once put an edge at -5.6e-17, which plotly refuses."""
     one = next(iter(runs.values()))
     hist = figs.Histograms(one.edges, one.density, one.outside, one.table["activation_std"])
-    data = {s: hist for s in initialization.SCHEMES[:rows]}
-    fig = figs.fig_histograms(data, figs.layer_picks(8), "activation", translator("en"))
-    domains = [fig.layout[n].domain for n in fig.layout if n.startswith(("xaxis", "yaxis"))]
-    assert len(domains) == 2 * rows * len(figs.layer_picks(8))
+    data = {s: hist for s in initialization.SCHEMES[:cols]}
+    fig = figs.fig_histograms(data, figs.layer_picks(8), "gradient", translator("ko"))
+    domains = [fig.layout[n].domain for n in fig.layout if n.startswith("xaxis")]
+    assert len(domains) == cols
+    assert all(0.0 <= lo < hi <= 1.0 for lo, hi in domains)
     # Built unvalidated for speed: plotly must still accept every property it was given.
     go.Figure(fig.to_dict())
-    assert all(0.0 <= lo < hi <= 1.0 for lo, hi in domains)
+    assert figure_finite(fig)
 
 
 def test_std_chart_uses_log_axes_and_leaves_out_exact_zeros(runs, tr):

@@ -111,31 +111,83 @@ def _domain(lo: float, hi: float) -> list[float]:
     return [min(max(lo, 0.0), 1.0), min(max(hi, 0.0), 1.0)]
 
 
+RIDGE = 1.7  # a ridge's tallest bin, in rows: ridges overlap their upper neighbour a little
+
+
+def _ridge(
+    edges: np.ndarray, density: np.ndarray, base: float, outside: float = 0.0
+) -> tuple[np.ndarray, ...]:
+    """A histogram as a closed step outline on `base`, scaled so its tallest bin is RIDGE high:
+    (x, y, density at each point) with the outline's ends on the base line. When under half the
+    values lie in the range (`outside` > 0.5), the ridge shrinks in proportion: a few stray
+    values in range must not look like the layer's distribution.
+
+    A point mass beside a spread (ReLU's exact zeros: half the values in one bin) would flatten
+    the spread to nothing; when one bin holds over 3× the next and the other bins over a fifth of
+    the values, the scale follows the spread and that bin is cut off at the ridge height."""
+    d = np.nan_to_num(np.asarray(density, dtype=float), nan=0.0)
+    top = np.sort(d)[-2:] if d.size > 1 else np.concatenate([[0.0], d])
+    peak = float(top[-1])
+    total = float(d.sum())
+    if total > 0 and top[-1] > 3 * top[0] and (total - top[-1]) > 0.2 * total:
+        peak = 1.25 * float(top[0])
+    heights = np.minimum(d / peak * RIDGE, RIDGE) if peak > 0 else np.zeros_like(d)
+    heights *= min(1.0, 2.0 * (1.0 - min(max(outside, 0.0), 1.0)))
+    x = np.concatenate([[edges[0]], np.repeat(edges, 2)[1:-1], [edges[-1]]])
+    y = base + np.concatenate([[0.0], np.repeat(heights, 2), [0.0]])
+    return x, y, np.concatenate([[0.0], np.repeat(d, 2), [0.0]])
+
+
 def fig_histograms(
     data: Mapping[str, Histograms], layers: Sequence[int], kind: str, tr: Translate
 ) -> go.Figure:
-    """Small multiples: one row per scheme, one column per picked layer, the density of h_l
-    (kind "activation") or ∂L/∂h_l (kind "gradient") on a fixed range, σ written in each panel.
+    """Ridgelines: one panel per scheme side by side, one ridge per picked layer (the first on
+    top), each the density of h_l (kind "activation") or ∂L/∂h_l (kind "gradient") on a fixed
+    x range, scaled to its own peak, with σ (and any share beyond the range) at its right.
 
-    The grid is laid out by hand: make_subplots and per-panel add_* calls validate the whole
-    layout again and again (over a second for 5 × 8 panels), this builds it in one go, and
-    unvalidated (a third of the time again; the tests validate what it builds)."""
+    Small multiples (one subplot per scheme and layer) said the same, but a browser took over a
+    second to draw 24 subplots of bars; this is one subplot per scheme. Built unvalidated in one
+    go (the tests validate what it builds)."""
     names = list(data)
-    rows, cols = len(names), len(layers)
-    hgap, vgap = 0.012, (0.06 if rows > 1 else 0.0)
-    w, h = (1 - hgap * (cols - 1)) / cols, (1 - vgap * (rows - 1)) / rows
+    cols, rows = len(names), len(layers)
+    hgap = 0.035
+    w = (1 - hgap * (cols - 1)) / cols
     edges = next(iter(data.values())).edges
     lo, hi = float(edges[0]), float(edges[-1])
-    pad = float(edges[1] - edges[0])  # one bin more each side: the edge bins (tanh's ±1) show
+    pad = float(edges[1] - edges[0])
+    label_room = (0.45 + 0.13 * cols) * (hi - lo)  # right of the range: σ (narrower panels)
     axis_title = tr(
         "init.fig.hist_x_activation" if kind == "activation" else "init.fig.hist_x_grad"
     )
-    layout: dict = {"annotations": [], "bargap": 0, "showlegend": False}
-    traces = []
-    for c, layer in enumerate(layers):
+    bases = [float(rows - 1 - i) for i in range(rows)]  # layer picks[0] on top
+    layout: dict = {"annotations": [], "showlegend": False, "hovermode": "closest"}
+    traces: list = []
+    for c, name in enumerate(names):
+        hist, a = data[name], _axis(c + 1)
+        label, hue = tr(f"init.scheme.{name}"), color(name)
+        layout[f"xaxis{a}"] = {
+            "domain": _domain(c * (w + hgap), c * (w + hgap) + w),
+            "anchor": f"y{a}",
+            "range": [lo - pad, hi + pad + label_room],
+            "tickvals": [lo, (lo + hi) / 2, hi],
+            "tickformat": ".3~g",
+            "title": {"text": axis_title if c == 0 else " "},
+            "showgrid": False,
+            "zeroline": False,
+        }
+        layout[f"yaxis{a}"] = {
+            "domain": [0.0, 1.0],
+            "anchor": f"x{a}",
+            "range": [-0.15, rows - 1 + RIDGE + 0.15],
+            "tickvals": bases,
+            "ticktext": [tr("init.fig.layer_n", n=layer) for layer in layers],
+            "showticklabels": c == 0,
+            "showgrid": True,
+            "zeroline": False,
+        }
         layout["annotations"].append(
             {
-                "text": tr("init.fig.layer_n", n=layer),
+                "text": f"<b>{label}</b>",
                 "x": c * (w + hgap) + w / 2,
                 "y": 1.0,
                 "xref": "paper",
@@ -143,75 +195,57 @@ def fig_histograms(
                 "xanchor": "center",
                 "yanchor": "bottom",
                 "showarrow": False,
-                "font": {"size": 14},
+                "font": {"size": 14, "color": hue},
             }
         )
-    for r, name in enumerate(names):
-        hist = data[name]
-        centres = 0.5 * (hist.edges[:-1] + hist.edges[1:])
-        label = tr(f"init.scheme.{name}")
-        for c, layer in enumerate(layers):
-            k, a = layer - 1, _axis(r * cols + c + 1)
-            layout[f"xaxis{a}"] = {
-                "domain": _domain(c * (w + hgap), c * (w + hgap) + w),
-                "anchor": f"y{a}",
-                "range": [lo - pad, hi + pad],
-                "tickvals": [lo, (lo + hi) / 2, hi] if r == rows - 1 else [],
-                "tickformat": ".3~g",
-                "tickfont": {"size": 10},
-                "title": {"text": axis_title if (r == rows - 1 and c == 0) else " "},
-            }
-            top = 1 - r * (h + vgap)
-            layout[f"yaxis{a}"] = {
-                "domain": _domain(top - h, top),
-                "anchor": f"x{a}",
-                "showticklabels": False,
-                "rangemode": "tozero",
-                "title": {
-                    "text": label if c == 0 else "",
-                    "font": {"color": color(name), "size": 12},
-                },
-            }
+        notes = []
+        for layer, base in zip(layers, bases, strict=True):
+            k = layer - 1
+            outside = float(np.nan_to_num(hist.outside[k]))
+            x, y, dens = _ridge(hist.edges, hist.density[k], base, outside)
+            where = f"{label} · {tr('init.fig.layer_n', n=layer)}"
             traces.append(
-                go.Bar(
-                    x=centres,
-                    y=hist.density[k],
-                    width=pad,
+                go.Scatter(
+                    x=x,
+                    y=y,
+                    customdata=dens,
+                    mode="lines",
+                    fill="toself",
+                    fillcolor=rgba(hue, 0.55),
+                    line={"color": hue, "width": 1},
                     xaxis=f"x{a}",
                     yaxis=f"y{a}",
-                    marker={"color": rgba(color(name), 0.8), "line": {"width": 0}},
-                    name=label,
-                    showlegend=False,
-                    hovertemplate="%{x:.3f}: %{y:.3g}<extra>"
-                    + f"{label} · {tr('init.fig.layer_n', n=layer)}</extra>",
+                    name=where,
+                    hovertemplate="%{x:.3f}: %{customdata:.3g}<extra>" + where + "</extra>",
                     _validate=False,
                 )
             )
-            text = f"σ = {_sci(float(hist.std[k]))}"
-            if hist.outside[k] > 0.005:
-                text += "<br>" + tr("init.fig.outside", share=f"{hist.outside[k]:.0%}")
-            layout["annotations"].append(
-                {
-                    "text": text,
-                    "x": 0.97,
-                    "y": 0.96,
-                    "xref": f"x{a} domain",
-                    "yref": f"y{a} domain",
-                    "xanchor": "right",
-                    "yanchor": "top",
-                    "align": "right",
-                    "showarrow": False,
-                    "font": {"size": 10, "color": TEXT},
-                    "bgcolor": "rgba(255, 255, 255, 0.7)",
-                }
+            note = f"σ = {_sci(float(hist.std[k]))}"
+            if outside > 0.005:
+                note += "<br>" + tr("init.fig.outside", share=f"{outside:.0%}")
+            notes.append(note)
+        traces.append(
+            go.Scatter(
+                x=[hi + 1.5 * pad] * rows,
+                y=[b + 0.3 for b in bases],
+                text=notes,
+                mode="text",
+                textposition="middle right",
+                textfont={"size": 10, "color": TEXT},
+                hoverinfo="skip",
+                xaxis=f"x{a}",
+                yaxis=f"y{a}",
+                _validate=False,
             )
+        )
+    height = 130 + 46 * rows
     # The house style (its template styles every panel's axes), taken from an empty styled
     # figure, in the same single construction.
-    base = style(go.Figure(), height=90 + 120 * rows).layout.to_plotly_json()
-    base.pop("legend", None)
-    layout = base | layout
-    layout["height"] = 90 + 120 * rows
-    layout["margin"] = {"l": 60, "r": 10, "t": 40, "b": 50}
+    base_layout = style(go.Figure(), height=height).layout.to_plotly_json()
+    base_layout.pop("legend", None)
+    layout = base_layout | layout
+    layout["height"] = height
+    layout["margin"] = {"l": 70, "r": 10, "t": 40, "b": 50}
     return go.Figure(data=traces, layout=layout, _validate=False)
 
 
