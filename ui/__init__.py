@@ -7,3 +7,7 @@
 # import statement waits for an import in progress on another thread; a sys.modules lookup
 # does not.
 import pandas  # noqa: F401
+
+from ui.memory import return_big_blocks
+
+return_big_blocks()

@@ -2,9 +2,10 @@
 
 A network propagated or trained at the largest settings allocates a few hundred MB for a moment.
 Four visitors with four new settings at once once took the server to 687 MB, against Community
-Cloud's 690 MB (bench/RESULTS.md, Load). Two cores gain nothing from running them side by side
-(NumPy's BLAS already uses both), so they queue: the transient peak is one run's, whatever the
-number of sessions. Cached answers never wait: put this under the cache decorator.
+Cloud's 690 MB (bench/RESULTS.md, Load; with ui.memory the peak is now ~410 MB). Two cores
+gain nothing from running them side by side (NumPy's BLAS already uses both), so they queue: the
+transient peak is one run's, whatever the number of sessions. Cached answers never wait: put
+this under the cache decorator.
 """
 
 from __future__ import annotations
