@@ -141,11 +141,15 @@ def bound(scheme: str, fan_in: int, fan_out: int) -> float | None:
     return math.sqrt(3.0) * sigma if spec.distribution == "uniform" else None
 
 
-def _bits(rng: np.random.Generator, n: int) -> npt.NDArray[np.uint32]:
-    """n random 32-bit words: the generator's raw 64-bit outputs, each split in two."""
+def _generator(rng: object) -> np.random.Generator:
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    return rng.bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
+    return rng
+
+
+def _bits(rng: np.random.Generator, n: int) -> npt.NDArray[np.uint32]:
+    """n random 32-bit words: the generator's raw 64-bit outputs, each split in two."""
+    return _generator(rng).bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
 
 
 def standard_normals(
@@ -206,8 +210,7 @@ def _draw(
     `scratch` as in standard_normals."""
     spec = _scheme(scheme)
     shape = (_count("fan_in", fan_in), _count("fan_out", fan_out))
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    _generator(rng)  # also for "zeros", which draws nothing
     w = np.empty(shape, dtype=np.float32) if out is None else out
     if spec.distribution == "zeros":
         w.fill(0)

@@ -23,9 +23,8 @@ def return_big_blocks() -> bool:
     """Fix glibc's mmap threshold at THRESHOLD; False where the C library is not glibc."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-        gnu_get_libc_version = libc.gnu_get_libc_version  # glibc only
-    except (OSError, AttributeError):
+    except OSError:
         return False
-    del gnu_get_libc_version
-    return bool(mallopt(M_MMAP_THRESHOLD, THRESHOLD))
+    if not hasattr(libc, "gnu_get_libc_version"):  # glibc's own symbol: another C library
+        return False
+    return bool(libc.mallopt(M_MMAP_THRESHOLD, THRESHOLD))
