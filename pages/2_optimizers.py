@@ -318,8 +318,6 @@ st.header(tr("opt.sec.state"))
 
 @st.fragment
 def section_state() -> None:
-    if st.session_state.get("q:t", 0) > steps:  # fewer steps than before: keep the slider valid
-        st.session_state["q:t"] = steps
     t = state.integer("t", tr("opt.ctl.t"), 1, 1, steps, help=tr("opt.ctl.t_help"))
     table, shown = state_table({n: r[0] for n, r in runs.items()}, t, tr)
     st.dataframe(table, hide_index=True, width="stretch")

@@ -272,13 +272,30 @@ def _restore(key: str, spec: Spec[V]) -> V:
         return spec.default
 
 
+def widget_key(key: str, page: str | None = None) -> str:
+    """The session key of the widget for link key `key` on `page` (the current page by default).
+
+    Pages share link names (`act`, `depth`, `steps`, …) with different meanings, and Streamlit
+    keeps a widget's value for one run after the page that drew it is left: a key per page keeps
+    one page's value from being read as another's."""
+    return f"{WIDGET_PREFIX}{page or current_page()}:{key}"
+
+
 def _bind(key: str, spec: Spec[V], widget_value: Callable[[V], Any] = lambda v: v) -> str:
-    """Seed the widget's session value from the link the first time it is drawn; return its key."""
+    """Seed the widget's session value from the link the first time it is drawn; return its key.
+
+    A value kept from an earlier run that the control's current range no longer admits (a step
+    slider whose maximum just shrank) is clamped into it, so no page has to write widget keys."""
     page = current_page()
     st.session_state.setdefault(SPECS_KEY, {}).setdefault(page, {})[key] = spec
-    wkey = WIDGET_PREFIX + key
+    wkey = widget_key(key, page)
     if wkey not in st.session_state:
         st.session_state[wkey] = widget_value(_restore(key, spec))
+    elif isinstance(spec, Number | Integer):
+        kept = st.session_state[wkey]
+        clamped = min(max(kept, spec.lo), spec.hi)
+        if clamped != kept:
+            st.session_state[wkey] = clamped
     return wkey
 
 
@@ -430,8 +447,7 @@ def apply(values: Mapping[str, Any]) -> None:
     to its value as the page uses it (a tuple for a multiselect). Controls not drawn yet take the
     value when they are first drawn."""
     for key, value in values.items():
-        wkey = WIDGET_PREFIX + key
-        st.session_state[wkey] = list(value) if isinstance(value, tuple) else value
+        st.session_state[widget_key(key)] = list(value) if isinstance(value, tuple) else value
 
 
 def flag(

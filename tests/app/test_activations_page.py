@@ -15,6 +15,7 @@ from apptools import (
 )
 
 from core import activations
+from ui.state import widget_key
 
 ALL = ",".join(activations.NAMES)
 
@@ -51,7 +52,7 @@ WIDGETS = {
 
 def widget(at, key):
     kind = WIDGETS.get(key, "multiselect")
-    return getattr(at, kind)(key=f"q:{key}")
+    return getattr(at, kind)(key=widget_key(key, "activations"))
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

@@ -16,6 +16,7 @@ from apptools import (
 )
 
 from core import batchnorm
+from ui.state import widget_key
 
 # One non-default value for every control on the page (target=moments draws its two sliders).
 EVERY_PARAM = {
@@ -87,7 +88,7 @@ MAXIMA = {
 
 
 def widget(at, key):
-    return getattr(at, WIDGETS[key])(key=f"q:{key}")
+    return getattr(at, WIDGETS[key])(key=widget_key(key, "batchnorm"))
 
 
 def button(at, label):

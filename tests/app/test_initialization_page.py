@@ -16,6 +16,7 @@ from apptools import (
 )
 
 from core import initialization
+from ui.state import widget_key
 
 # One non-default value for every control on the page.
 EVERY_PARAM = {
@@ -55,7 +56,7 @@ QUICK = {"depth": "6", "width": "64", "batch": "64", "tr_depth": "4", "tr_steps"
 
 
 def widget(at, key):
-    return getattr(at, WIDGETS[key])(key=f"q:{key}")
+    return getattr(at, WIDGETS[key])(key=widget_key(key, "initialization"))
 
 
 def finite(at) -> bool:

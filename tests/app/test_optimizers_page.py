@@ -20,6 +20,7 @@ from apptools import (
 from core import optimizers
 from ui.figures.optimizers import CONTROLS, PRESETS
 from ui.i18n import translator
+from ui.state import widget_key
 
 IGNORED = translator("en")("url.ignored_intro")
 
@@ -89,18 +90,18 @@ SELECT_SLIDERS = {"kappa", "rb", "batch", "lr"}
 def widget(at, key):
     """The widget drawn for link key `key`."""
     if key == "surf":
-        return at.selectbox(key="q:surf")
+        return at.selectbox(key=widget_key("surf", "optimizers"))
     if key == "opt":
-        return at.multiselect(key="q:opt")
+        return at.multiselect(key=widget_key("opt", "optimizers"))
     if key == "view":
-        return at.radio(key="q:view")
+        return at.radio(key=widget_key("view", "optimizers"))
     if key in SLIDERS:
-        return at.slider(key=f"q:{key}")
+        return at.slider(key=widget_key(key, "optimizers"))
     if key.endswith(("_ams", "_c")) or key == "same_lr":
-        return at.toggle(key=f"q:{key}")
+        return at.toggle(key=widget_key(key, "optimizers"))
     if key in SELECT_SLIDERS or key.endswith(("_lr", "_b2", "_eps", "_alpha", "_rho")):
-        return at.select_slider(key=f"q:{key}")
-    return at.slider(key=f"q:{key}")
+        return at.select_slider(key=widget_key(key, "optimizers"))
+    return at.slider(key=widget_key(key, "optimizers"))
 
 
 def page_state(at) -> list:
