@@ -30,8 +30,10 @@ def thumbnail(topic: str) -> object:
 tr = page_frame("home")
 explain("home/intro")
 
-for row in (TOPICS[:2], TOPICS[2:]):
-    for (topic, path, _), column in zip(row, st.columns(2), strict=True):
+CARDS_PER_ROW = 2  # Streamlit stacks the columns on a phone: one card a row there
+for start in range(0, len(TOPICS), CARDS_PER_ROW):
+    row = TOPICS[start : start + CARDS_PER_ROW]
+    for (topic, path, _), column in zip(row, st.columns(CARDS_PER_ROW), strict=False):
         with column, st.container(border=True):
             st.subheader(tr(f"nav.{topic}"))
             st.markdown(f"**{tr(f'home.{topic}_question')}**")

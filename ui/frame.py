@@ -77,7 +77,7 @@ def _navigation(current: str) -> None:
 # Its two labels come from our own tables; nothing from the URL is ever put into this HTML.
 _COPY_LINK_HTML = """
 <div class="gn-copy">
-  <button type="button" id="gn-copy-link" data-done="{done}">
+  <button type="button" id="gn-copy-link" data-done="{done}" data-prompt="{prompt}">
     <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" fill="none"
          stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
       <path d="M10 13a5 5 0 0 0 7.5.5l3-3a5 5 0 0 0-7-7l-1.7 1.7"/>
@@ -108,7 +108,7 @@ _COPY_LINK_HTML = """
         text.textContent = "✓ " + button.dataset.done;
         setTimeout(function () {{ text.textContent = label; }}, 2000);
       }} catch (err) {{
-        window.prompt(button.dataset.done, url);
+        window.prompt(button.dataset.prompt, url);
       }}
     }});
   }})();
@@ -116,8 +116,20 @@ _COPY_LINK_HTML = """
 """
 
 
+# Browsers break Hangul between any two syllables ("어/떻게"); Korean breaks between words, and a
+# long token (a formula, a link) may still wrap anywhere rather than overflow.
+_KOREAN_LINE_BREAKING = "<style>.stApp { word-break: keep-all; overflow-wrap: anywhere; }</style>"
+
+
+def _line_breaking() -> None:
+    if i18n.current_lang() == "ko":
+        st.html(_KOREAN_LINE_BREAKING)
+
+
 def _copy_link_button() -> None:
-    html = _COPY_LINK_HTML.format(label=t("app.copy_link"), done=t("app.copied"))
+    html = _COPY_LINK_HTML.format(
+        label=t("app.copy_link"), done=t("app.copied"), prompt=t("app.copy_prompt")
+    )
     with st.sidebar:
         st.html(html, unsafe_allow_javascript=True)
         st.caption(t("app.copy_link_help"))
@@ -138,8 +150,9 @@ def page_frame(page_id: str) -> Translate:
         page_title=f"{t(f'nav.{page_id}')} · {t('app.name')}",
         page_icon="📉",
         layout="wide",
-        initial_sidebar_state="expanded",
+        initial_sidebar_state="auto"  # collapsed on a phone: a shared link lands on the page,
     )
+    _line_breaking()
     _language_switch()
     _navigation(page_id)
     _copy_link_button()

@@ -211,7 +211,10 @@ class Choices(Spec[tuple[str, ...]]):
         return ",".join(value)
 
     def expected(self) -> str:
-        return t("url.expected_choices", options=", ".join(self.options))
+        options = ", ".join(self.options)
+        if self.max_count is not None:
+            return t("url.expected_choices_max", count=self.max_count, options=options)
+        return t("url.expected_choices", options=options)
 
     def is_default(self, value: tuple[str, ...]) -> bool:
         return tuple(value) == tuple(self.default)
@@ -413,6 +416,7 @@ def choices(
         format_func=format_func,
         max_selections=max_count,
         help=help,
+        placeholder=t("app.pick_placeholder"),
     )
     value = tuple(o for o in spec.options if o in picked)  # option order: a stable link
     _mirror(key, spec, value)

@@ -47,6 +47,138 @@ def test_korean_text_is_korean():
     assert untranslated == []
 
 
+# Latin words a Korean string may keep: names (of functions, optimizers, schemes, surfaces, people,
+# libraries), the English terms ../shared/GLOSSARY.md keeps in Korean, and math. Anything else in
+# Latin letters is an untranslated label ("Optimizer", "Step 수", "γ (scale)", "random seed").
+KEPT_IN_ENGLISH = {
+    # activation functions and layers
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky",
+    "elu",
+    "selu",
+    "gelu",
+    "silu",
+    "swish",
+    "softplus",
+    "linear",
+    "maxout",
+    "batchnorm",
+    "bn",
+    "softmax",
+    "mlp",
+    "xor",
+    "rnn",
+    "lstm",
+    "gru",
+    "cnn",
+    # optimizers and their PyTorch arguments
+    "sgd",
+    "momentum",
+    "nesterov",
+    "adagrad",
+    "rmsprop",
+    "adadelta",
+    "adam",
+    "adamw",
+    "adamax",
+    "nadam",
+    "amsgrad",
+    "dampening",
+    "lr",
+    "betas",
+    "eps",
+    # initialization schemes and people
+    "lecun",
+    "xavier",
+    "glorot",
+    "he",
+    "kaiming",
+    "goodfellow",
+    "ioffe",
+    "szegedy",
+    "nielsen",
+    # loss surfaces
+    "rosenbrock",
+    "beale",
+    "himmelblau",
+    "logistic",
+    # terms the glossary keeps in English
+    "activation",
+    "pre-activation",
+    "gradient",
+    "dying",
+    "epoch",
+    "running",
+    "mean",
+    "variance",
+    "learning",
+    "rate",
+    "bias",
+    "correction",
+    "weight",
+    "decay",
+    "dropout",
+    "stride",
+    "padding",
+    "zero-centered",
+    "gain",
+    "loss",
+    "full",
+    "batch",
+    "early",
+    "stopping",
+    "chain",
+    "rule",
+    "mse",
+    "sse",
+    "mean-field",
+    "nan",
+    # libraries, the app's name, the course
+    "pytorch",
+    "torch",
+    "numpy",
+    "gradient",
+    "notes",
+    "cs",
+    "vs",
+    # math
+    "exp",
+    "log",
+    "sin",
+    "cos",
+    "erf",
+    "max",
+    "min",
+    "var",
+    "std",
+    "sub",
+    "in",
+    "out",
+    "dy",
+}
+
+
+def _latin_words(text: str) -> list[str]:
+    """Latin words of a Korean string outside placeholders, math, code and glosses: a Latin
+    phrase in parentheses right after Hangul ("기울기 소실(vanishing gradient)") is a gloss."""
+    text = re.sub(r"\{[^}]*\}|\$[^$]*\$|`[^`]*`", " ", text)
+    text = re.sub(r"([\uac00-\ud7a3])\s*\([^)]*\)", r"\1 ", text)
+    return [w for w in re.findall(r"[A-Za-z][A-Za-z'\-]*", text) if len(w) > 2]
+
+
+def test_korean_labels_use_the_glossary_terms():
+    """Short labels too: every Latin word in a Korean string is a name or a kept term."""
+    ko = i18n.strings("ko")
+    stray = {
+        key: words
+        for key, text in ko.items()
+        if (words := [w for w in _latin_words(text) if w.lower() not in KEPT_IN_ENGLISH])
+    }
+    assert stray == {}
+
+
 def test_translator_fills_fields_and_rejects_unknown_keys():
     tr = i18n.translator("en")
     assert tr("url.expected_number", lo=1, hi=2) == "a number from 1 to 2"
