@@ -118,7 +118,10 @@ _COPY_LINK_HTML = """
 
 # Browsers break Hangul between any two syllables ("어/떻게"); Korean breaks between words, and a
 # long token (a formula, a link) may still wrap anywhere rather than overflow.
-_KOREAN_LINE_BREAKING = "<style>.stApp { word-break: keep-all; overflow-wrap: anywhere; }</style>"
+_KOREAN_LINE_BREAKING = (  # important: Streamlit's Markdown sets word-break on every paragraph
+    "<style>.stApp, .stApp * { word-break: keep-all !important; "
+    "overflow-wrap: anywhere !important; }</style>"
+)
 
 
 def _line_breaking() -> None:
