@@ -79,16 +79,16 @@ def memory_mb(pid: int) -> dict[str, float]:
 
 
 def page_paths() -> dict[str, str]:
-    """Page id -> URL path, for every page in ui/frame.PAGES (`pages/2_optimizers.py` ->
+    """Page id -> URL path, for every page in ui.topics.PAGES (`pages/2_optimizers.py` ->
     `/optimizers`: folder mode drops the number prefix)."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from ui.frame import PAGES
+    from ui.topics import PAGES
 
     paths = {}
     for page in PAGES:
-        stem = Path(page.path).stem
-        paths[page.id] = "/" if page.path == "app.py" else "/" + re.sub(r"^\d+_", "", stem)
+        stem = Path(page.page).stem
+        paths[page.id] = "/" if page.page == "app.py" else "/" + re.sub(r"^\d+_", "", stem)
     return paths
 
 

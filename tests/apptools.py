@@ -12,15 +12,12 @@ from typing import Any
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from ui.topics import TOPICS
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
-PAGES = {
-    "home": None,
-    "activations": "pages/1_activations.py",
-    "optimizers": "pages/2_optimizers.py",
-    "initialization": "pages/3_initialization.py",
-    "batchnorm": "pages/4_batchnorm.py",
-}
+# Page id -> page file for switch_page (None: the home page, which AppTest opens first).
+PAGES = {"home": None, **{topic.id: topic.page for topic in TOPICS}}
 
 
 def open_page(page: str, params: Mapping[str, str | list[str]] | None = None) -> AppTest:

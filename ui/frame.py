@@ -7,28 +7,12 @@ script alone, so everything a page needs around it must come from this one call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import streamlit as st
 
 from ui import i18n, state
 from ui.i18n import Translate, t
+from ui.topics import PAGES
 
-
-@dataclass(frozen=True)
-class Page:
-    id: str
-    path: str  # as st.page_link wants it: relative to the folder of app.py
-    icon: str
-
-
-PAGES: tuple[Page, ...] = (
-    Page("home", "app.py", ":material/home:"),
-    Page("activations", "pages/1_activations.py", ":material/show_chart:"),
-    Page("optimizers", "pages/2_optimizers.py", ":material/route:"),
-    Page("initialization", "pages/3_initialization.py", ":material/stacked_bar_chart:"),
-    Page("batchnorm", "pages/4_batchnorm.py", ":material/tune:"),
-)
 LANG_WIDGET = "w:lang"
 
 
@@ -70,7 +54,7 @@ def _navigation(current: str) -> None:
         st.markdown(f"### {t('app.name')}")
         for page in PAGES:
             params = {"lang": lang} | (remembered.get(page.id, {}) if page.id != current else {})
-            st.page_link(page.path, label=t(f"nav.{page.id}"), icon=page.icon, query_params=params)
+            st.page_link(page.page, label=t(f"nav.{page.id}"), icon=page.icon, query_params=params)
 
 
 # The button copies the address bar itself, so it is right whatever reran last (fragments included).
@@ -153,7 +137,7 @@ def page_frame(page_id: str) -> Translate:
         page_title=f"{t(f'nav.{page_id}')} · {t('app.name')}",
         page_icon="📉",
         layout="wide",
-        initial_sidebar_state="auto"  # collapsed on a phone: a shared link lands on the page,
+        initial_sidebar_state="auto",  # collapsed on a phone: a shared link lands on the page,
     )
     _line_breaking()
     _language_switch()

@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 from apptools import charts, numbers, open_page
 
-from ui.frame import PAGES
-
-TOPICS = [page.id for page in PAGES if page.id != "home"]
+from ui.topics import TOPICS
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
