@@ -1,75 +1,41 @@
-"""Korean and English text: short strings from one TOML table per language, long ones from Markdown.
+"""The session's language: `t(key)` and `md(name)` are `ui.strings`' lookups bound to it.
 
-`translator(lang)` is pure and is what figure builders receive; `t(key)` is the same lookup bound to
-the language of the current Streamlit session.
+`translator(lang)` and the tables live in `ui.strings`, which does not import Streamlit.
 """
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Callable, Mapping
-from functools import cache
-from pathlib import Path
-
 import streamlit as st
 
-CONTENT = Path(__file__).resolve().parent.parent / "content"
-LANGS: tuple[str, ...] = ("ko", "en")
-DEFAULT_LANG = "en"
-LANG_NAMES: Mapping[str, str] = {"ko": "한국어", "en": "English"}
+from ui.strings import (
+    CONTENT,
+    DEFAULT_LANG,
+    LANG_NAMES,
+    LANGS,
+    Translate,
+    lang_from_locale,
+    markdown,
+    strings,
+    translator,
+)
+
+__all__ = [
+    "CONTENT",
+    "DEFAULT_LANG",
+    "LANGS",
+    "LANG_NAMES",
+    "SESSION_KEY",
+    "Translate",
+    "current_lang",
+    "lang_from_locale",
+    "markdown",
+    "md",
+    "strings",
+    "t",
+    "translator",
+]
+
 SESSION_KEY = "_lang"
-
-Translate = Callable[..., str]
-
-
-def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, str]:
-    flat: dict[str, str] = {}
-    for name, value in table.items():
-        key = f"{prefix}{name}"
-        if isinstance(value, Mapping):
-            flat.update(_flatten(value, key + "."))
-        else:
-            flat[key] = str(value)
-    return flat
-
-
-@cache
-def strings(lang: str) -> Mapping[str, str]:
-    """The flat `section.key -> text` table of one language: `content/<lang>.toml` plus one
-    `content/<lang>/<page>.toml` per page; a key defined twice is an error."""
-    if lang not in LANGS:
-        raise ValueError(f"unknown language {lang!r}; choose one of: {', '.join(LANGS)}")
-    table: dict[str, str] = {}
-    for path in (CONTENT / f"{lang}.toml", *sorted((CONTENT / lang).glob("*.toml"))):
-        with path.open("rb") as f:
-            part = _flatten(tomllib.load(f))
-        clash = sorted(set(part) & set(table))
-        if clash:
-            raise ValueError(f"{path.name} redefines {clash[0]!r} in {lang}")
-        table.update(part)
-    return table
-
-
-@cache
-def markdown(lang: str, name: str) -> str:
-    """The long explanation `content/<lang>/<name>.md`."""
-    return (CONTENT / lang / f"{name}.md").read_text(encoding="utf-8")
-
-
-def translator(lang: str) -> Translate:
-    """A pure `tr(key, **fields)`: the text of `key` in `lang`, with `{fields}` filled in."""
-    table = strings(lang)
-
-    def tr(key: str, **fields: object) -> str:
-        text = table[key]
-        return text.format(**fields) if fields else text
-
-    return tr
-
-
-def lang_from_locale(locale: str | None) -> str:
-    """Korean for a `ko…` browser locale, English otherwise."""
-    return "ko" if (locale or "").lower().startswith("ko") else "en"
 
 
 def current_lang() -> str:
