@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 import streamlit as st
@@ -463,3 +463,104 @@ def flag(
     value = bool(_container(where).toggle(label, key=wkey, help=help))
     _mirror(key, spec, value)
     return value
+
+
+# --- controls declared once, as a table -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Control:
+    """One control of a topic, declared once in the topic's table: its link key, what it accepts,
+    and the string keys of its words. `kind` is number, integer, log, choice, choices or flag;
+    `option_label` is a string key with `{}` for each option's own words ("act.name.{}")."""
+
+    key: str
+    kind: str
+    default: Any
+    label: str
+    help: str | None = None
+    lo: float | None = None
+    hi: float | None = None
+    step: float | None = None
+    options: tuple[Any, ...] = ()
+    option_label: str | None = None
+    widget: str = "selectbox"
+    per_decade: int = 3
+    max_count: int | None = None
+    fmt: str | None = None
+
+    def spec(self) -> Spec[Any]:
+        """What the link may hold for this control (the same spec its widget validates with)."""
+        if self.kind == "number":
+            return Number(default=float(self.default), lo=self.lo, hi=self.hi, step=self.step)
+        if self.kind == "integer":
+            return Integer(default=int(self.default), lo=self.lo, hi=self.hi, step=self.step or 1)
+        if self.kind == "log":
+            grid = log_grid(self.lo, self.hi, self.per_decade)
+            nearest = min(grid, key=lambda option: abs(math.log(option) - math.log(self.default)))
+            return LogNumber(default=nearest, options=grid)
+        if self.kind == "choice":
+            return Choice(default=self.default, options=self.options)
+        if self.kind == "choices":
+            return Choices(
+                default=tuple(self.default), options=self.options, max_count=self.max_count
+            )
+        if self.kind == "flag":
+            return Flag(default=bool(self.default))
+        raise ValueError(f"unknown control kind {self.kind!r} for {self.key!r}")
+
+    def admits(self, value: Any) -> bool:
+        """Whether `value` (as a page uses it) is one this control can show."""
+        spec = self.spec()
+        try:
+            text = spec.serialize(tuple(value) if self.kind == "choices" else value)
+            parsed = spec.parse([text])
+        except (Invalid, TypeError, ValueError):
+            return False
+        if self.kind == "choices":
+            return tuple(parsed) == tuple(value)
+        return _same(parsed, value)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        return isinstance(b, int | float) and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    return a == b
+
+
+def table(*controls: Control) -> dict[str, Control]:
+    """A topic's control table, by key (a key declared twice is an error)."""
+    by_key: dict[str, Control] = {}
+    for entry in controls:
+        if entry.key in by_key:
+            raise ValueError(f"control {entry.key!r} is declared twice")
+        entry.spec()  # a malformed declaration fails at import, not when first drawn
+        by_key[entry.key] = entry
+    return by_key
+
+
+def draw(entry: Control, *, where: Any = None, **changes: Any) -> Any:
+    """Draw a declared control and return its value; `changes` override fields for this run (a
+    range that depends on another control: `draw(CONTROLS["t"], hi=steps)`)."""
+    if changes:
+        entry = replace(entry, **changes)
+    words = {"help": t(entry.help) if entry.help else None, "where": where}
+    label, key, default = t(entry.label), entry.key, entry.default
+    if entry.kind == "number":
+        return number(key, label, default, entry.lo, entry.hi, entry.step, fmt=entry.fmt, **words)
+    if entry.kind == "integer":
+        return integer(key, label, default, entry.lo, entry.hi, entry.step or 1, **words)
+    if entry.kind == "log":
+        return log_number(
+            key, label, default, entry.lo, entry.hi, per_decade=entry.per_decade, **words
+        )
+    if entry.kind == "flag":
+        return flag(key, label, default, **words)
+    if entry.option_label is not None:
+        pattern = entry.option_label
+        words["format_func"] = lambda option: t(pattern.format(option))
+    if entry.kind == "choice":
+        return choice(key, label, entry.options, default, widget=entry.widget, **words)
+    if entry.kind == "choices":
+        return choices(key, label, entry.options, default, max_count=entry.max_count, **words)
+    raise ValueError(f"unknown control kind {entry.kind!r} for {entry.key!r}")
