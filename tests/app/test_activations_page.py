@@ -7,7 +7,6 @@ import pytest
 from apptools import (
     assert_one_notice_and_nothing_raw,
     assert_shows,
-    chart_annotations,
     charts,
     notices,
     numbers,
@@ -34,6 +33,7 @@ EVERY_PARAM = {
     "depth": "37",
     "target": "abs",
     "k": "5",
+    "identity": "1",
 }
 WIDGETS = {
     "xmax": "slider",
@@ -47,6 +47,7 @@ WIDGETS = {
     "k": "slider",
     "gelu": "radio",
     "target": "selectbox",
+    "identity": "toggle",
 }
 
 
@@ -60,15 +61,19 @@ def test_page_renders_without_exception(lang):
     at = open_page("activations", {"lang": lang})
     assert not at.exception
     assert not at.error
-    assert len(charts(at)) == 4
+    assert len(charts(at)) == 7
     title = at.title[0].value
     assert title == ("활성화 함수" if lang == "ko" else "Activation functions")
 
 
+def chart_titles(at) -> list[str]:
+    return [fig["layout"].get("title", {}).get("text", "") for fig in charts(at)]
+
+
 def test_korean_page_shows_korean_labels_on_charts():
     at = open_page("activations", {"lang": "ko"})
-    titles = chart_annotations(at)
-    assert "곱의 전형적인 크기" in titles
+    assert "gradient 배율의 기댓값" in chart_titles(at)
+    assert "기울기 f′(x)" in chart_titles(at)
 
 
 def test_every_figure_is_finite():
@@ -93,6 +98,7 @@ def test_every_figure_is_finite():
         ("target", "exp"),
         ("k", 7),
         ("act", ["relu", "elu"]),
+        ("identity", True),
     ],
 )
 def test_changing_each_control_changes_the_figures(key, value):
@@ -136,6 +142,7 @@ HOSTILE = {
     "target": ["__import__('os')", "square;drop"],
     "lang": ["fr", "<b>ko</b>"],
     "mu": ["--1", "1,5", "0x10"],
+    "identity": ["yes", "2"],
 }
 
 
