@@ -142,7 +142,7 @@ HOSTILE = {
     "target": ["__import__('os')", "square;drop"],
     "lang": ["fr", "<b>ko</b>"],
     "mu": ["--1", "1,5", "0x10"],
-    "identity": ["yes", "2"],
+    "identity": ["maybe", "2", "<b>1</b>"],
 }
 
 
