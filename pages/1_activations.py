@@ -331,9 +331,7 @@ def section_maxout() -> None:
         format_func=lambda v: tr(f"act.target.{v}"),
         where=cols[0],
     )
-    k = state.integer(
-        "k", tr("act.ctl.k"), 3, 1, MAX_K, help=tr("act.ctl.k_help"), where=cols[1]
-    )
+    k = state.integer("k", tr("act.ctl.k"), 3, 1, MAX_K, help=tr("act.ctl.k_help"), where=cols[1])
     fit_chart, error_chart = maxout_charts(target, k, lang)
     left, right = st.columns([3, 2])
     chart(fit_chart, key="maxout_fit", where=left)

@@ -147,7 +147,7 @@ def fig_derivative(
             i = int(np.argmax(dfx))
             peaks_x.append(float(x[i]))
             peaks_y.append(float(dfx[i]))
-            peaks_text.append(tr("act.fig.peak", name=label, value=format_factor(float(dfx[i]))))
+            peaks_text.append(tr("act.fig.peak", value=format_factor(float(dfx[i]))))
             peaks_color.append(color(name))
     if peaks_x:
         fig.add_scatter(
@@ -156,11 +156,36 @@ def fig_derivative(
             text=peaks_text,
             name=tr("act.fig.peaks"),
             meta="peaks",
-            mode="markers+text",
-            textposition="middle right",
-            textfont={"color": peaks_color},
+            mode="markers",
             marker={"color": peaks_color, "size": 9, "line": {"color": "white", "width": 1}},
             hovertemplate="%{text}<extra></extra>",
+        )
+        # Labels on a white ground, pulled off the point: sigmoid's up and right, tanh's down
+        # and left (ReLU's f' = 1 runs right of tanh's peak).
+        offsets = {"sigmoid": (42, -28), "tanh": (-48, 22)}
+        fig.update_layout(
+            annotations=[
+                {
+                    "x": px,
+                    "y": py,
+                    "text": text,
+                    "ax": offsets[name][0],
+                    "ay": offsets[name][1],
+                    "showarrow": True,
+                    "arrowcolor": hue,
+                    "arrowwidth": 1,
+                    "font": {"color": hue, "size": 12},
+                    "bgcolor": "rgba(255, 255, 255, 0.85)",
+                }
+                for name, px, py, text, hue in zip(
+                    [n for n in derivatives if n in PEAKED],
+                    peaks_x,
+                    peaks_y,
+                    peaks_text,
+                    peaks_color,
+                    strict=True,
+                )
+            ]
         )
     fig.update_layout(shapes=shapes)
     fig.update_xaxes(title_text="x", range=[lo, hi])
@@ -259,8 +284,8 @@ def fig_output_distribution(
             line=line(name, 2),
             hovertemplate="f(z)≈%{x:.3f}<br>%{y:.3f}<extra>" + label + "</extra>",
         )
-        means.append(vline(mean, {"color": color(name), "width": 1.5}))
-    fig.update_layout(shapes=[*means, vline(0.0, {"color": MUTED, "width": 1, "dash": "dot"})])
+        means.append(vline(mean, {"color": color(name), "width": 2, "dash": "dot"}))
+    fig.update_layout(shapes=[vline(0.0, {"color": MUTED, "width": 1}), *means])
     fig.update_xaxes(title_text=tr("act.fig.output_axis"))
     fig.update_yaxes(title_text=tr("act.fig.density_axis"), rangemode="tozero")
     return style(fig, title=tr("act.fig.output_title"), height=400)
