@@ -8,9 +8,11 @@ from apptools import (
     assert_one_notice_and_nothing_raw,
     assert_shows,
     charts,
+    decode,
     notices,
     numbers,
     open_page,
+    texts,
 )
 
 from core import activations
@@ -174,3 +176,139 @@ def test_no_activation_picked_asks_for_one():
     assert not at.exception
     assert len(at.info) == 1
     assert charts(at) == []
+
+
+# --- the lessons, on the page as a link opens it ------------------------------------------------
+
+
+def traces_by_activation(at):
+    """{chart index: {activation: trace}} for the traces tagged with an activation's name."""
+    return {
+        i: {t["meta"]: t for t in fig["data"] if t.get("meta") in activations.NAMES}
+        for i, fig in enumerate(charts(at))
+    }
+
+
+def metrics(at):
+    return {m.label: (m.value, m.delta) for m in at.metric}
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_readme_link_shows_both_expected_factors_vanishing_and_relu_dead(lang):
+    # README: /activations?lang=ko&act=sigmoid,relu&mu=-1&depth=30
+    at = open_page("activations", {"lang": lang, "act": "sigmoid,relu", "mu": "-1", "depth": "30"})
+    assert not at.exception
+    shown = metrics(at)
+    assert shown["Sigmoid"][0] == "3.2 × 10⁻²³"
+    assert shown["ReLU"][0] == "1.0 × 10⁻²⁴"  # the text's "about 10⁻²⁴, less than sigmoid"
+    assert "84%" in shown["ReLU"][1] and "< 1%" in shown["ReLU"][1]
+    assert "0%" in shown["Sigmoid"][1] and "100%" in shown["Sigmoid"][1]
+    heading = "층 30개를" if lang == "ko" else "after 30 layers"
+    assert any(heading in str(m.value) for m in at.markdown)
+
+
+def test_leaky_relu_at_mu_minus_one_vanishes_too_but_is_larger_and_cuts_no_path():
+    at = open_page("activations", {"act": "relu,leaky_relu", "mu": "-1", "depth": "30"})
+    shown = metrics(at)
+    assert shown["ReLU"][0] == "1.0 × 10⁻²⁴"
+    assert shown["Leaky ReLU"][0] == "4.9 × 10⁻²⁴"
+    assert "dead units 0%" in shown["Leaky ReLU"][1]
+    assert "live paths 100%" in shown["Leaky ReLU"][1]
+    by_chart = traces_by_activation(at)
+    expected, alive = by_chart[2], by_chart[3]
+    assert decode(expected["leaky_relu"]["y"])[-1] > 2 * decode(expected["relu"]["y"])[-1]
+    assert decode(alive["leaky_relu"]["y"])[-1] == 1.0
+
+
+def test_the_headline_no_longer_reads_one_for_relu():
+    at = open_page("activations", {"act": "relu"})
+    value, delta = metrics(at)["ReLU"]
+    assert value == "9.5 × 10⁻⁷"  # ½ per layer over 20 layers, not the live paths' 1.00e+00
+    assert "e+" not in value and "dead units 50%" in delta
+
+
+def test_a_negative_mu_kills_most_relu_units():
+    # act.ctl.mu_help: "A negative μ pushes most inputs to the left side: watch ReLU units die."
+    for mu in ("-0.3", "-2"):
+        delta = metrics(open_page("activations", {"act": "relu", "mu": mu}))["ReLU"][1]
+        share = int(delta.split("dead units ")[1].split("%")[0])
+        assert share > 50
+
+
+def test_a_large_sigma_drives_sigmoid_and_tanh_into_saturation():
+    # act.ctl.sigma_help: "Large σ (large weights) drives sigmoid and tanh into saturation."
+    def saturated(sigma):
+        at = open_page("activations", {"act": "sigmoid,tanh", "sigma": sigma})
+        stats = [str(m.value) for m in at.markdown if "of inputs land where" in str(m.value)]
+        return [s.split("; ")[1].split(" of inputs")[0] for s in stats]
+
+    assert saturated("1") == ["< 1%", "3%"]
+    assert saturated("5") == ["56%", "66%"]  # more than half of the inputs
+
+
+def test_no_negative_zero_and_no_e_plus_anywhere_on_the_page():
+    at = open_page("activations", {"act": ALL})
+    text = texts(at) + " ".join(f"{m.value} {m.delta}" for m in at.metric)
+    text += at.dataframe[0].value.to_string()
+    assert "-0.000" not in text and "−0.000" not in text
+    assert "e+" not in text and "e-" not in text.replace("one-", "")
+    assert "**tanh**: mean 0.000," in text
+
+
+def test_the_table_backs_the_takeaways():
+    at = open_page("activations", {"lang": "en"})
+    table = at.dataframe[0].value.set_index("Activation")
+    # "Don't use sigmoid: it saturates, its slope is at most ¼, its output is not zero-centred."
+    assert table.loc["● Sigmoid", "max f′"] == "0.25"
+    assert table.loc["● Sigmoid", "Zero-centred"] == "✗"
+    assert table.loc["● Sigmoid", "Saturates"] == "both sides"
+    # "tanh is zero-centred but still saturates"; its slope reaches 1.
+    assert table.loc["● tanh", "Zero-centred"] == "✓"
+    assert table.loc["● tanh", "Saturates"] == "both sides"
+    assert table.loc["● tanh", "max f′"] == "1"
+    assert table.loc["● tanh", "Mean of f(z), z ~ N(0, 1)"] == "0.000"
+    # properties.md: sigmoid and ReLU outputs are all positive, so their means are off 0.
+    assert float(table.loc["● Sigmoid", "Mean of f(z), z ~ N(0, 1)"]) == 0.5
+    assert float(table.loc["● ReLU", "Mean of f(z), z ~ N(0, 1)"]) > 0.3
+
+
+def test_units_that_would_die_under_relu_do_not_under_the_alternatives():
+    # takeaways: "Try Leaky ReLU, ELU, SELU or Maxout if units die."
+    at = open_page("activations", {"act": "relu,leaky_relu,elu,selu", "mu": "-1"})
+    shown = metrics(at)
+    assert "dead units 84%" in shown["ReLU"][1]
+    for name in ("Leaky ReLU", "ELU", "SELU"):
+        assert "dead units 0%" in shown[name][1]
+
+
+def test_each_activation_keeps_its_colour_and_dash_on_every_chart():
+    at = open_page("activations", {"act": ALL})
+    styles: dict[str, set] = {}
+    for by_name in traces_by_activation(at).values():
+        for name, t in by_name.items():
+            styles.setdefault(name, set()).add((t["line"]["color"], t["line"].get("dash")))
+    assert set(styles) == set(activations.NAMES)
+    assert all(len(s) == 1 for s in styles.values()), styles
+    assert len({next(iter(s)) for s in styles.values()}) == len(activations.NAMES)
+
+
+def test_the_identity_overlay_is_drawn_on_the_function_chart_when_asked():
+    at = open_page("activations", {"act": "sigmoid,tanh", "identity": "1"})
+    fig = charts(at)[0]
+    by_meta = {t.get("meta"): t for t in fig["data"]}
+    np.testing.assert_allclose(
+        decode(by_meta["tanh_from_sigmoid"]["y"]), decode(by_meta["tanh"]["y"]), atol=1e-15
+    )
+    assert (
+        np.max(np.abs(decode(by_meta["misremembered"]["y"]) - decode(by_meta["tanh"]["y"]))) > 0.2
+    )
+    assert "tanh_from_sigmoid" not in {
+        t.get("meta") for t in charts(open_page("activations", {"act": "tanh"}))[0]["data"]
+    }
+
+
+def test_every_chart_is_a_single_panel_with_its_own_title():
+    at = open_page("activations", {"act": ALL})
+    for fig in charts(at):
+        assert "xaxis2" not in fig["layout"]
+        assert fig["layout"]["title"]["text"]

@@ -86,6 +86,7 @@ def fig_function(
             y=fx,
             name=label,
             legendgroup=name,
+            meta=name,
             line=line(name),
             hovertemplate="x=%{x:.2f}<br>f(x)=%{y:.4f}<extra>" + label + "</extra>",
         )
@@ -138,6 +139,7 @@ def fig_derivative(
             y=dfx,
             name=label,
             legendgroup=name,
+            meta=name,
             line=line(name),
             hovertemplate="x=%{x:.2f}<br>f′(x)=%{y:.4f}<extra>" + label + "</extra>",
         )
