@@ -201,8 +201,10 @@ def test_the_readme_link_shows_both_expected_factors_vanishing_and_relu_dead(lan
     shown = metrics(at)
     assert shown["Sigmoid"][0] == "3.2 × 10⁻²³"
     assert shown["ReLU"][0] == "1.0 × 10⁻²⁴"  # the text's "about 10⁻²⁴, less than sigmoid"
-    assert "84%" in shown["ReLU"][1] and "< 1%" in shown["ReLU"][1]
-    assert "0%" in shown["Sigmoid"][1] and "100%" in shown["Sigmoid"][1]
+    assert "84%" in shown["ReLU"][1]
+    assert "< 1%" in shown["ReLU"][1]
+    assert "0%" in shown["Sigmoid"][1]
+    assert "100%" in shown["Sigmoid"][1]
     heading = "층 30개를" if lang == "ko" else "after 30 layers"
     assert any(heading in str(m.value) for m in at.markdown)
 
@@ -224,7 +226,8 @@ def test_the_headline_no_longer_reads_one_for_relu():
     at = open_page("activations", {"act": "relu"})
     value, delta = metrics(at)["ReLU"]
     assert value == "9.5 × 10⁻⁷"  # ½ per layer over 20 layers, not the live paths' 1.00e+00
-    assert "e+" not in value and "dead units 50%" in delta
+    assert "e+" not in value
+    assert "dead units 50%" in delta
 
 
 def test_a_negative_mu_kills_most_relu_units():
@@ -250,8 +253,10 @@ def test_no_negative_zero_and_no_e_plus_anywhere_on_the_page():
     at = open_page("activations", {"act": ALL})
     text = texts(at) + " ".join(f"{m.value} {m.delta}" for m in at.metric)
     text += at.dataframe[0].value.to_string()
-    assert "-0.000" not in text and "−0.000" not in text
-    assert "e+" not in text and "e-" not in text.replace("one-", "")
+    assert "-0.000" not in text
+    assert "−0.000" not in text
+    assert "e+" not in text
+    assert "e-" not in text.replace("one-", "")
     assert "**tanh**: mean 0.000," in text
 
 

@@ -95,8 +95,10 @@ def test_slope_chart_marks_sigmoid_quarter_and_tanh_one_both_at_zero():
 def test_sigmoid_saturates_on_both_sides_at_the_default_threshold():
     _, slopes, saturated = curves(["sigmoid"])
     (left, right) = saturated["sigmoid"]
-    assert left[0] == X[0] and left[1] < 0
-    assert right[1] == X[-1] and right[0] > 0
+    assert left[0] == X[0]
+    assert left[1] < 0
+    assert right[1] == X[-1]
+    assert right[0] > 0
     fig = figs.fig_derivative(X, slopes, saturated, THRESHOLD, TR)
     assert len(fig.layout.shapes) == 3  # the grey threshold band and both shaded tails
 
@@ -326,6 +328,8 @@ def test_every_figure_is_one_panel():
     ]
     for fig in built:
         layout = fig.to_plotly_json()["layout"]
-        assert "xaxis2" not in layout and "yaxis2" not in layout
+        assert "xaxis2" not in layout
+        assert "yaxis2" not in layout
         assert fig.layout.title.text
-        assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+        assert fig.layout.xaxis.title.text
+        assert fig.layout.yaxis.title.text
