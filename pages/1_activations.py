@@ -290,7 +290,11 @@ def section_depth() -> None:
         cell.metric(
             tr(f"act.name.{name}"),
             format_factor(float(last["expected"])),
-            tr("act.metric.dead", dead=format_share(dead), alive=format_share(last["alive"])),
+            tr(
+                "act.metric.dead",
+                dead=format_share(dead, tr),
+                alive=format_share(last["alive"], tr),
+            ),
             delta_color="off",
             delta_arrow="off",
         )
@@ -308,7 +312,7 @@ def section_depth() -> None:
                     name=tr(f"act.name.{name}"),
                     mean=format_fixed(dist.mean),
                     std=format_fixed(dist.std),
-                    saturated=format_share(mass),
+                    saturated=format_share(mass, tr),
                 )
             )
     explain("activations/output")

@@ -317,3 +317,22 @@ def test_every_chart_is_a_single_panel_with_its_own_title():
     for fig in charts(at):
         assert "xaxis2" not in fig["layout"]
         assert fig["layout"]["title"]["text"]
+
+
+def test_sigmoid_passes_the_least_gradient_of_all_ten_by_default():
+    # home.activations_question: "Why does sigmoid slow learning down?"
+    at = open_page("activations", {"act": ALL})
+    expected = traces_by_activation(at)[2]
+    last = {name: decode(t["y"])[-1] for name, t in expected.items()}
+    assert min(last, key=last.get) == "sigmoid"
+    assert last["sigmoid"] < 0.25**20
+
+
+def test_korean_shares_read_as_korean():
+    at = open_page("activations", {"lang": "ko", "act": "relu", "mu": "-1", "depth": "30"})
+    (delta,) = [m.delta for m in at.metric]
+    assert delta == "죽은 뉴런 84% · 살아 있는 경로 1% 미만"
+    stats = [str(m.value) for m in at.markdown if "비율은" in str(m.value)]
+    assert stats == [
+        "**ReLU**: 평균 0.083, 표준편차 0.262. |f′| < 0.05인 구간에 떨어지는 입력의 비율은 84%입니다."
+    ]

@@ -55,12 +55,13 @@ def format_fixed(value: float, digits: int = 3) -> str:
     return f"{rounded:.{digits}f}"
 
 
-def format_share(share: float) -> str:
-    """A probability as a whole percentage that never rounds a small nonzero share to 0 %."""
+def format_share(share: float, tr: Translate | None = None) -> str:
+    """A probability as a whole percentage that never rounds a small nonzero share to 0 %
+    ("< 1%"; with a translator, act.share_below / act.share_above: Korean says "1% 미만")."""
     if 0 < share < 0.005:
-        return "< 1%"
+        return tr("act.share_below", share="1%") if tr else "< 1%"
     if 0.995 <= share < 1:
-        return "> 99%"
+        return tr("act.share_above", share="99%") if tr else "> 99%"
     return f"{share:.0%}"
 
 
