@@ -334,5 +334,6 @@ def test_korean_shares_read_as_korean():
     assert delta == "죽은 뉴런 84% · 살아 있는 경로 1% 미만"
     stats = [str(m.value) for m in at.markdown if "비율은" in str(m.value)]
     assert stats == [
-        "**ReLU**: 평균 0.083, 표준편차 0.262. |f′| < 0.05인 구간에 떨어지는 입력의 비율은 84%입니다."
+        "**ReLU**: 평균 0.083, 표준편차 0.262. "
+        "|f′| < 0.05인 구간에 떨어지는 입력의 비율은 84%입니다."
     ]
