@@ -290,11 +290,7 @@ def section_depth() -> None:
         cell.metric(
             tr(f"act.name.{name}"),
             format_factor(float(last["expected"])),
-            tr(
-                "act.metric.dead",
-                dead=format_share(dead, tr),
-                alive=format_share(last["alive"], tr),
-            ),
+            tr("act.metric.dead", dead=format_share(dead, tr)),
             delta_color="off",
             delta_arrow="off",
         )

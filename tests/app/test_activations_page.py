@@ -201,10 +201,11 @@ def test_the_readme_link_shows_both_expected_factors_vanishing_and_relu_dead(lan
     shown = metrics(at)
     assert shown["Sigmoid"][0] == "3.2 × 10⁻²³"
     assert shown["ReLU"][0] == "1.0 × 10⁻²⁴"  # the text's "about 10⁻²⁴, less than sigmoid"
-    assert "84%" in shown["ReLU"][1]
-    assert "< 1%" in shown["ReLU"][1]
-    assert "0%" in shown["Sigmoid"][1]
-    assert "100%" in shown["Sigmoid"][1]
+    assert shown["ReLU"][1] == ("죽은 뉴런 84%" if lang == "ko" else "dead units 84%")
+    assert shown["Sigmoid"][1] == ("죽은 뉴런 0%" if lang == "ko" else "dead units 0%")
+    alive = {t["meta"]: decode(t["y"])[-1] for t in charts(at)[3]["data"]}
+    assert alive["relu"] < 1e-20
+    assert alive["sigmoid"] == 1.0
     heading = "층 30개를" if lang == "ko" else "after 30 layers"
     assert any(heading in str(m.value) for m in at.markdown)
 
@@ -214,8 +215,7 @@ def test_leaky_relu_at_mu_minus_one_vanishes_too_but_is_larger_and_cuts_no_path(
     shown = metrics(at)
     assert shown["ReLU"][0] == "1.0 × 10⁻²⁴"
     assert shown["Leaky ReLU"][0] == "4.9 × 10⁻²⁴"
-    assert "dead units 0%" in shown["Leaky ReLU"][1]
-    assert "live paths 100%" in shown["Leaky ReLU"][1]
+    assert shown["Leaky ReLU"][1] == "dead units 0%"
     by_chart = traces_by_activation(at)
     expected, alive = by_chart[2], by_chart[3]
     assert decode(expected["leaky_relu"]["y"])[-1] > 2 * decode(expected["relu"]["y"])[-1]
@@ -301,9 +301,8 @@ def test_the_identity_overlay_is_drawn_on_the_function_chart_when_asked():
     at = open_page("activations", {"act": "sigmoid,tanh", "identity": "1"})
     fig = charts(at)[0]
     by_meta = {t.get("meta"): t for t in fig["data"]}
-    np.testing.assert_allclose(
-        decode(by_meta["tanh_from_sigmoid"]["y"]), decode(by_meta["tanh"]["y"]), atol=1e-15
-    )
+    circles = by_meta["tanh_from_sigmoid"]
+    np.testing.assert_allclose(decode(circles["y"]), np.tanh(decode(circles["x"])), atol=1e-15)
     assert (
         np.max(np.abs(decode(by_meta["misremembered"]["y"]) - decode(by_meta["tanh"]["y"]))) > 0.2
     )
@@ -331,9 +330,15 @@ def test_sigmoid_passes_the_least_gradient_of_all_ten_by_default():
 def test_korean_shares_read_as_korean():
     at = open_page("activations", {"lang": "ko", "act": "relu", "mu": "-1", "depth": "30"})
     (delta,) = [m.delta for m in at.metric]
-    assert delta == "죽은 뉴런 84% · 살아 있는 경로 1% 미만"
+    assert delta == "죽은 뉴런 84%"
     stats = [str(m.value) for m in at.markdown if "비율은" in str(m.value)]
     assert stats == [
         "**ReLU**: 평균 0.083, 표준편차 0.262. "
         "|f′| < 0.05인 구간에 떨어지는 입력의 비율은 84%입니다."
     ]
+
+
+def test_a_small_korean_share_reads_as_미만():
+    at = open_page("activations", {"lang": "ko", "act": "sigmoid"})
+    stats = [str(m.value) for m in at.markdown if "비율은" in str(m.value)]
+    assert stats[0].endswith("입력의 비율은 1% 미만입니다.")
