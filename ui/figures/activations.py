@@ -24,6 +24,12 @@ PEAKED = ("sigmoid", "tanh")
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
+def _height(series: int) -> int:
+    """Taller with more series: on a phone the legend wraps to a row per two or three of them,
+    and plotly takes that room from the plot."""
+    return 400 + 22 * max(0, series - 4)
+
+
 def line(name: str, width: float = 2.5) -> dict:
     """The line style of activation `name`: its colour and its dash pattern, on every chart."""
     return {"color": color(name), "width": width, "dash": ACTIVATION_DASHES.get(name, "solid")}
@@ -117,7 +123,7 @@ def fig_function(
     fig.update_layout(shapes=shapes)
     fig.update_xaxes(title_text="x", range=[lo, hi])
     fig.update_yaxes(title_text="f(x)")
-    return style(fig, title=tr("act.fig.f_title"), height=400)
+    return style(fig, title=tr("act.fig.f_title"), height=_height(len(values) + 2 * bool(identity)))
 
 
 def fig_derivative(
@@ -194,7 +200,7 @@ def fig_derivative(
     fig.update_layout(shapes=shapes)
     fig.update_xaxes(title_text="x", range=[lo, hi])
     fig.update_yaxes(title_text="f′(x)")
-    return style(fig, title=tr("act.fig.df_title"), height=400)
+    return style(fig, title=tr("act.fig.df_title"), height=_height(len(derivatives) + 1))
 
 
 # --- through depth ---------------------------------------------------------------------------
@@ -229,7 +235,7 @@ def fig_expected(
         )
     fig.update_xaxes(title_text=tr("act.fig.depth_axis"))
     fig.update_yaxes(type="log", exponentformat="power", title_text=tr("act.fig.expected_axis"))
-    return style(fig, title=tr("act.fig.expected_title"), height=400)
+    return style(fig, title=tr("act.fig.expected_title"), height=_height(len(expected) + 1))
 
 
 def fig_alive(
@@ -260,7 +266,7 @@ def fig_alive(
         )
     fig.update_xaxes(title_text=tr("act.fig.depth_axis"))
     fig.update_yaxes(range=[0, 1.05], tickformat=".0%", title_text=tr("act.fig.alive_axis"))
-    return style(fig, title=tr("act.fig.alive_title"), height=400)
+    return style(fig, title=tr("act.fig.alive_title"), height=_height(len(alive)))
 
 
 # --- the output distribution -----------------------------------------------------------------
@@ -292,7 +298,7 @@ def fig_output_distribution(
     fig.update_layout(shapes=[vline(0.0, {"color": MUTED, "width": 1}), *means])
     fig.update_xaxes(title_text=tr("act.fig.output_axis"))
     fig.update_yaxes(title_text=tr("act.fig.density_axis"), rangemode="tozero")
-    return style(fig, title=tr("act.fig.output_title"), height=400)
+    return style(fig, title=tr("act.fig.output_title"), height=_height(len(histograms)))
 
 
 # --- Maxout ----------------------------------------------------------------------------------
