@@ -342,3 +342,37 @@ def test_a_small_korean_share_reads_as_미만():
     at = open_page("activations", {"lang": "ko", "act": "sigmoid"})
     stats = [str(m.value) for m in at.markdown if "비율은" in str(m.value)]
     assert stats[0].endswith("입력의 비율은 1% 미만입니다.")
+
+
+def test_the_x_range_and_the_threshold_do_what_their_help_says():
+    # act.ctl.xmax_help: drawn from −x to +x; act.ctl.thr_help: where |f′| < threshold is shaded.
+    at = open_page("activations", {"act": "sigmoid", "xmax": "9.5", "thr": "0.12"})
+    f_chart, df_chart = charts(at)[:2]
+    for fig in (f_chart, df_chart):
+        x = decode(fig["data"][0]["x"])
+        assert (x[0], x[-1]) == (-9.5, 9.5)
+    band, *tails = df_chart["layout"]["shapes"]
+    assert (band["y0"], band["y1"]) == (-0.12, 0.12)
+    x, slope = decode(df_chart["data"][0]["x"]), decode(df_chart["data"][0]["y"])
+    inside = np.zeros_like(x, dtype=bool)
+    for shape in tails:
+        inside |= (x >= shape["x0"]) & (x <= shape["x1"])
+    np.testing.assert_array_equal(inside, np.abs(slope) < 0.12)
+
+
+def test_the_page_shows_what_the_home_card_promises():
+    # home.activations_summary: f and f′ side by side, gradients through depth, dying ReLU,
+    # zero-centring, tanh = 2σ(2x) − 1 and Maxout.
+    at = open_page("activations", {"lang": "en"})
+    titles = chart_titles(at)
+    assert titles[:4] == [
+        "The function f(x)",
+        "Its slope f′(x)",
+        "Expected gradient factor",
+        "Paths not cut to zero",
+    ]
+    assert "Maxout with k = 3 pieces" in titles
+    said = texts(at)
+    for phrase in ("Dying ReLU.", "Why zero-centring matters.", r"\tanh(x) = 2\,\sigma(2x) - 1"):
+        assert phrase in said
+    assert widget(at, "identity").label == "Overlay tanh(x) = 2σ(2x) − 1"
