@@ -336,3 +336,11 @@ def test_every_figure_is_one_panel():
         assert fig.layout.title.text
         assert fig.layout.xaxis.title.text
         assert fig.layout.yaxis.title.text
+
+
+def test_relu_spike_at_zero_holds_every_inactive_input_for_any_mu():
+    for mu in (-1.0, 0.5):
+        fig, _ = output_figure(["relu"], mu, 1.0)
+        centres, mass = _mass(trace(fig, "relu"))
+        inactive = gradient_flow.dead_fraction(activations.get("relu"), mu, 1.0)
+        assert mass[np.argmin(np.abs(centres))] >= inactive - 1e-9
