@@ -559,3 +559,16 @@ def saturated_intervals(
     starts = np.flatnonzero(flips == 1)
     ends = np.flatnonzero(flips == -1) - 1
     return [(float(x[s]), float(x[e])) for s, e in zip(starts, ends, strict=True)]
+
+
+def tanh_from_sigmoid(x: npt.ArrayLike) -> FloatArray:
+    """2σ(2x) − 1: sigmoid squeezed 2× along x, stretched 2× along y and shifted down by 1,
+    which is tanh(x) exactly (tanh x = (1 − e^{−2x})/(1 + e^{−2x}) = 2/(1 + e^{−2x}) − 1)."""
+    arr = np.asarray(x, dtype=np.float64)
+    return 2.0 * _sigmoid(2.0 * arr) - 1.0
+
+
+def misremembered_tanh(x: npt.ArrayLike) -> FloatArray:
+    """2σ(x) − 1, the common slip for tanh: it is tanh(x/2), half as steep (slope ½ at 0)."""
+    arr = np.asarray(x, dtype=np.float64)
+    return 2.0 * _sigmoid(arr) - 1.0

@@ -72,7 +72,12 @@ def _clipped_exp(log_values: FloatArray) -> FloatArray:
 def gradient_through_depth(
     act: Activation, mu: float, sigma: float, depths: npt.ArrayLike
 ) -> pd.DataFrame:
-    """Per depth L: alive = P(f'≠0)^L, typical = exp(L·E[log|f'| | f'≠0]), mean = E|f'|^L."""
+    """Per depth L, with an independent z ~ N(μ, σ²) at each of the L layers of a path:
+
+    expected = E|f'(z₁)·…·f'(z_L)| = (E|f'|)^L, the gradient factor with dead paths included;
+    alive = P(every f'(z_ℓ) ≠ 0) = P(f'≠0)^L, the share of paths not cut to zero;
+    typical = exp(L·E[log|f'| | f'≠0]), the geometric-mean factor along a path still alive.
+    """
     depths = np.asarray(depths)
     if depths.ndim != 1 or not np.issubdtype(depths.dtype, np.integer) or np.any(depths < 0):
         raise ValueError("depths must be a 1-D array of non-negative integers")
@@ -84,15 +89,15 @@ def gradient_through_depth(
     # so that L = 0 still gives the empty product 1 and every L ≥ 1 lands on VALUE_FLOOR.
     log_zero = _LOG_FLOOR - 1.0
     log_alive = math.log(p_alive) if p_alive > 0 else log_zero
-    log_mean = math.log(mean_abs) if mean_abs > 0 else log_zero
+    log_expected = math.log(mean_abs) if mean_abs > 0 else log_zero
     log_typical = float(np.dot(w[alive], np.log(d[alive]))) / p_alive if p_alive > 0 else log_zero
     L = depths.astype(np.float64)
     return pd.DataFrame(
         {
             "depth": depths.astype(np.int64),
-            "typical": _clipped_exp(L * log_typical),
-            "mean": _clipped_exp(L * log_mean),
+            "expected": _clipped_exp(L * log_expected),
             "alive": _clipped_exp(L * log_alive),
+            "typical": _clipped_exp(L * log_typical),
         }
     )
 

@@ -8,9 +8,21 @@ import streamlit as st
 
 from core import activations, gradient_flow, maxout
 from ui import i18n, state
-from ui.figures.activations import fig_curves, fig_depth, fig_maxout, fig_output_distribution
+from ui.figures.activations import (
+    fig_alive,
+    fig_derivative,
+    fig_expected,
+    fig_function,
+    fig_maxout_error,
+    fig_maxout_fit,
+    fig_output_distribution,
+    format_factor,
+    format_fixed,
+    format_share,
+)
 from ui.frame import page_frame
-from ui.widgets import chart, explain
+from ui.theme import color
+from ui.widgets import chart, explain, swatch
 
 DEFAULT_PICK = ("sigmoid", "tanh", "relu")
 MAX_K = 10
@@ -65,28 +77,45 @@ def maxout_fits(target: str):
 Picked = tuple[tuple[str, tuple], ...]
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def identity_curves(xmax: float) -> dict[str, np.ndarray]:
+    x = np.linspace(-xmax, xmax, 801)
+    return {
+        "tanh_from_sigmoid": activations.tanh_from_sigmoid(x),
+        "misremembered": activations.misremembered_tanh(x),
+    }
+
+
 @st.cache_resource(max_entries=16, show_spinner=False)
-def curves_chart(picked: Picked, xmax: float, threshold: float, lang: str):
+def curves_charts(picked: Picked, xmax: float, threshold: float, identity: bool, lang: str):
     data = {n: curves(n, p, xmax, threshold) for n, p in picked}
-    first = next(iter(data.values()))
-    return fig_curves(
-        first[0],
-        {n: d[1] for n, d in data.items()},
-        {n: d[2] for n, d in data.items()},
-        {n: d[3] for n, d in data.items()},
-        threshold,
-        i18n.translator(lang),
+    x = next(iter(data.values()))[0]
+    saturated = {n: d[3] for n, d in data.items()}
+    tr = i18n.translator(lang)
+    return (
+        fig_function(
+            x,
+            {n: d[1] for n, d in data.items()},
+            saturated,
+            tr,
+            identity=identity_curves(xmax) if identity else None,
+        ),
+        fig_derivative(x, {n: d[2] for n, d in data.items()}, saturated, threshold, tr),
     )
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def depth_chart(picked: Picked, mu: float, sigma: float, depth: int, lang: str):
+def depth_charts(picked: Picked, mu: float, sigma: float, depth: int, lang: str):
     results = {n: through_depth(n, p, mu, sigma, depth)[0] for n, p in picked}
-    return fig_depth(
-        np.arange(1, depth + 1),
-        {n: r["typical"].to_numpy() for n, r in results.items()},
-        {n: r["alive"].to_numpy() for n, r in results.items()},
-        i18n.translator(lang),
+    depths, tr = np.arange(1, depth + 1), i18n.translator(lang)
+    return (
+        fig_expected(depths, {n: r["expected"].to_numpy() for n, r in results.items()}, tr),
+        fig_alive(
+            depths,
+            {n: r["alive"].to_numpy() for n, r in results.items()},
+            {n: r["typical"].to_numpy() for n, r in results.items()},
+            tr,
+        ),
     )
 
 
@@ -99,12 +128,19 @@ def output_chart(picked: Picked, mu: float, sigma: float, lang: str):
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def maxout_chart(target: str, k: int, lang: str):
+def maxout_charts(target: str, k: int, lang: str):
     fits = maxout_fits(target)
-    fit = fits[k - 1]
-    return fig_maxout(
-        fit.x, fit.y, fit.y_hat, fit.pieces, [f.mse for f in fits], k, i18n.translator(lang)
+    fit, tr = fits[k - 1], i18n.translator(lang)
+    return (
+        fig_maxout_fit(fit.x, fit.y, fit.y_hat, fit.pieces, k, tr),
+        fig_maxout_error([f.mse for f in fits], k, tr),
     )
+
+
+def grid(count: int, per_row: int):
+    """`count` cells, `per_row` columns a row (a phone stacks them)."""
+    for start in range(0, count, per_row):
+        yield from st.columns(per_row)[: min(per_row, count - start)]
 
 
 # --- the page ----------------------------------------------------------------------------------
@@ -171,27 +207,31 @@ st.header(tr("act.sec.curves"))
 
 @st.fragment
 def section_curves() -> None:
-    left, right = st.columns([3, 1])
-    with right:
-        # The x range only changes this chart: it lives in this fragment, so a nudge redraws
-        # nothing else.
-        xmax = state.number(
-            "xmax", tr("act.ctl.xmax"), 6.0, 1.0, 20.0, 0.5, help=tr("act.ctl.xmax_help")
-        )
-        threshold = state.number(
-            "thr", tr("act.ctl.thr"), 0.05, 0.01, 0.5, 0.01, help=tr("act.ctl.thr_help")
-        )
-        explain("activations/curves")
-    with left:
-        chart(
-            curves_chart(picked_params, xmax, threshold, lang),
-            key="curves",
-        )
-        for name, column in zip(picked, st.columns(len(picked)), strict=True):
-            entry = activations.REGISTRY[name]
-            column.markdown(f"**{tr(f'act.name.{name}')}**")
-            column.latex(rf"f(x) = {entry.latex_f}")
-            column.latex(rf"f'(x) = {entry.latex_df}")
+    # The x range, the threshold and the overlay only change these charts: they live in this
+    # fragment, so a nudge redraws nothing else.
+    cols = st.columns(3, vertical_alignment="bottom")
+    xmax = state.number(
+        "xmax", tr("act.ctl.xmax"), 6.0, 1.0, 20.0, 0.5, help=tr("act.ctl.xmax_help"), where=cols[0]
+    )
+    threshold = state.number(
+        "thr", tr("act.ctl.thr"), 0.05, 0.01, 0.5, 0.01, help=tr("act.ctl.thr_help"), where=cols[1]
+    )
+    identity = state.flag(
+        "identity", tr("act.ctl.identity"), False, help=tr("act.ctl.identity_help"), where=cols[2]
+    )
+    f_chart, df_chart = curves_charts(picked_params, xmax, threshold, identity, lang)
+    left, right = st.columns(2)
+    chart(f_chart, key="curves_f", where=left)
+    chart(df_chart, key="curves_df", where=right)
+    per_row = min(len(picked), 2 if len(picked) == 4 else 3)
+    for name, cell in zip(picked, grid(len(picked), per_row), strict=True):
+        entry = activations.REGISTRY[name]
+        with cell.container(border=True):
+            swatch(color(name), tr(f"act.name.{name}"))
+            st.latex(rf"f(x) = {entry.latex_f}")
+            st.latex(rf"f'(x) = {entry.latex_df}")
+    explain("activations/curves")
+    explain("activations/identity")
 
 
 section_curves()
@@ -207,8 +247,8 @@ shown = pd.DataFrame(
         tr("act.col.range"): table["output_range"],
         tr("act.col.zero_centred"): table["zero_centred"].map(lambda v: "✓" if v else "✗"),
         tr("act.col.monotonic"): table["monotonic"].map(lambda v: "✓" if v else "✗"),
-        tr("act.col.max_derivative"): table["max_derivative"].round(4),
-        tr("act.col.mean"): table["output_mean"].round(3),
+        tr("act.col.max_derivative"): table["max_derivative"].map(format_factor),
+        tr("act.col.mean"): table["output_mean"].map(format_fixed),
         tr("act.col.saturates"): table["saturates"].map(lambda v: tr(f"act.saturates.{v}")),
         tr("act.col.cost"): table["cost"].map(lambda v: tr(f"act.cost.{v}")),
     }
@@ -237,45 +277,41 @@ def section_depth() -> None:
         where=cols[1],
     )
     depth = state.integer("depth", tr("act.ctl.depth"), 20, 1, 100, where=cols[2])
-    left, right = st.columns([3, 1])
     results = {n: through_depth(n, p, mu, sigma, depth) for n, p in picked_params}
-    with left:
-        chart(
-            depth_chart(picked_params, mu, sigma, depth, lang),
-            key="depth",
+    expected_chart, alive_chart = depth_charts(picked_params, mu, sigma, depth, lang)
+    left, right = st.columns(2)
+    chart(expected_chart, key="depth_expected", where=left)
+    chart(alive_chart, key="depth_alive", where=right)
+    st.markdown(f"**{tr('act.metric.heading', depth=depth)}**")
+    for (name, (table_l, dead)), cell in zip(
+        results.items(), grid(len(results), min(len(results), 5)), strict=True
+    ):
+        last = table_l.iloc[-1]
+        cell.metric(
+            tr(f"act.name.{name}"),
+            format_factor(float(last["expected"])),
+            tr("act.metric.dead", dead=format_share(dead, tr)),
+            delta_color="off",
+            delta_arrow="off",
         )
-    with right:
-        st.markdown(f"**{tr('act.metric.heading')}**")
-        for name, (table_l, dead) in results.items():
-            st.metric(
-                tr("act.metric.after", name=tr(f"act.name.{name}"), depth=depth),
-                f"{table_l['typical'].iloc[-1]:.2e}",
-                tr("act.metric.dead", share=f"{dead:.0%}"),
-                delta_color="off",
-                delta_arrow="off",
-            )
-        explain("activations/depth")
+    explain("activations/depth")
 
     st.subheader(tr("act.sec.output"))
-    left, right = st.columns([3, 1])
+    left, right = st.columns([2, 1])
     dists = {n: output_distribution(n, p, mu, sigma, 0.05) for n, p in picked_params}
-    with left:
-        chart(
-            output_chart(picked_params, mu, sigma, lang),
-            key="output",
-        )
+    chart(output_chart(picked_params, mu, sigma, lang), key="output", where=left)
     with right:
         for name, (dist, mass) in dists.items():
             st.markdown(
                 tr(
                     "act.output_stats",
                     name=tr(f"act.name.{name}"),
-                    mean=f"{dist.mean:.3f}",
-                    std=f"{dist.std:.3f}",
-                    saturated=f"{mass:.0%}",
+                    mean=format_fixed(dist.mean),
+                    std=format_fixed(dist.std),
+                    saturated=format_share(mass, tr),
                 )
             )
-        explain("activations/output")
+    explain("activations/output")
 
 
 section_depth()
@@ -286,23 +322,22 @@ st.header(tr("act.sec.maxout"))
 
 @st.fragment
 def section_maxout() -> None:
-    left, right = st.columns([3, 1])
-    with right:
-        target = state.choice(
-            "target",
-            tr("act.ctl.target"),
-            tuple(maxout.TARGETS),
-            "square",
-            format_func=lambda v: tr(f"act.target.{v}"),
-        )
-        k = state.integer("k", tr("act.ctl.k"), 3, 1, MAX_K, help=tr("act.ctl.k_help"))
-        explain("activations/maxout")
-    with left:
-        chart(
-            maxout_chart(target, k, lang),
-            key="maxout",
-        )
-        st.latex(r"\mathrm{maxout}(x) = \max_{i=1..k}\,(w_i x + b_i)")
+    cols = st.columns(2)
+    target = state.choice(
+        "target",
+        tr("act.ctl.target"),
+        tuple(maxout.TARGETS),
+        "square",
+        format_func=lambda v: tr(f"act.target.{v}"),
+        where=cols[0],
+    )
+    k = state.integer("k", tr("act.ctl.k"), 3, 1, MAX_K, help=tr("act.ctl.k_help"), where=cols[1])
+    fit_chart, error_chart = maxout_charts(target, k, lang)
+    left, right = st.columns([3, 2])
+    chart(fit_chart, key="maxout_fit", where=left)
+    chart(error_chart, key="maxout_error", where=right)
+    st.latex(r"\mathrm{maxout}(x) = \max_{i=1..k}\,(w_i x + b_i)")
+    explain("activations/maxout")
 
 
 section_maxout()

@@ -21,18 +21,33 @@ GRID = "#e5e7eb"
 ACCENT = "#3b5bdb"
 SATURATED = "rgba(120, 120, 120, 0.12)"
 
-# One colour per activation, kept on every chart of every page.
+# One colour per activation, kept on every chart of every page: the Okabe–Ito palette (its
+# yellow left out: too light on white) plus Tol's wine, olive and indigo. Colours that a
+# colour-blind reader could confuse never share a dash pattern (tests/ui/test_figures_activations.py
+# simulates protanopia, deuteranopia and tritanopia).
 ACTIVATION_COLORS: Mapping[str, str] = {
-    "sigmoid": "#e8590c",
-    "tanh": "#1971c2",
-    "relu": "#2f9e44",
-    "leaky_relu": "#66a80f",
-    "elu": "#0c8599",
-    "selu": "#6741d9",
-    "gelu": "#c2255c",
-    "silu": "#f08c00",
-    "softplus": "#862e9c",
-    "linear": "#495057",
+    "sigmoid": "#e69f00",
+    "tanh": "#0072b2",
+    "relu": "#009e73",
+    "leaky_relu": "#d55e00",
+    "elu": "#cc79a7",
+    "selu": "#56b4e9",
+    "gelu": "#882255",
+    "silu": "#999933",
+    "softplus": "#332288",
+    "linear": "#555555",
+}
+ACTIVATION_DASHES: Mapping[str, str] = {
+    "sigmoid": "solid",
+    "tanh": "solid",
+    "relu": "solid",
+    "leaky_relu": "dash",
+    "elu": "solid",
+    "selu": "dash",
+    "gelu": "dashdot",
+    "silu": "longdash",
+    "softplus": "dashdot",
+    "linear": "dot",
 }
 
 # One colour per optimizer and per initialization scheme, likewise fixed across charts.

@@ -106,3 +106,31 @@ def test_changing_language_keeps_the_settings(server, page):
     wait_for_app(page)
     assert page.locator("h1").first.inner_text().strip() == "활성화 함수"
     assert "12" in slider_values(page)
+
+
+# What the activations page must look like, at a desktop's and a phone's width.
+ALL_ACTIVATIONS = "sigmoid,tanh,relu,leaky_relu,elu,selu,gelu,silu,softplus,linear"
+CLIPPED_FORMULAS = """() => [...document.querySelectorAll('[data-testid="stMain"] .katex-display')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent.slice(0, 40))"""
+# The gap under the row of the two depth charts (expected factor, live paths), to what follows.
+GAP_UNDER_DEPTH = """() => {
+    const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+    const row = charts[2].closest('[data-testid="stHorizontalBlock"]');
+    const bottom = Math.max(...[charts[2], charts[3]].map(c => c.getBoundingClientRect().bottom));
+    return row.getBoundingClientRect().bottom - bottom;
+}"""
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_activation_formulas_fit_and_no_blank_under_the_depth_charts(server, browser, width):
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-US")
+    page = context.new_page()
+    page.goto(f"{server}/activations?lang=en&act={ALL_ACTIVATIONS}")
+    wait_for_app(page)
+    page.wait_for_selector(".katex-display")
+    assert_no_exception(page)
+    assert page.evaluate(CLIPPED_FORMULAS) == []
+    assert page.evaluate(GAP_UNDER_DEPTH) < 40  # the charts fill their row: no blank under them
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    shoot(page, f"activations-all-{width}")
+    context.close()

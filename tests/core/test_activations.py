@@ -16,7 +16,9 @@ from core.activations import (
     _erfc,
     get,
     max_derivative,
+    misremembered_tanh,
     saturated_intervals,
+    tanh_from_sigmoid,
 )
 
 FMAX = float(np.finfo(np.float64).max)
@@ -512,3 +514,27 @@ def test_saturated_intervals_edge_cases():
 def test_saturated_intervals_rejects_mismatched_shapes():
     with pytest.raises(ValueError, match="equal length"):
         saturated_intervals(np.arange(3.0), np.arange(4.0), 0.1)
+
+
+# --- the notes' slips: tanh from sigmoid, and the maxima of f' ----------------------------------
+
+
+def test_tanh_is_sigmoid_stretched_and_shifted_two_sigma_of_two_x_minus_one():
+    x = np.linspace(-20.0, 20.0, 4001)
+    np.testing.assert_allclose(tanh_from_sigmoid(x), np.tanh(x), atol=1e-15)
+
+
+def test_two_sigma_of_x_minus_one_is_not_tanh_but_tanh_of_half_x():
+    x = np.linspace(-10.0, 10.0, 2001)
+    np.testing.assert_allclose(misremembered_tanh(x), np.tanh(x / 2), atol=1e-15)
+    assert np.max(np.abs(misremembered_tanh(x) - np.tanh(x))) > 0.2
+
+
+def test_maxima_of_f_prime_are_a_quarter_for_sigmoid_and_one_for_tanh_both_at_zero():
+    x = np.linspace(-10.0, 10.0, 20_001)
+    for name, top in (("sigmoid", 0.25), ("tanh", 1.0)):
+        d = get(name).derivative(x)
+        assert d.max() == pytest.approx(top, abs=1e-15)
+        assert x[np.argmax(d)] == 0.0
+    # tanh' = 4σ'(2x): "tanh' stays between 0 and ½" is wrong; it exceeds ½ on |x| < 0.66.
+    assert np.mean(get("tanh").derivative(x) > 0.5) > 0.06

@@ -180,14 +180,14 @@ def test_relu_saturated_mass_is_its_dead_fraction():
 
 def test_depth_table_has_one_row_per_depth_and_the_documented_columns():
     table = gradient_through_depth(get("tanh"), 0.0, 1.0, DEPTHS)
-    assert list(table.columns) == ["depth", "typical", "mean", "alive"]
+    assert list(table.columns) == ["depth", "expected", "alive", "typical"]
     np.testing.assert_array_equal(table["depth"], DEPTHS)
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_depth_zero_is_the_empty_product(name):
     row = gradient_through_depth(get(name), 0.0, 1.0, np.array([0])).iloc[0]
-    assert (row["typical"], row["mean"], row["alive"]) == (1.0, 1.0, 1.0)
+    assert (row["typical"], row["expected"], row["alive"]) == (1.0, 1.0, 1.0)
 
 
 @pytest.mark.parametrize(("mu", "sigma"), [(0.0, 1.0), (1.0, 1.0), (-0.5, 2.0)])
@@ -203,9 +203,48 @@ def test_typical_gradient_of_unit_slope_activations_is_one(name):
     np.testing.assert_allclose(table["typical"], 1.0, rtol=1e-14)
 
 
+@pytest.mark.parametrize(
+    ("name", "mu", "sigma"),
+    [("sigmoid", 0.0, 1.0), ("tanh", 0.5, 2.0), ("relu", -1.0, 1.0), ("gelu", -0.3, 1.5)],
+)
+def test_expected_factor_matches_a_monte_carlo_estimate(name, mu, sigma):
+    # The mean over sampled paths of |f'(z_1)·…·f'(z_L)|, dead paths (factor 0) included.
+    act, depth = get(name), 4
+    z = np.random.default_rng(12).normal(mu, sigma, size=(400_000, depth))
+    samples = np.prod(np.abs(act.derivative(z)), axis=1)
+    standard_error = samples.std() / math.sqrt(samples.size)
+    table = gradient_through_depth(act, mu, sigma, np.array([depth]))
+    assert table["expected"].iloc[0] == pytest.approx(samples.mean(), abs=4 * standard_error)
+
+
+@pytest.mark.parametrize(("mu", "sigma"), [(0.0, 1.0), (-1.0, 1.0), (0.5, 2.0)])
+def test_relu_and_leaky_relu_expected_factors_match_their_closed_forms(mu, sigma):
+    # E f' = P(z > 0) = Φ(μ/σ) for ReLU and Φ(μ/σ) + a·(1 − Φ(μ/σ)) for Leaky ReLU.
+    p, a, depths = phi_cdf(mu / sigma), 0.01, np.arange(1, 31)
+    relu = gradient_through_depth(get("relu"), mu, sigma, depths)["expected"]
+    leaky = gradient_through_depth(get("leaky_relu", negative_slope=a), mu, sigma, depths)
+    np.testing.assert_allclose(relu, p**depths, rtol=0.05)
+    np.testing.assert_allclose(leaky["expected"], (p + a * (1 - p)) ** depths, rtol=0.05)
+    assert relu.iloc[0] == pytest.approx(p, abs=JUMP_TOL)
+
+
+def test_at_mu_minus_one_and_30_layers_relu_and_leaky_relu_both_vanish_leaky_larger():
+    # The README's example link: neither passes a usable gradient through 30 such layers, but
+    # Leaky ReLU never cuts a path (its dead units still pass a·gradient), ReLU cuts nearly all.
+    depths = np.array([30])
+    relu = gradient_through_depth(get("relu"), -1.0, 1.0, depths).iloc[0]
+    leaky = gradient_through_depth(get("leaky_relu"), -1.0, 1.0, depths).iloc[0]
+    assert relu["expected"] < 1e-20
+    assert leaky["expected"] < 1e-20
+    assert leaky["expected"] > 2 * relu["expected"]
+    assert leaky["alive"] == 1.0
+    assert relu["alive"] < 1e-20
+    assert relu["typical"] == 1.0  # the old headline: a live ReLU path passes exactly 1
+
+
 def test_linear_paths_are_all_alive_with_unit_mean():
     table = gradient_through_depth(get("linear"), 0.0, 1.0, DEPTHS)
-    np.testing.assert_allclose(table[["mean", "alive"]], 1.0, rtol=1e-14)
+    np.testing.assert_allclose(table[["expected", "alive"]], 1.0, rtol=1e-14)
 
 
 def test_sigmoid_typical_gradient_shrinks_at_least_as_fast_as_a_quarter_per_layer():
@@ -217,7 +256,7 @@ def test_sigmoid_typical_gradient_shrinks_at_least_as_fast_as_a_quarter_per_laye
 def test_typical_is_at_most_mean_for_always_alive_paths():
     # Geometric mean ≤ arithmetic mean (Jensen) when alive = 1.
     table = gradient_through_depth(get("tanh"), 0.5, 2.0, DEPTHS)
-    assert np.all(table["typical"] <= table["mean"] * (1 + 1e-12))
+    assert np.all(table["typical"] <= table["expected"] * (1 + 1e-12))
 
 
 def test_tanh_typical_gradient_is_one_for_tiny_inputs():
@@ -227,7 +266,7 @@ def test_tanh_typical_gradient_is_one_for_tiny_inputs():
 
 def test_all_dead_paths_sit_on_the_floor_not_at_zero():
     table = gradient_through_depth(get("relu"), -50.0, 1.0, np.array([1, 5]))
-    np.testing.assert_array_equal(table[["typical", "mean", "alive"]], VALUE_FLOOR)
+    np.testing.assert_array_equal(table[["typical", "expected", "alive"]], VALUE_FLOOR)
 
 
 def test_exploding_products_are_clipped_to_finite():
@@ -313,7 +352,7 @@ def test_all_statistics_are_finite_for_extreme_mu_and_sigma(name, mu, sigma):
             dist.std,
         ]
     assert np.all(np.isfinite(table.to_numpy(dtype=float)))
-    assert np.all(table[["typical", "mean", "alive"]].to_numpy() > 0)
+    assert np.all(table[["typical", "expected", "alive"]].to_numpy() > 0)
     assert np.all(np.isfinite(dist.edges))
     assert np.all(np.isfinite(dist.density))
     assert np.sum(dist.density * np.diff(dist.edges)) == pytest.approx(1.0, abs=1e-12)

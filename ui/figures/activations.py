@@ -1,38 +1,91 @@
-"""Figures of the Activations page: data and a translator in, a plotly Figure out."""
+"""Figures of the Activations page: data and a translator in, a plotly Figure out.
+
+Every chart is one figure (no side-by-side subplots): the page sets pairs of them in columns,
+which a phone stacks. Each activation keeps its colour and dash pattern on every chart.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 
 from core import activations
+from core.gradient_flow import VALUE_CEILING, VALUE_FLOOR
 from ui.i18n import Translate
-from ui.theme import MUTED, SATURATED, band, color, rgba, style, subplots, vline
+from ui.theme import ACTIVATION_DASHES, MUTED, SATURATED, band, color, rgba, style, vline
 
 Intervals = Sequence[tuple[float, float]]
 
+# f' has a single peak at x = 0 for these two; the page marks it, since the notes got tanh's wrong.
+PEAKED = ("sigmoid", "tanh")
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
-def fig_curves(
+
+def _height(series: int) -> int:
+    """Taller with more series: on a phone the legend wraps to a row per two or three of them,
+    and plotly takes that room from the plot."""
+    return 400 + 22 * max(0, series - 4)
+
+
+def line(name: str, width: float = 2.5) -> dict:
+    """The line style of activation `name`: its colour and its dash pattern, on every chart."""
+    return {"color": color(name), "width": width, "dash": ACTIVATION_DASHES.get(name, "solid")}
+
+
+# --- numbers as the page prints them ---------------------------------------------------------
+
+
+def format_factor(value: float) -> str:
+    """A factor for a reader: 1 → "1", 0.25 → "0.25", 3.31e-51 → "3.3 × 10⁻⁵¹"; the depth
+    curves' clip values read as bounds ("≤ 10⁻³⁰⁰")."""
+    if not math.isfinite(value):
+        return "—"
+    if value == 0:
+        return "0"
+    if abs(value) <= VALUE_FLOOR:
+        return "≤ 10⁻³⁰⁰"
+    if abs(value) >= VALUE_CEILING:
+        return "≥ 10³⁰⁰"
+    if 1e-3 <= abs(value) < 1e3:
+        return f"{value:.3g}"
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return f"{mantissa} × 10" + str(int(exponent)).translate(_SUPERSCRIPT)
+
+
+def format_fixed(value: float, digits: int = 3) -> str:
+    """value with `digits` decimals and never a negative zero ("-0.000" reads as 0.000)."""
+    rounded = round(float(value), digits) + 0.0  # −0.0 + 0.0 is +0.0
+    return f"{rounded:.{digits}f}"
+
+
+def format_share(share: float, tr: Translate | None = None) -> str:
+    """A probability as a whole percentage that never rounds a small nonzero share to 0 %
+    ("< 1%"; with a translator, act.share_below / act.share_above: Korean says "1% 미만")."""
+    if 0 < share < 0.005:
+        return tr("act.share_below", share="1%") if tr else "< 1%"
+    if 0.995 <= share < 1:
+        return tr("act.share_above", share="99%") if tr else "> 99%"
+    return f"{share:.0%}"
+
+
+# --- f and f' --------------------------------------------------------------------------------
+
+
+def fig_function(
     x: np.ndarray,
     values: Mapping[str, np.ndarray],
-    derivatives: Mapping[str, np.ndarray],
     saturated: Mapping[str, Intervals],
-    threshold: float,
     tr: Translate,
+    identity: Mapping[str, np.ndarray] | None = None,
 ) -> go.Figure:
-    """f(x) and f'(x) side by side; where |f'| < threshold is shaded in each activation's colour."""
-    fig = subplots(
-        rows=1,
-        cols=2,
-        subplot_titles=(tr("act.fig.f_title"), tr("act.fig.df_title")),
-        horizontal_spacing=0.08,
-    )
+    """f(x) for each activation, its saturated regions shaded in its colour; with `identity`
+    ({"tanh_from_sigmoid": 2σ(2x) − 1, "misremembered": 2σ(x) − 1}) both overlaid on tanh."""
+    fig = go.Figure()
     lo, hi = float(x[0]), float(x[-1])
-    # The grey band on the right is the threshold itself: a curve inside it passes on almost no
-    # gradient.
-    shapes = [band("y", -threshold, threshold, SATURATED, subplot=2)]
+    shapes = []
     for name, fx in values.items():
         label = tr(f"act.name.{name}")
         fig.add_scatter(
@@ -40,88 +93,183 @@ def fig_curves(
             y=fx,
             name=label,
             legendgroup=name,
-            line={"color": color(name), "width": 2.5},
+            meta=name,
+            line=line(name),
             hovertemplate="x=%{x:.2f}<br>f(x)=%{y:.4f}<extra>" + label + "</extra>",
-            row=1,
-            col=1,
+        )
+        for a, b in saturated.get(name, ()):
+            shapes.append(band("x", max(a, lo), min(b, hi), rgba(color(name), 0.07)))
+    if identity is not None:
+        right = tr("act.fig.identity_right")
+        wrong = tr("act.fig.identity_wrong")
+        every = max(1, (len(x) - 1) // 50)  # circles far enough apart to see tanh through them
+        fig.add_scatter(
+            x=x[::every],
+            y=identity["tanh_from_sigmoid"][::every],
+            name=right,
+            meta="tanh_from_sigmoid",
+            mode="markers",
+            marker={"color": "#000000", "size": 7, "symbol": "circle-open"},
+            hovertemplate="x=%{x:.2f}<br>2σ(2x) − 1=%{y:.4f}<extra></extra>",
         )
         fig.add_scatter(
             x=x,
-            y=derivatives[name],
-            name=label,
-            legendgroup=name,
-            showlegend=False,
-            line={"color": color(name), "width": 2.5},
-            hovertemplate="x=%{x:.2f}<br>f′(x)=%{y:.4f}<extra>" + label + "</extra>",
-            row=1,
-            col=2,
+            y=identity["misremembered"],
+            name=wrong,
+            meta="misremembered",
+            line={"color": MUTED, "width": 2, "dash": "dot"},
+            hovertemplate="x=%{x:.2f}<br>2σ(x) − 1=%{y:.4f}<extra></extra>",
         )
-        for a, b in saturated.get(name, ()):
-            fill = rgba(color(name), 0.07)
-            shapes += [band("x", max(a, lo), min(b, hi), fill, subplot=c) for c in (1, 2)]
     fig.update_layout(shapes=shapes)
     fig.update_xaxes(title_text="x", range=[lo, hi])
-    fig.update_yaxes(title_text="f(x)", row=1, col=1)
-    fig.update_yaxes(title_text="f′(x)", row=1, col=2)
-    return style(fig, height=420)
+    fig.update_yaxes(title_text="f(x)")
+    return style(fig, title=tr("act.fig.f_title"), height=_height(len(values) + 2 * bool(identity)))
 
 
-def fig_depth(
-    depths: np.ndarray,
-    typical: Mapping[str, np.ndarray],
-    alive: Mapping[str, np.ndarray],
+def fig_derivative(
+    x: np.ndarray,
+    derivatives: Mapping[str, np.ndarray],
+    saturated: Mapping[str, Intervals],
+    threshold: float,
     tr: Translate,
 ) -> go.Figure:
-    """Typical |∏ f'| against depth on a log axis, and the fraction of paths not cut to zero."""
-    fig = subplots(
-        rows=1,
-        cols=2,
-        column_widths=[0.62, 0.38],
-        subplot_titles=(tr("act.fig.depth_title"), tr("act.fig.alive_title")),
-        horizontal_spacing=0.1,
-    )
+    """f'(x) for each activation; the grey band is |f'| < threshold, and sigmoid's and tanh's
+    maxima (¼ and 1, both at x = 0) are marked."""
+    fig = go.Figure()
+    lo, hi = float(x[0]), float(x[-1])
+    # The grey band is the threshold itself: a curve inside it passes on almost no gradient.
+    shapes = [band("y", -threshold, threshold, SATURATED)]
+    peaks_x, peaks_y, peaks_text, peaks_color = [], [], [], []
+    for name, dfx in derivatives.items():
+        label = tr(f"act.name.{name}")
+        fig.add_scatter(
+            x=x,
+            y=dfx,
+            name=label,
+            legendgroup=name,
+            meta=name,
+            line=line(name),
+            hovertemplate="x=%{x:.2f}<br>f′(x)=%{y:.4f}<extra>" + label + "</extra>",
+        )
+        for a, b in saturated.get(name, ()):
+            shapes.append(band("x", max(a, lo), min(b, hi), rgba(color(name), 0.07)))
+        if name in PEAKED:
+            i = int(np.argmax(dfx))
+            peaks_x.append(float(x[i]))
+            peaks_y.append(float(dfx[i]))
+            peaks_text.append(tr("act.fig.peak", value=format_factor(float(dfx[i]))))
+            peaks_color.append(color(name))
+    if peaks_x:
+        fig.add_scatter(
+            x=peaks_x,
+            y=peaks_y,
+            text=peaks_text,
+            name=tr("act.fig.peaks"),
+            meta="peaks",
+            mode="markers",
+            marker={"color": peaks_color, "size": 9, "line": {"color": "white", "width": 1}},
+            hovertemplate="%{text}<extra></extra>",
+        )
+        # Labels on a white ground, pulled off the point: sigmoid's up and right, tanh's down
+        # and left (ReLU's f' = 1 runs right of tanh's peak).
+        offsets = {"sigmoid": (42, -28), "tanh": (-48, 22)}
+        fig.update_layout(
+            annotations=[
+                {
+                    "x": px,
+                    "y": py,
+                    "text": text,
+                    "ax": offsets[name][0],
+                    "ay": offsets[name][1],
+                    "showarrow": True,
+                    "arrowcolor": hue,
+                    "arrowwidth": 1,
+                    "font": {"color": hue, "size": 12},
+                    "bgcolor": "rgba(255, 255, 255, 0.85)",
+                }
+                for name, px, py, text, hue in zip(
+                    [n for n in derivatives if n in PEAKED],
+                    peaks_x,
+                    peaks_y,
+                    peaks_text,
+                    peaks_color,
+                    strict=True,
+                )
+            ]
+        )
+    fig.update_layout(shapes=shapes)
+    fig.update_xaxes(title_text="x", range=[lo, hi])
+    fig.update_yaxes(title_text="f′(x)")
+    return style(fig, title=tr("act.fig.df_title"), height=_height(len(derivatives) + 1))
+
+
+# --- through depth ---------------------------------------------------------------------------
+
+
+def fig_expected(
+    depths: np.ndarray,
+    expected: Mapping[str, np.ndarray],
+    tr: Translate,
+) -> go.Figure:
+    """E|f'(z₁)·…·f'(z_L)| against depth on a log axis (dead paths count as 0), with (1/4)^L."""
+    fig = go.Figure()
     fig.add_scatter(
         x=depths,
         y=0.25 ** depths.astype(float),
         name=tr("act.fig.quarter_bound"),
+        meta="quarter",
         line={"color": MUTED, "dash": "dot", "width": 1.5},
         hovertemplate="L=%{x}<br>(1/4)^L=%{y:.2e}<extra></extra>",
-        row=1,
-        col=1,
     )
-    for name, values in typical.items():
+    for name, values in expected.items():
         label = tr(f"act.name.{name}")
         fig.add_scatter(
             x=depths,
             y=values,
             name=label,
             legendgroup=name,
-            mode="lines+markers",
-            marker={"size": 4},
-            line={"color": color(name), "width": 2.5},
-            hovertemplate="L=%{x}<br>%{y:.3e}<extra>" + label + "</extra>",
-            row=1,
-            col=1,
-        )
-        fig.add_scatter(
-            x=depths,
-            y=alive[name],
-            name=label,
-            legendgroup=name,
-            showlegend=False,
-            line={"color": color(name), "width": 2.5},
-            hovertemplate="L=%{x}<br>%{y:.1%}<extra>" + label + "</extra>",
-            row=1,
-            col=2,
+            meta=name,
+            mode="lines",
+            line=line(name),
+            hovertemplate="L=%{x}<br>%{y:.2e}<extra>" + label + "</extra>",
         )
     fig.update_xaxes(title_text=tr("act.fig.depth_axis"))
-    fig.update_yaxes(
-        type="log", exponentformat="power", title_text=tr("act.fig.product_axis"), row=1, col=1
-    )
-    fig.update_yaxes(
-        range=[0, 1.05], tickformat=".0%", title_text=tr("act.fig.alive_axis"), row=1, col=2
-    )
-    return style(fig, height=420)
+    fig.update_yaxes(type="log", exponentformat="power", title_text=tr("act.fig.expected_axis"))
+    return style(fig, title=tr("act.fig.expected_title"), height=_height(len(expected) + 1))
+
+
+def fig_alive(
+    depths: np.ndarray,
+    alive: Mapping[str, np.ndarray],
+    typical: Mapping[str, np.ndarray],
+    tr: Translate,
+) -> go.Figure:
+    """The share of paths whose product is not cut to zero; the hover adds the typical factor
+    along a path still alive."""
+    fig = go.Figure()
+    along = tr("act.fig.typical_hover")
+    for name, values in alive.items():
+        label = tr(f"act.name.{name}")
+        fig.add_scatter(
+            x=depths,
+            y=values,
+            customdata=typical[name],
+            name=label,
+            legendgroup=name,
+            meta=name,
+            line=line(name),
+            hovertemplate="L=%{x}<br>%{y:.1%}<br>"
+            + along
+            + " %{customdata:.2e}<extra>"
+            + label
+            + "</extra>",
+        )
+    fig.update_xaxes(title_text=tr("act.fig.depth_axis"))
+    fig.update_yaxes(range=[0, 1.05], tickformat=".0%", title_text=tr("act.fig.alive_axis"))
+    return style(fig, title=tr("act.fig.alive_title"), height=_height(len(alive)))
+
+
+# --- the output distribution -----------------------------------------------------------------
 
 
 def fig_output_distribution(
@@ -139,98 +287,126 @@ def fig_output_distribution(
             y=density,
             name=label,
             legendgroup=name,
+            meta=name,
             line_shape="hvh",
             fill="tozeroy",
             fillcolor=rgba(color(name), 0.15),
-            line={"color": color(name), "width": 2},
+            line=line(name, 2),
             hovertemplate="f(z)≈%{x:.3f}<br>%{y:.3f}<extra>" + label + "</extra>",
         )
-        means.append(vline(mean, {"color": color(name), "dash": "dash", "width": 1.5}))
-    fig.update_layout(shapes=[*means, vline(0.0, {"color": MUTED, "width": 1})])
+        means.append(vline(mean, {"color": color(name), "width": 2, "dash": "dot"}))
+    fig.update_layout(shapes=[vline(0.0, {"color": MUTED, "width": 1}), *means])
     fig.update_xaxes(title_text=tr("act.fig.output_axis"))
     fig.update_yaxes(title_text=tr("act.fig.density_axis"), rangemode="tozero")
-    return style(fig, title=tr("act.fig.output_title"), height=400)
+    return style(fig, title=tr("act.fig.output_title"), height=_height(len(histograms)))
 
 
-def fig_maxout(
+# --- Maxout ----------------------------------------------------------------------------------
+
+FIT = "#c2255c"
+
+
+def fig_maxout_fit(
     x: np.ndarray,
     target: np.ndarray,
     fitted: np.ndarray,
     pieces: np.ndarray,
-    errors: Sequence[float],
     k: int,
     tr: Translate,
 ) -> go.Figure:
-    """The target, the maxout fit and its k lines; beside it the error for every k (log axis)."""
-    fig = subplots(
-        rows=1,
-        cols=2,
-        column_widths=[0.64, 0.36],
-        subplot_titles=(tr("act.fig.maxout_title", k=k), tr("act.fig.maxout_error_title")),
-        horizontal_spacing=0.1,
-    )
+    """The target, the maxout fit and its k lines."""
+    fig = go.Figure()
     span = float(np.max(target) - np.min(target)) or 1.0
     y_lo, y_hi = float(np.min(target)) - 0.15 * span, float(np.max(target)) + 0.15 * span
-    for i, line in enumerate(pieces):
+    for i, piece in enumerate(pieces):
         fig.add_scatter(
             x=x,
-            y=np.clip(line, y_lo - span, y_hi + span),
+            y=np.clip(piece, y_lo - span, y_hi + span),
             mode="lines",
             name=tr("act.fig.maxout_piece"),
             legendgroup="pieces",
             showlegend=i == 0,
             line={"color": "#adb5bd", "width": 1, "dash": "dot"},
             hoverinfo="skip",
-            row=1,
-            col=1,
         )
     fig.add_scatter(
         x=x,
         y=target,
         name=tr("act.fig.maxout_target"),
+        meta="target",
         line={"color": "#212529", "width": 2},
         hovertemplate="x=%{x:.2f}<br>%{y:.4f}<extra></extra>",
-        row=1,
-        col=1,
     )
     fig.add_scatter(
         x=x,
         y=fitted,
         name=tr("act.fig.maxout_fit", k=k),
-        line={"color": "#c2255c", "width": 3},
+        meta="fit",
+        line={"color": FIT, "width": 3},
         hovertemplate="x=%{x:.2f}<br>%{y:.4f}<extra></extra>",
-        row=1,
-        col=1,
     )
+    fig.update_yaxes(range=[y_lo, y_hi], title_text="y")
+    fig.update_xaxes(title_text="x")
+    return style(fig, title=tr("act.fig.maxout_title", k=k), height=400)
+
+
+def fig_maxout_error(errors: Sequence[float], k: int, tr: Translate) -> go.Figure:
+    """The fit's mean squared error for every k (log axis), the chosen k highlighted."""
+    fig = go.Figure()
     ks = np.arange(1, len(errors) + 1)
     fig.add_bar(
         x=ks,
         y=np.maximum(np.asarray(errors, dtype=float), 1e-12),
+        name="MSE",
         showlegend=False,
-        marker={"color": ["#c2255c" if kk == k else "#ced4da" for kk in ks]},
+        marker={"color": [FIT if kk == k else "#ced4da" for kk in ks]},
         hovertemplate="k=%{x}<br>MSE=%{y:.2e}<extra></extra>",
-        row=1,
-        col=2,
     )
-    fig.update_yaxes(range=[y_lo, y_hi], title_text="y", row=1, col=1)
-    fig.update_xaxes(title_text="x", row=1, col=1)
-    fig.update_xaxes(title_text="k", dtick=1, row=1, col=2)
-    fig.update_yaxes(type="log", exponentformat="power", title_text="MSE", row=1, col=2)
-    return style(fig, height=400)
+    fig.update_xaxes(title_text="k", dtick=1)
+    fig.update_yaxes(type="log", exponentformat="power", title_text="MSE")
+    return style(fig, title=tr("act.fig.maxout_error_title"), height=400)
+
+
+# --- the home page's card --------------------------------------------------------------------
+
+# The names read the same in both languages (act.name.* in en.toml and ko.toml).
+_THUMBNAIL = (("sigmoid", "Sigmoid"), ("tanh", "tanh"), ("relu", "ReLU"))
+# Where each label sits, next to its curve and clear of the others: (x, y, anchor).
+_THUMBNAIL_LABELS = {
+    "sigmoid": (-4.8, 0.28, "left"),
+    "tanh": (-4.8, -0.72, "left"),
+    "relu": (1.2, 1.75, "right"),
+}
 
 
 def thumbnail_data() -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Sigmoid, tanh and ReLU on [−5, 5] for the home page's card."""
     x = np.linspace(-5.0, 5.0, 121)
-    return x, {n: activations.get(n).forward(x) for n in ("sigmoid", "tanh", "relu")}
+    return x, {n: activations.get(n).forward(x) for n, _ in _THUMBNAIL}
 
 
 def fig_thumbnail(data: tuple[np.ndarray, Mapping[str, np.ndarray]]) -> go.Figure:
-    """A small, static picture of a few activations for the home page's card."""
+    """A small, static picture of a few activations for the home page's card, each curve
+    labelled in its own colour."""
     x, values = data
     fig = go.Figure()
+    names = dict(_THUMBNAIL)
     for name, fx in values.items():
-        fig.add_scatter(x=x, y=fx, line={"color": color(name), "width": 3}, hoverinfo="skip")
+        fig.add_scatter(x=x, y=fx, name=names.get(name, name), line=line(name, 3), hoverinfo="skip")
+    fig.update_layout(
+        annotations=[
+            {
+                "x": _THUMBNAIL_LABELS[name][0],
+                "y": _THUMBNAIL_LABELS[name][1],
+                "text": f"<b>{names[name]}</b>",
+                "xanchor": _THUMBNAIL_LABELS[name][2],
+                "showarrow": False,
+                "font": {"color": color(name), "size": 13},
+            }
+            for name in values
+            if name in _THUMBNAIL_LABELS
+        ]
+    )
     fig.update_xaxes(showticklabels=False, zeroline=True)
     fig.update_yaxes(showticklabels=False, zeroline=True, range=[-1.3, 2.2])
     style(fig, height=150)
