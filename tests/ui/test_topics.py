@@ -39,3 +39,23 @@ def test_a_topic_s_thumbnail_is_a_figure_with_data(topic):
 def test_looking_up_an_unknown_topic_names_the_registered_ones():
     with pytest.raises(KeyError, match="activations"):
         topics.topic("nope")
+
+
+@pytest.mark.parametrize("topic", TOPICS, ids=IDS)
+def test_every_preset_names_known_controls_with_values_they_admit(topic):
+    for name, values in topic.presets.items():
+        for key, value in values.items():
+            assert key in topic.controls, f"preset {name} names no control {key!r}"
+            assert topic.controls[key].admits(value), f"preset {name}: {key}={value!r}"
+
+
+@pytest.mark.parametrize("topic", TOPICS, ids=IDS)
+def test_every_control_has_its_words_in_both_languages(topic):
+    for lang in i18n.LANGS:
+        table = i18n.strings(lang)
+        for entry in topic.controls.values():
+            assert entry.label in table, entry.label
+            assert entry.help is None or entry.help in table, entry.help
+            if entry.option_label:
+                for option in entry.options:
+                    assert entry.option_label.format(option) in table

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import plotly.graph_objects as go
+
+from ui.state import Control
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,6 +29,8 @@ class Topic:
     page: str  # the page file, relative to app.py's folder (as st.page_link wants it)
     icon: str  # a Material icon for the navigation
     thumbnail: Callable[[], go.Figure]  # the home card's chart: no words on it, never mutated
+    controls: Mapping[str, Control] = field(default_factory=dict)  # ui.state.table(...)
+    presets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # name -> key: value
 
 
 @dataclass(frozen=True)
