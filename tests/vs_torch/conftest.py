@@ -1,4 +1,4 @@
-"""tests/torch runs with `-m torch` where PyTorch is installed; elsewhere nothing in it runs."""
+"""tests/vs_torch runs with `-m torch` where PyTorch is installed; elsewhere nothing in it runs."""
 
 from pathlib import Path
 

@@ -1,6 +1,5 @@
 """What the torch comparisons share: importing the real torch (or skipping) and ulp distances."""
 
-import importlib.util
 from types import ModuleType
 
 import numpy as np
@@ -10,13 +9,7 @@ import pytest
 
 def import_torch() -> ModuleType:
     """The installed torch package; without one, skip the calling test module."""
-    # tests/ is on sys.path (tests/conftest.py), so without PyTorch `import torch` would find this
-    # very folder as a namespace package and importorskip would not skip. A real torch has an
-    # __init__.py, hence an origin; the folder has none.
-    spec = importlib.util.find_spec("torch")
-    if spec is None or spec.origin is None:
-        pytest.skip("PyTorch is not installed", allow_module_level=True)
-    return pytest.importorskip("torch")
+    return pytest.importorskip("torch", reason="PyTorch is not installed")
 
 
 def ulps(a: npt.ArrayLike, b: npt.ArrayLike) -> npt.NDArray[np.float64]:
