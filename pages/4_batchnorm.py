@@ -293,7 +293,7 @@ def section_steps(dist: str, n: int, seed: int, eps: float) -> None:
         rf"\hat x_i = \frac{{{centred}}}{{\sqrt{{{_tex(steps.var_B)} + {_tex(eps)}}}}}"
         rf" = \frac{{{centred}}}{{{_tex(steps.std_B)}}}"
     )
-    pieces[2].latex(rf"y_i = {gamma:.2f}\,\hat x_i{_signed(beta, 3)}")
+    pieces[2].latex(rf"y_i = {gamma:.2f}\,\hat x_i {'-' if beta < 0 else '+'} {abs(beta):.2f}")
     explain("batchnorm/steps")
 
 

@@ -91,7 +91,7 @@ def fig_steps(
     titles = (tr("bn.fig.row_x"), tr("bn.fig.row_xhat"), tr("bn.fig.row_y"))
     lo, hi = _span(x, x_hat, y)
     bins = {"start": lo, "end": hi, "size": (hi - lo) / BINS}
-    gap, rows = 0.09, 3
+    gap, rows = 0.11, 3
     height = (1.0 - gap * (rows - 1)) / rows
     layout: dict = {"barmode": "overlay", "bargap": 0.02, "shapes": [], "annotations": []}
     data: list[dict] = []
@@ -140,8 +140,9 @@ def fig_steps(
                 "y": top,
                 "xanchor": "center",
                 "yanchor": "bottom",
+                "yshift": 6,  # clear of the top tick label of the panel below the title
                 "showarrow": False,
-                "font": {"size": 16},
+                "font": {"size": 15},
             },
             {
                 "text": tr("bn.fig.moments", mean=_num(m.mean), std=_num(m.std)),
@@ -173,7 +174,7 @@ def fig_steps(
             "hovertemplate": "x ∈ %{x}<br>%{y}<extra></extra>",
         }
     )
-    return style(go.Figure({"data": data, "layout": layout}, _validate=False), height=620)
+    return style(go.Figure({"data": data, "layout": layout}, _validate=False), height=640)
 
 
 def plane_window(
@@ -288,8 +289,8 @@ def fig_running(stream: pd.DataFrame, population: tuple[float, float], tr: Trans
         rows=3,
         cols=1,
         shared_xaxes=True,
-        vertical_spacing=0.08,
-        row_heights=[0.36, 0.36, 0.28],
+        vertical_spacing=0.1,
+        row_heights=[0.34, 0.34, 0.32],
         subplot_titles=(tr("bn.fig.mean_title"), tr("bn.fig.var_title"), tr("bn.fig.gap_title")),
     )
     steps = stream["step"].to_numpy()
@@ -346,9 +347,9 @@ def fig_running(stream: pd.DataFrame, population: tuple[float, float], tr: Trans
     )
     fig.update_yaxes(title_text=tr("bn.fig.mean_axis"), row=1, col=1)
     fig.update_yaxes(title_text=tr("bn.fig.var_axis"), row=2, col=1)
-    fig.update_yaxes(title_text=tr("bn.fig.gap_axis"), rangemode="tozero", row=3, col=1)
+    fig.update_yaxes(title_text=tr("bn.fig.gap_short_axis"), rangemode="tozero", row=3, col=1)
     fig.update_xaxes(title_text=tr("bn.fig.step_axis"), row=3, col=1)
-    return style(fig, height=640)
+    return style(fig, height=680)
 
 
 def fig_gap_by_batch(
