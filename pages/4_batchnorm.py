@@ -240,8 +240,9 @@ st.header(tr("bn.sec.steps"))
 @st.fragment
 def section_steps(dist: str, n: int, seed: int, eps: float) -> None:
     g_star, b_star, exact_error = recovery(dist, n, seed, eps)
-    left, right = st.columns([3, 1])
-    with right:
+    # The sliders first: a phone stacks the columns, and γ, β belong above the chart they move.
+    controls, plot = st.columns([1, 3])
+    with controls:
         gamma = state.number("gamma", tr("bn.ctl.gamma"), 1.0, GAMMA.lo, GAMMA.hi, GAMMA.step)
         beta = state.number("beta", tr("bn.ctl.beta"), 0.0, BETA.lo, BETA.hi, BETA.step)
         st.button(
@@ -261,9 +262,9 @@ def section_steps(dist: str, n: int, seed: int, eps: float) -> None:
             width="stretch",
         )
     steps, _, slider_error = forward(dist, n, seed, eps, gamma, beta)
-    with left:
+    with plot:
         chart(steps_chart(dist, n, seed, eps, gamma, beta, lang), key="steps")
-    with right:
+    with controls:
         st.markdown(
             tr(
                 "bn.recover_exact",
