@@ -536,3 +536,10 @@ def test_formulas_lesson_every_error_bar_is_below_the_dashed_line(n, eps):
     (line,) = errors_chart["layout"]["shapes"]
     assert line["y0"] == batchnorm.GRADIENT_CHECK_PASS
     assert trace(errors_chart, 0)[1].max() < line["y0"]
+
+
+def test_learning_result_prints_the_loss_the_curve_ends_at():
+    at, _, loss, _ = _learning({})
+    printed = float(re.search(r"L = (\S+?)\.?$", texts(at), re.M).group(1))
+    assert printed == pytest.approx(loss[-1], rel=1e-2)
+    assert loss[-1] < 1e-16  # the curve is not flattened at a floor above the run's loss

@@ -195,3 +195,39 @@ def test_steps_spec_built_without_validation_is_valid_plotly():
     validated = go.Figure(fig.to_dict())  # raises on any invalid property
     assert validated.layout.xaxis.matches == "x3"
     assert len(validated.data) == 4
+
+
+def test_plane_is_drawn_at_one_scale_so_a_round_bowl_looks_round(tr):
+    # learning.md calls both losses round bowls: the chart must not stretch one axis.
+    x = batchnorm.sample_batch("shifted_scaled", 128, 0)[:, 0]
+    loss = batchnorm.gamma_beta_loss(x, ("recover",))
+    (g0, g1), (b0, b1) = figs.plane_window((1.0, 0.0), [loss.minimum])
+    assert g1 - g0 == pytest.approx(b1 - b0)
+    gammas, betas = np.linspace(g0, g1, 30), np.linspace(b0, b1, 30)
+    path = np.array([[1.0, 0.0], list(loss.minimum)])
+    fig = figs.fig_plane(
+        gammas,
+        betas,
+        loss.value(gammas[None, :], betas[:, None]),
+        path,
+        loss.minimum,
+        loss.minimum,
+        "sgd",
+        tr,
+    )
+    assert fig.layout.yaxis.scaleanchor == "x"
+    assert fig.layout.yaxis.scaleratio == 1
+
+
+def test_loss_curve_keeps_falling_to_the_smallest_loss_of_the_run(tr):
+    losses = np.array([30.0, 1e-6, 1e-12, 1.26e-18, 0.0])
+    curve = figs.fig_loss_curve(losses, "sgd", tr)
+    y = np.asarray(curve.data[0].y)
+    np.testing.assert_array_equal(y[:4], losses[:4])  # nothing above the run's minimum floored
+    assert 0 < y[4] < y[3]  # an exact 0 drawn under the smallest positive loss
+
+
+@pytest.mark.parametrize(("low", "dtick"), [(1e-5, 1), (1e-18, 3)])
+def test_loss_curve_labels_whole_decades_only(tr, low, dtick):
+    curve = figs.fig_loss_curve(np.geomspace(30.0, low, 50), "adam", tr)
+    assert curve.layout.yaxis.dtick == dtick

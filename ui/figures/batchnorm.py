@@ -180,11 +180,12 @@ def fig_steps(
 def plane_window(
     start: Sequence[float], points: Sequence[Sequence[float]]
 ) -> tuple[tuple[float, float], tuple[float, float]]:
-    """A (γ, β) view around the start and the marked points, square-ish and never degenerate."""
+    """A square (γ, β) view around the start and the marked points, never degenerate: drawn at
+    one scale on both axes, a round bowl of the loss looks round."""
     pts = np.array([start, *points], dtype=float)
     lo, hi = pts.min(axis=0), pts.max(axis=0)
     centre = 0.5 * (lo + hi)
-    half = np.maximum(0.5 * (hi - lo) * 1.35, 0.75)
+    half = np.full(2, max(float(np.max(0.5 * (hi - lo) * 1.35)), 0.75))
     return (
         (float(centre[0] - half[0]), float(centre[0] + half[0])),
         (float(centre[1] - half[1]), float(centre[1] + half[1])),
@@ -259,8 +260,17 @@ def fig_plane(
         },
         hovertemplate="γ*=%{x:.4f}<br>β*=%{y:.4f}<extra></extra>",
     )
-    fig.update_xaxes(range=[float(gammas[0]), float(gammas[-1])], title_text="γ")
-    fig.update_yaxes(range=[float(betas[0]), float(betas[-1])], title_text="β")
+    # One scale on both axes (the plot shrinks to fit, the ranges stay): a round bowl looks round.
+    fig.update_xaxes(
+        range=[float(gammas[0]), float(gammas[-1])], title_text="γ", constrain="domain"
+    )
+    fig.update_yaxes(
+        range=[float(betas[0]), float(betas[-1])],
+        title_text="β",
+        scaleanchor="x",
+        scaleratio=1,
+        constrain="domain",
+    )
     return style(fig, title=tr("bn.fig.plane_title"), height=460)
 
 
@@ -268,17 +278,30 @@ def fig_loss_curve(path_loss: np.ndarray, optimizer: str, tr: Translate) -> go.F
     """The loss at every step of the run on a log axis (a loss of exactly 0 at the floor)."""
     hue = color(optimizer)
     label = tr(f"bn.opt.{optimizer}")
+    # Floor a loss of exactly 0 a decade under the smallest positive one, so the curve keeps
+    # falling as far as the run did (to ~1e-18 at the defaults) instead of flattening early.
+    positive = path_loss[path_loss > 0]
+    floor = max(float(positive.min()) / 10, 1e-300) if positive.size else LOSS_FLOOR
+    shown = np.maximum(path_loss, floor)
     fig = go.Figure()
     fig.add_scatter(
         x=np.arange(len(path_loss)),
-        y=np.maximum(path_loss, LOSS_FLOOR),
+        y=shown,
         mode="lines",
         name=label,
         line={"color": hue, "width": 2.5},
         hovertemplate="t=%{x}<br>L=%{y:.3e}<extra>" + label + "</extra>",
     )
+    # Whole decades only, about six of them: plotly's own choice labels 2 and 5 between decades
+    # on a short range, too tight to read.
+    decades = float(np.log10(shown.max() / shown.min())) if shown.size else 1.0
     fig.update_xaxes(title_text=tr("bn.fig.step_axis"))
-    fig.update_yaxes(type="log", exponentformat="power", title_text=tr("bn.fig.loss_axis"))
+    fig.update_yaxes(
+        type="log",
+        exponentformat="power",
+        dtick=max(1, round(decades / 6)),
+        title_text=tr("bn.fig.loss_axis"),
+    )
     return style(fig, title=tr("bn.fig.loss_title"), height=460)
 
 
