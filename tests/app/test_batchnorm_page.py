@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ from apptools import (
 )
 
 from core import activations, batchnorm
+from ui import i18n
 from ui.state import widget_key
 
 # One non-default value for every control on the page (target=moments draws its two sliders).
@@ -543,3 +545,54 @@ def test_learning_result_prints_the_loss_the_curve_ends_at():
     printed = float(re.search(r"L = (\S+?)\.?$", texts(at), re.M).group(1))
     assert printed == pytest.approx(loss[-1], rel=1e-2)
     assert loss[-1] < 1e-16  # the curve is not flattened at a floor above the run's loss
+
+
+# --- Korean: one term per idea, as the glossary lists --------------------------------------------
+
+# What a careful read found on this page, with the glossary's term for it.
+NOT_IN_KOREAN = {
+    "Batch normalization": "배치 정규화",
+    "Optimizer": "옵티마이저",
+    "optimizer": "옵티마이저",
+    "step": "스텝",
+    "Step": "스텝",
+    "Forward": "순전파",
+    "forward": "순전파",
+    "Backward": "역전파",
+    "backward": "역전파",
+    "(scale)": "스케일",
+    "(shift)": "시프트",
+    "학습률": "learning rate",
+    "Batch size": "배치 크기",
+    "seed": "시드",
+    "gradient descent": "경사 하강법",
+    "mini-batch": "미니배치",
+    "et al": "외",
+}
+
+
+def korean_texts_of_the_page():
+    ko = i18n.strings("ko")
+    keys = [k for k in ko if k.startswith(("bn.", "batchnorm.")) or k.endswith("batchnorm")]
+    keys += [k for k in ko if k.startswith("home.batchnorm_")]
+    names = [p.stem for p in (Path(i18n.__file__).parents[1] / "content/ko/batchnorm").glob("*.md")]
+    return {k: ko[k] for k in keys} | {n: i18n.markdown("ko", f"batchnorm/{n}") for n in names}
+
+
+def test_korean_strings_of_the_page_use_the_glossary_terms():
+    texts_ko = korean_texts_of_the_page()
+    assert len(texts_ko) > 100
+    found = {
+        (where, wrong)
+        for where, text in texts_ko.items()
+        for wrong in NOT_IN_KOREAN
+        if re.search(rf"(?<![A-Za-z_{{]){re.escape(wrong)}(?![A-Za-z}}])", text)
+    }
+    assert found == set()
+
+
+def test_korean_title_and_navigation_say_batch_normalization_in_korean():
+    at = open_page("batchnorm", {"lang": "ko"})
+    assert at.title[0].value == "배치 정규화 (BN)"
+    links = [el.proto.label for el in at.get("page_link") if el.proto.page == "batchnorm"]
+    assert links == ["배치 정규화"]
