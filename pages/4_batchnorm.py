@@ -12,13 +12,16 @@ from core import activations, batchnorm, optimizers
 from ui import i18n, state
 from ui.figures.batchnorm import (
     Moments,
+    fig_check_errors,
+    fig_check_scatter,
     fig_gap_by_batch,
-    fig_gradient_check,
-    fig_learning,
+    fig_loss_curve,
+    fig_plane,
     fig_running,
     fig_saturation,
     fig_steps,
     plane_window,
+    power_of_ten,
 )
 from ui.frame import page_frame
 from ui.widgets import chart, explain
@@ -122,7 +125,7 @@ def steps_chart(dist: str, n: int, seed: int, eps: float, gamma: float, beta: fl
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def learning_chart(
+def learning_charts(
     dist: str,
     n: int,
     seed: int,
@@ -136,8 +139,10 @@ def learning_chart(
     loss, path, path_loss, _, gammas, betas, grid, rec = learning(
         dist, n, seed, eps, target, name, lr, steps
     )
-    return fig_learning(
-        gammas, betas, grid, path, path_loss, loss.minimum, rec, name, i18n.translator(lang)
+    tr = i18n.translator(lang)
+    return (
+        fig_plane(gammas, betas, grid, path, loss.minimum, rec, name, tr),
+        fig_loss_curve(path_loss, name, tr),
     )
 
 
@@ -164,8 +169,9 @@ def saturation_chart(dist: str, n: int, seed: int, name: str, lang: str):
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def check_chart(dist: str, n: int, seed: int, eps: float, lang: str):
-    return fig_gradient_check(gradient_check(dist, n, seed, eps), i18n.translator(lang))
+def check_charts(dist: str, n: int, seed: int, eps: float, lang: str):
+    check, tr = gradient_check(dist, n, seed, eps), i18n.translator(lang)
+    return fig_check_scatter(check, tr), fig_check_errors(check, tr)
 
 
 def _fmt(value: float) -> str:
@@ -174,6 +180,21 @@ def _fmt(value: float) -> str:
         if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e5)
         else f"{value:.4g}"
     )
+
+
+def _tex(value: float, digits: int = 4) -> str:
+    """A number for LaTeX: 1e-05 as 10^{-5}, 2.5e-07 as 2.5·10^{-7}, else `digits` digits."""
+    text = f"{value:.{digits}g}"
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    power = rf"10^{{{int(exponent)}}}"
+    return power if mantissa == "1" else rf"{mantissa}\cdot {power}"
+
+
+def _signed(value: float, digits: int = 4) -> str:
+    """' + 5.187' or ' - 5.187': a term added to what precedes it."""
+    return (" - " if value < 0 else " + ") + _tex(abs(value), digits)
 
 
 # --- the page ----------------------------------------------------------------------------------
@@ -219,8 +240,9 @@ st.header(tr("bn.sec.steps"))
 @st.fragment
 def section_steps(dist: str, n: int, seed: int, eps: float) -> None:
     g_star, b_star, exact_error = recovery(dist, n, seed, eps)
-    left, right = st.columns([3, 1])
-    with right:
+    # The sliders first: a phone stacks the columns, and γ, β belong above the chart they move.
+    controls, plot = st.columns([1, 3])
+    with controls:
         gamma = state.number("gamma", tr("bn.ctl.gamma"), 1.0, GAMMA.lo, GAMMA.hi, GAMMA.step)
         beta = state.number("beta", tr("bn.ctl.beta"), 0.0, BETA.lo, BETA.hi, BETA.step)
         st.button(
@@ -240,9 +262,9 @@ def section_steps(dist: str, n: int, seed: int, eps: float) -> None:
             width="stretch",
         )
     steps, _, slider_error = forward(dist, n, seed, eps, gamma, beta)
-    with left:
+    with plot:
         chart(steps_chart(dist, n, seed, eps, gamma, beta, lang), key="steps")
-    with right:
+    with controls:
         st.markdown(
             tr(
                 "bn.recover_exact",
@@ -264,12 +286,15 @@ def section_steps(dist: str, n: int, seed: int, eps: float) -> None:
             or abs(BETA.snap(b_star) - b_star) > BETA.step
         ):
             st.info(tr("bn.recover_out_of_range"))
-    st.latex(
-        rf"\mu_B = {steps.mu_B:.4g},\quad \sigma_B^2 = {steps.var_B:.4g},\quad"
-        rf"\hat x_i = \frac{{x_i - ({steps.mu_B:.4g})}}{{\sqrt{{{steps.var_B:.4g} + {eps:g}}}}}"
-        rf" = \frac{{x_i - ({steps.mu_B:.4g})}}{{{steps.std_B:.4g}}},\quad "
-        rf"y_i = {gamma:.2f}\,\hat x_i + ({beta:.2f})"
+    # Three short pieces in columns rather than one long line: a phone stacks them.
+    pieces = st.columns([2, 3, 2])
+    pieces[0].latex(rf"\mu_B = {_tex(steps.mu_B)},\quad \sigma_B^2 = {_tex(steps.var_B)}")
+    centred = rf"x_i{_signed(-steps.mu_B)}"
+    pieces[1].latex(
+        rf"\hat x_i = \frac{{{centred}}}{{\sqrt{{{_tex(steps.var_B)} + {_tex(eps)}}}}}"
+        rf" = \frac{{{centred}}}{{{_tex(steps.std_B)}}}"
     )
+    pieces[2].latex(rf"y_i = {gamma:.2f}\,\hat x_i {'-' if beta < 0 else '+'} {abs(beta):.2f}")
     explain("batchnorm/steps")
 
 
@@ -315,7 +340,10 @@ def section_learning(dist: str, n: int, seed: int, eps: float) -> None:
     except ValueError:  # a constant batch: γ has no effect, so there is no single minimum
         st.warning(tr("bn.constant_batch"))
         return
-    chart(learning_chart(dist, n, seed, eps, target, name, lr, steps, lang), key="learning")
+    plane, curve = learning_charts(dist, n, seed, eps, target, name, lr, steps, lang)
+    left, right = st.columns([3, 2])
+    chart(plane, key="learning", where=left)
+    chart(curve, key="learning_loss", where=right)
     if diverged is not None:
         st.warning(tr("bn.diverged", step=diverged, lr=f"{lr:g}"))
     left, right = st.columns([1, 1])
@@ -428,7 +456,10 @@ with right:
     st.markdown(f"**{tr('bn.backward')}**")
     st.latex(batchnorm.LATEX_BACKWARD)
 check = gradient_check(dist, n, seed, eps)
-chart(check_chart(dist, n, seed, eps, lang), key="gradient_check")
+scatter, errors = check_charts(dist, n, seed, eps, lang)
+left, right = st.columns([3, 2])
+chart(scatter, key="gradient_check", where=left)
+chart(errors, key="gradient_errors", where=right)
 st.dataframe(
     pd.DataFrame(
         {
@@ -445,7 +476,15 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-st.markdown(tr("bn.check_result", n=n, err=f"{check.max_rel_error:.1e}"))
+st.markdown(
+    tr(
+        "bn.check_result",
+        n=n,
+        err=f"{check.max_rel_error:.1e}",
+        mark=power_of_ten(batchnorm.GRADIENT_CHECK_PASS),
+        total=f"{float(check.dx.sum()):.1e}",
+    )
+)
 explain("batchnorm/formulas")
 
 st.divider()

@@ -19,7 +19,7 @@ def open_batchnorm(page, server: str, params: str) -> None:
     page.goto(f"{server}/batchnorm?{params}")
     wait_for_app(page)
     page.wait_for_selector(".js-plotly-plot")
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 6")
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 8")
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -27,7 +27,7 @@ def test_nudging_the_batch_size_redraws_and_updates_the_link(server, page, lang)
     open_batchnorm(page, server, f"lang={lang}")
     assert_no_exception(page)
     title = page.locator("h1").first.inner_text().strip()
-    assert title == "Batch normalization"
+    assert title == {"en": "Batch normalization", "ko": "배치 정규화 (BN)"}[lang]
     before = page.evaluate(CHART_DATA)
     slider = page.locator(SLIDER_INPUT).first  # batch size N
     slider.focus()
@@ -65,3 +65,40 @@ def test_a_deep_link_with_moments_target_and_adam_renders(server, page):
     assert query(page)["opt"] == ["adam"]
     assert "16" in page.eval_on_selector_all(SLIDER_INPUT, "els => els.map(e => e.value)")
     shoot(page, "batchnorm-ko-deep-link")
+
+
+# Every formula, table and chart of the page within a 390 px phone's width (nothing cut at the
+# right edge), and no two chart titles drawn over each other.
+FITS = """() => {
+  const vw = document.documentElement.clientWidth;
+  const wide = [];
+  const boxes = '.katex-display, [data-testid="stDataFrame"], .js-plotly-plot, .stMarkdown';
+  for (const el of document.querySelectorAll(boxes)) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0) continue;  // the collapsed sidebar's
+    const katex = el.classList.contains('katex-display') ? el.querySelector('.katex') : null;
+    const inner = katex ? katex.getBoundingClientRect().width : 0;
+    if (r.right > vw + 1 || inner > r.width + 2) wide.push(el.className || el.dataset.testid);
+  }
+  const labels = '.js-plotly-plot .gtitle, .js-plotly-plot .annotation';
+  const titles = [...document.querySelectorAll(labels)]
+    .map(t => t.getBoundingClientRect()).filter(r => r.width > 0);
+  let overlaps = 0;
+  for (let i = 0; i < titles.length; i++) for (let j = i + 1; j < titles.length; j++) {
+    const a = titles[i], b = titles[j];
+    const across = a.left < b.right - 1 && b.left < a.right - 1;
+    if (across && a.top < b.bottom - 1 && b.top < a.bottom - 1) overlaps++;
+  }
+  return {wide, overlaps};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_on_a_phone_formulas_tables_and_charts_fit_and_titles_do_not_overlap(server, page, lang):
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_batchnorm(page, server, f"lang={lang}")
+    assert_no_exception(page)
+    result = page.evaluate(FITS)
+    assert result["wide"] == []
+    assert result["overlaps"] == 0
+    shoot(page, f"batchnorm-{lang}-390")

@@ -297,6 +297,20 @@ def test_eval_mode_uses_running_statistics():
     assert not np.allclose(y, bn.forward(x, training=True))  # batch statistics differ
 
 
+def test_home_card_lesson_eval_mode_makes_a_prediction_independent_of_the_batch():
+    # Why eval mode uses running statistics: one sample's output must not depend on what else
+    # is in its batch. In training mode it does; in eval mode it does not.
+    bn = BatchNorm(1)
+    for batch in sample_batch("shifted_scaled", 8 * 200, 0).reshape(200, 8, 1):
+        bn.forward(batch, training=True)
+    sample = np.array([[6.0]])
+    others = [sample_batch("shifted_scaled", 7, seed) for seed in (1, 2, 3)]
+    train = [bn.forward(np.vstack([sample, o]), training=True)[0, 0] for o in others]
+    evals = [bn.forward(np.vstack([sample, o]), training=False)[0, 0] for o in others]
+    assert max(train) - min(train) > 0.1
+    assert max(evals) - min(evals) == 0.0
+
+
 def test_eval_mode_of_a_fresh_layer_is_almost_the_identity():
     x = np.array([[1.0, -2.0], [3.0, 4.0]])
     np.testing.assert_allclose(BatchNorm(2).forward(x, training=False), x / math.sqrt(1 + 1e-5))
@@ -899,6 +913,18 @@ def test_gradient_check_with_two_samples_differs_only_by_rounding():
     check = gradient_check([[0.0], [1.0]], [[1.0], [-0.5]])
     assert 0 < np.max(np.abs(check.dx)) < 1e-4
     assert np.max(np.abs(check.dx - check.dx_numeric)) < 1e-9
+
+
+@pytest.mark.parametrize("name", DISTRIBUTIONS)
+@pytest.mark.parametrize("n", [2, 3, 128, 512])
+@pytest.mark.parametrize("eps", [1e-8, 1e-5, 1.0])
+def test_gradient_check_passes_the_mark_for_every_batch_the_page_can_draw(name, n, eps):
+    # The page's chart draws the pass mark; a correct backward must sit under it for every
+    # setting, N = 2 included (dx is zero by cancellation there, not wrong).
+    for seed in (0, 999):
+        x = sample_batch(name, n, seed)
+        check = gradient_check(x, sample_batch("normal", n, seed + 1), eps)
+        assert check.max_rel_error < batchnorm.GRADIENT_CHECK_PASS
 
 
 def test_gradient_check_on_a_constant_batch_is_finite():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -59,6 +60,14 @@ def _num(value: float) -> str:
     return "0" if abs(value) < 1e-12 else f"{value:.4g}"
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten(value: float) -> str:
+    """10⁻⁶ for 1e-6: the exponent of a power of ten, as text a chart label can carry."""
+    return "10" + str(round(math.log10(value))).translate(_SUPERSCRIPT)
+
+
 def _span(*arrays: np.ndarray, pad: float = 0.06) -> tuple[float, float]:
     """One x range holding every array, padded; never of zero width."""
     lo = min(float(np.min(a)) for a in arrays)
@@ -82,7 +91,7 @@ def fig_steps(
     titles = (tr("bn.fig.row_x"), tr("bn.fig.row_xhat"), tr("bn.fig.row_y"))
     lo, hi = _span(x, x_hat, y)
     bins = {"start": lo, "end": hi, "size": (hi - lo) / BINS}
-    gap, rows = 0.09, 3
+    gap, rows = 0.11, 3
     height = (1.0 - gap * (rows - 1)) / rows
     layout: dict = {"barmode": "overlay", "bargap": 0.02, "shapes": [], "annotations": []}
     data: list[dict] = []
@@ -131,8 +140,9 @@ def fig_steps(
                 "y": top,
                 "xanchor": "center",
                 "yanchor": "bottom",
+                "yshift": 6,  # clear of the top tick label of the panel below the title
                 "showarrow": False,
-                "font": {"size": 16},
+                "font": {"size": 15},
             },
             {
                 "text": tr("bn.fig.moments", mean=_num(m.mean), std=_num(m.std)),
@@ -164,42 +174,36 @@ def fig_steps(
             "hovertemplate": "x ∈ %{x}<br>%{y}<extra></extra>",
         }
     )
-    return style(go.Figure({"data": data, "layout": layout}, _validate=False), height=620)
+    return style(go.Figure({"data": data, "layout": layout}, _validate=False), height=640)
 
 
 def plane_window(
     start: Sequence[float], points: Sequence[Sequence[float]]
 ) -> tuple[tuple[float, float], tuple[float, float]]:
-    """A (γ, β) view around the start and the marked points, square-ish and never degenerate."""
+    """A square (γ, β) view around the start and the marked points, never degenerate: drawn at
+    one scale on both axes, a round bowl of the loss looks round."""
     pts = np.array([start, *points], dtype=float)
     lo, hi = pts.min(axis=0), pts.max(axis=0)
     centre = 0.5 * (lo + hi)
-    half = np.maximum(0.5 * (hi - lo) * 1.35, 0.75)
+    half = np.full(2, max(float(np.max(0.5 * (hi - lo) * 1.35)), 0.75))
     return (
         (float(centre[0] - half[0]), float(centre[0] + half[0])),
         (float(centre[1] - half[1]), float(centre[1] + half[1])),
     )
 
 
-def fig_learning(
+def fig_plane(
     gammas: np.ndarray,
     betas: np.ndarray,
     loss_grid: np.ndarray,
     path: np.ndarray,
-    path_loss: np.ndarray,
     minimum: tuple[float, float],
     recovery: tuple[float, float],
     optimizer: str,
     tr: Translate,
 ) -> go.Figure:
-    """Loss over (γ, β) as log-spaced contours with the path; beside it the loss per step."""
-    fig = subplots(
-        rows=1,
-        cols=2,
-        column_widths=[0.6, 0.4],
-        horizontal_spacing=0.1,
-        subplot_titles=(tr("bn.fig.plane_title"), tr("bn.fig.loss_title")),
-    )
+    """Loss over (γ, β) as log-spaced contours, with the optimizer's path from (1, 0)."""
+    fig = go.Figure()
     hue = color(optimizer)
     label = tr(f"bn.opt.{optimizer}")
     fig.add_contour(
@@ -216,8 +220,6 @@ def fig_learning(
         hovertemplate="γ=%{x:.3f}<br>β=%{y:.3f}<br>log₁₀ L=%{z:.2f}<extra></extra>",
         name=tr("bn.fig.loss_axis"),
         showlegend=False,
-        row=1,
-        col=1,
     )
     fig.add_scatter(
         x=path[:, 0],
@@ -228,8 +230,6 @@ def fig_learning(
         marker={"size": 4, "color": hue},
         hovertemplate="t=%{customdata}<br>γ=%{x:.4f}<br>β=%{y:.4f}<extra>" + label + "</extra>",
         customdata=np.arange(len(path)),
-        row=1,
-        col=1,
     )
     fig.add_scatter(
         x=[path[0, 0]],
@@ -238,8 +238,6 @@ def fig_learning(
         name=tr("bn.fig.start"),
         marker={"size": 11, "color": "white", "line": {"color": hue, "width": 2.5}},
         hovertemplate="γ=%{x:.3f}<br>β=%{y:.3f}<extra></extra>",
-        row=1,
-        col=1,
     )
     fig.add_scatter(
         x=[recovery[0]],
@@ -248,8 +246,6 @@ def fig_learning(
         name=tr("bn.fig.recovery_point"),
         marker={"size": 13, "symbol": "x", "color": RECOVERY, "line": {"width": 1}},
         hovertemplate="γ=√(σ²+ε)=%{x:.4f}<br>β=μ_B=%{y:.4f}<extra></extra>",
-        row=1,
-        col=1,
     )
     fig.add_scatter(
         x=[minimum[0]],
@@ -263,28 +259,50 @@ def fig_learning(
             "line": {"color": "white", "width": 1},
         },
         hovertemplate="γ*=%{x:.4f}<br>β*=%{y:.4f}<extra></extra>",
-        row=1,
-        col=1,
     )
-    steps = np.arange(len(path_loss))
+    # One scale on both axes (the plot shrinks to fit, the ranges stay): a round bowl looks round.
+    fig.update_xaxes(
+        range=[float(gammas[0]), float(gammas[-1])], title_text="γ", constrain="domain"
+    )
+    fig.update_yaxes(
+        range=[float(betas[0]), float(betas[-1])],
+        title_text="β",
+        scaleanchor="x",
+        scaleratio=1,
+        constrain="domain",
+    )
+    return style(fig, title=tr("bn.fig.plane_title"), height=460)
+
+
+def fig_loss_curve(path_loss: np.ndarray, optimizer: str, tr: Translate) -> go.Figure:
+    """The loss at every step of the run on a log axis (a loss of exactly 0 at the floor)."""
+    hue = color(optimizer)
+    label = tr(f"bn.opt.{optimizer}")
+    # Floor a loss of exactly 0 a decade under the smallest positive one, so the curve keeps
+    # falling as far as the run did (to ~1e-18 at the defaults) instead of flattening early.
+    positive = path_loss[path_loss > 0]
+    floor = max(float(positive.min()) / 10, 1e-300) if positive.size else LOSS_FLOOR
+    shown = np.maximum(path_loss, floor)
+    fig = go.Figure()
     fig.add_scatter(
-        x=steps,
-        y=np.maximum(path_loss, LOSS_FLOOR),
+        x=np.arange(len(path_loss)),
+        y=shown,
         mode="lines",
         name=label,
-        showlegend=False,
         line={"color": hue, "width": 2.5},
         hovertemplate="t=%{x}<br>L=%{y:.3e}<extra>" + label + "</extra>",
-        row=1,
-        col=2,
     )
-    fig.update_xaxes(range=[float(gammas[0]), float(gammas[-1])], title_text="γ", row=1, col=1)
-    fig.update_yaxes(range=[float(betas[0]), float(betas[-1])], title_text="β", row=1, col=1)
-    fig.update_xaxes(title_text=tr("bn.fig.step_axis"), row=1, col=2)
+    # Whole decades only, about six of them: plotly's own choice labels 2 and 5 between decades
+    # on a short range, too tight to read.
+    decades = float(np.log10(shown.max() / shown.min())) if shown.size else 1.0
+    fig.update_xaxes(title_text=tr("bn.fig.step_axis"))
     fig.update_yaxes(
-        type="log", exponentformat="power", title_text=tr("bn.fig.loss_axis"), row=1, col=2
+        type="log",
+        exponentformat="power",
+        dtick=max(1, round(decades / 6)),
+        title_text=tr("bn.fig.loss_axis"),
     )
-    return style(fig, height=460)
+    return style(fig, title=tr("bn.fig.loss_title"), height=460)
 
 
 def fig_running(stream: pd.DataFrame, population: tuple[float, float], tr: Translate) -> go.Figure:
@@ -294,8 +312,8 @@ def fig_running(stream: pd.DataFrame, population: tuple[float, float], tr: Trans
         rows=3,
         cols=1,
         shared_xaxes=True,
-        vertical_spacing=0.08,
-        row_heights=[0.36, 0.36, 0.28],
+        vertical_spacing=0.1,
+        row_heights=[0.34, 0.34, 0.32],
         subplot_titles=(tr("bn.fig.mean_title"), tr("bn.fig.var_title"), tr("bn.fig.gap_title")),
     )
     steps = stream["step"].to_numpy()
@@ -352,9 +370,9 @@ def fig_running(stream: pd.DataFrame, population: tuple[float, float], tr: Trans
     )
     fig.update_yaxes(title_text=tr("bn.fig.mean_axis"), row=1, col=1)
     fig.update_yaxes(title_text=tr("bn.fig.var_axis"), row=2, col=1)
-    fig.update_yaxes(title_text=tr("bn.fig.gap_axis"), rangemode="tozero", row=3, col=1)
+    fig.update_yaxes(title_text=tr("bn.fig.gap_short_axis"), rangemode="tozero", row=3, col=1)
     fig.update_xaxes(title_text=tr("bn.fig.step_axis"), row=3, col=1)
-    return style(fig, height=640)
+    return style(fig, height=680)
 
 
 def fig_gap_by_batch(
@@ -486,19 +504,12 @@ def fig_saturation(
     return style(fig, height=520)
 
 
-def fig_gradient_check(check: batchnorm.GradientCheck, tr: Translate) -> go.Figure:
-    """Analytic dx against central differences (on the diagonal if they agree), and the three
-    relative errors on a log axis."""
-    fig = subplots(
-        rows=1,
-        cols=2,
-        column_widths=[0.55, 0.45],
-        horizontal_spacing=0.14,
-        subplot_titles=(tr("bn.fig.check_title"), tr("bn.fig.errors_title")),
-    )
+def fig_check_scatter(check: batchnorm.GradientCheck, tr: Translate) -> go.Figure:
+    """Analytic ∂L/∂xᵢ against central differences: on the diagonal where they agree."""
     analytic = check.dx.ravel()
     numeric = check.dx_numeric.ravel()
     lo, hi = _span(analytic, numeric)
+    fig = go.Figure()
     fig.add_scatter(
         x=[lo, hi],
         y=[lo, hi],
@@ -506,8 +517,6 @@ def fig_gradient_check(check: batchnorm.GradientCheck, tr: Translate) -> go.Figu
         name=tr("bn.fig.diagonal"),
         line={"color": MUTED, "dash": "dot", "width": 1},
         hoverinfo="skip",
-        row=1,
-        col=1,
     )
     fig.add_scatter(
         x=analytic,
@@ -516,48 +525,66 @@ def fig_gradient_check(check: batchnorm.GradientCheck, tr: Translate) -> go.Figu
         name="∂L/∂xᵢ",
         marker={"size": 6, "color": NORMALIZED, "opacity": 0.7},
         hovertemplate="analytic=%{x:.6g}<br>numeric=%{y:.6g}<extra></extra>",
-        row=1,
-        col=1,
     )
+    fig.update_xaxes(title_text=tr("bn.fig.analytic_axis"))
+    fig.update_yaxes(title_text=tr("bn.fig.numeric_axis"))
+    return style(fig, title=tr("bn.fig.check_title"), height=380)
+
+
+def fig_check_errors(check: batchnorm.GradientCheck, tr: Translate) -> go.Figure:
+    """The three relative errors on a log axis, under the labelled pass mark."""
     labels = ["∂L/∂x", "∂L/∂γ", "∂L/∂β"]
-    errors = [check.rel_error_dx, check.rel_error_dgamma, check.rel_error_dbeta]
+    errors = np.array([check.rel_error_dx, check.rel_error_dgamma, check.rel_error_dbeta])
+    shown = np.maximum(errors, LOSS_FLOOR)
+    fig = go.Figure()
     fig.add_bar(
         x=labels,
-        y=np.maximum(np.asarray(errors, dtype=float), LOSS_FLOOR),
+        y=shown,
         marker={"color": [NORMALIZED, OUTPUT, AFTER]},
         showlegend=False,
         text=[f"{e:.1e}" for e in errors],
         textposition="outside",
         hovertemplate="%{x}: %{y:.2e}<extra></extra>",
-        row=1,
-        col=2,
     )
+    mark = math.log10(batchnorm.GRADIENT_CHECK_PASS)
+    top = max(-3.0, math.ceil(math.log10(float(shown.max()))) + 1.0)
     fig.update_layout(
         shapes=[
             {
                 "type": "line",
-                "xref": "x2 domain",
-                "yref": "y2",
+                "xref": "x domain",
+                "yref": "y",
                 "x0": 0,
                 "x1": 1,
-                "y0": 1e-6,
-                "y1": 1e-6,
-                "line": {"color": TARGET, "dash": "dash", "width": 1},
+                "y0": batchnorm.GRADIENT_CHECK_PASS,
+                "y1": batchnorm.GRADIENT_CHECK_PASS,
+                "line": {"color": TARGET, "dash": "dash", "width": 1.5},
             }
-        ]
+        ],
+        # On a log axis an annotation's y is the exponent.
+        annotations=[
+            {
+                "text": tr("bn.fig.pass_mark", mark=power_of_ten(batchnorm.GRADIENT_CHECK_PASS)),
+                "xref": "x domain",
+                "yref": "y",
+                "x": 1.0,
+                "y": mark,
+                "xanchor": "right",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"color": TARGET, "size": 12},
+                "bgcolor": "rgba(255, 255, 255, 0.85)",
+            }
+        ],
     )
-    fig.update_xaxes(title_text=tr("bn.fig.analytic_axis"), row=1, col=1)
-    fig.update_yaxes(title_text=tr("bn.fig.numeric_axis"), row=1, col=1)
-    fig.update_xaxes(title_text=tr("bn.fig.gradient_axis"), row=1, col=2)
+    fig.update_xaxes(title_text=tr("bn.fig.gradient_axis"))
     fig.update_yaxes(
         type="log",
         exponentformat="power",
-        range=[-17, -3],
+        range=[-17, top],
         title_text=tr("bn.fig.rel_error_axis"),
-        row=1,
-        col=2,
     )
-    return style(fig, height=380)
+    return style(fig, title=tr("bn.fig.errors_title"), height=380)
 
 
 # --- the home page's card ---------------------------------------------------------------------
@@ -570,21 +597,44 @@ def thumbnail_data() -> tuple[np.ndarray, np.ndarray]:
 
 
 def fig_thumbnail(data: tuple[np.ndarray, np.ndarray]) -> go.Figure:
-    """A small, static picture for the home page's card: the batch before (grey) and after BN."""
+    """A small, static picture for the home page's card: the batch before (grey) and after BN,
+    each labelled directly with its symbol (x, x̂), so the card needs no legend and no words."""
     x, x_hat = data
     lo, hi = -3.0, 8.0
     bins = {"start": lo, "end": hi, "size": (hi - lo) / 44}
+    edges = np.linspace(lo, hi, 45)
     fig = go.Figure()
-    fig.add_histogram(
-        x=x, xbins=bins, autobinx=False, marker={"color": rgba(INPUT, 0.45)}, hoverinfo="skip"
-    )
-    fig.add_histogram(
-        x=x_hat,
-        xbins=bins,
-        autobinx=False,
-        marker={"color": rgba(NORMALIZED, 0.6)},
-        hoverinfo="skip",
-    )
+    annotations = []
+    for values, hue, alpha, text, side in (
+        (x, INPUT, 0.45, "x", 1),
+        (x_hat, NORMALIZED, 0.6, "x̂", -1),
+    ):
+        fig.add_histogram(
+            x=values,
+            xbins=bins,
+            autobinx=False,
+            name=text,
+            marker={"color": rgba(hue, alpha)},
+            hoverinfo="skip",
+        )
+        # The label points at the tallest bar, from the side where the other batch is not.
+        counts, _ = np.histogram(values, edges)
+        peak = int(np.argmax(counts))
+        annotations.append(
+            {
+                "text": f"<b>{text}</b>",
+                "x": float(0.5 * (edges[peak] + edges[peak + 1])),
+                "y": float(counts[peak]),
+                "ax": 34 * side,
+                "ay": -8 if side > 0 else 10,
+                "showarrow": True,
+                "arrowhead": 0,
+                "arrowwidth": 1,
+                "arrowcolor": hue,
+                "font": {"color": hue, "size": 15},
+                "xanchor": "left" if side > 0 else "right",
+            }
+        )
     fig.update_xaxes(showticklabels=False, range=[lo, hi], zeroline=True)
     fig.update_yaxes(showticklabels=False, showgrid=False)
     style(fig, height=150)
@@ -594,5 +644,6 @@ def fig_thumbnail(data: tuple[np.ndarray, np.ndarray]) -> go.Figure:
         bargap=0.05,
         height=150,
         margin={"l": 4, "r": 4, "t": 4, "b": 4},
+        annotations=annotations,
     )
     return fig
