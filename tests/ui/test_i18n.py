@@ -71,7 +71,7 @@ KEPT_IN_ENGLISH = frozenset(
 def _latin_words(text: str) -> list[str]:
     """Latin words of a Korean string outside placeholders, math, code and glosses: a Latin
     phrase in parentheses right after Hangul ("기울기 소실(vanishing gradient)") is a gloss."""
-    text = re.sub(r"\{[^}]*\}|\$[^$]*\$|`[^`]*`", " ", text)
+    text = re.sub(r"\{[^}]*\}|\$[^$]*\$|`[^`]*`|\w+_\w+", " ", text)  # y_train is math
     text = re.sub(r"([\uac00-\ud7a3])\s*\([^)]*\)", r"\1 ", text)
     return [w for w in re.findall(r"[A-Za-z][A-Za-z'\-]*", text) if len(w) > 2]
 
