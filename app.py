@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import topics
+from ui import cache, topics
 from ui.frame import page_frame
 from ui.i18n import current_lang
 from ui.theme import THUMBNAIL_CONFIG
 from ui.widgets import chart, explain
 
 
-@st.cache_resource(max_entries=len(topics.TOPICS), show_spinner=False)
-def thumbnail(topic_id: str) -> object:
-    """The topic's thumbnail chart (no words on it: one per topic, shared by every session and
-    never mutated)."""
+@cache.chart(max_entries=2 * len(topics.TOPICS))
+def thumbnail(topic_id: str, tr: object) -> object:
+    """The topic's thumbnail chart: no words on it, so `tr` goes unused (one per topic and
+    language, shared by every session and never mutated)."""
     return topics.topic(topic_id).thumbnail()
 
 
