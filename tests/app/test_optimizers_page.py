@@ -43,7 +43,7 @@ EVERY_PARAM = {
     "momentum_mu": "0.8",
     "momentum_damp": "0.1",
     "momentum_wd": "0.01",
-    "nesterov_lr": "0.01",
+    "nesterov_lr": "0.013",
     "nesterov_mu": "0.7",
     "nesterov_wd": "0.03",
     "adagrad_lr": "0.5",
@@ -115,7 +115,7 @@ def test_page_renders_without_exception(lang):
     assert not at.exception
     assert not at.error
     assert notices(at) == []
-    assert len(charts(at)) == 2
+    assert len(charts(at)) == 3  # the map, and progress as two charts side by side
     assert len(at.dataframe) == 1
     title = at.title[0].value
     assert title == ("손실 곡면과 옵티마이저" if lang == "ko" else "Optimizers on loss surfaces")
@@ -131,7 +131,8 @@ def test_korean_page_shows_korean_labels_on_charts():
 def test_default_view_has_animation_frames_carrying_only_the_dots():
     at = open_page("optimizers")
     paths = charts(at)[0]
-    assert paths["data"][0]["type"] == "contour"
+    assert paths["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
+    assert all(trace["type"] == "scatter" for trace in paths["data"])
     assert len(paths["frames"]) == 101  # steps 0..100
     assert all(len(frame["data"]) == 3 for frame in paths["frames"])
     assert all(f["traces"] == paths["frames"][0]["traces"] for f in paths["frames"])
@@ -156,7 +157,7 @@ CHANGES = [
     ("surf", "rosenbrock"),
     ("opt", ["adagrad", "rmsprop"]),
     ("steps", 200),
-    ("kappa", 100.0),
+    ("kappa", 20.0),
     ("x0", -2.0),
     ("y0", -1.0),
     ("sigma", 0.5),
