@@ -305,8 +305,7 @@ with settings:
             with columns[i % per_row].container(border=True):
                 swatch(color(name), tr(f"opt.name.{name}"))
                 values = {
-                    "lr": shared_lr
-                    or lr_control(f"{name}_lr", "lr", SUGGESTED_LR["ravine"][name])
+                    "lr": shared_lr or lr_control(f"{name}_lr", "lr", SUGGESTED_LR["ravine"][name])
                 }
                 values |= {c.hparam: draw_control(name, c) for c in CONTROLS[name] if c.main}
                 with st.popover(more_label(name), width="stretch"):

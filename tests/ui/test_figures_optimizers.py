@@ -194,7 +194,8 @@ def test_optimizer_colours_are_okabe_ito_or_darkened_okabe_ito():
         if name in darkened:
             base = np.array([int(darkened[name][i : i + 2], 16) for i in (1, 3, 5)])
             mine = np.array([int(hex_[i : i + 2], 16) for i in (1, 3, 5)])
-            assert (mine <= base).all() and mine.sum() < base.sum(), name
+            assert (mine <= base).all(), name
+            assert mine.sum() < base.sum(), name
         else:
             assert hex_ in okabe_ito, name
 
@@ -232,7 +233,8 @@ def test_map_is_an_image_of_bands_that_frames_never_touch():
     width, height = struct.unpack(">II", png[16:24])
     assert (width, height) == (60, 60)
     bands = contour_bands(h)
-    assert bands.min() == 0 and bands.max() == CONTOUR_LEVELS - 1
+    assert bands.min() == 0
+    assert bands.max() == CONTOUR_LEVELS - 1
     assert bands[30, 30] < bands[0, 0]  # the centre (the minimum) lies in a lower band
 
 

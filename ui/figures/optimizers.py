@@ -8,6 +8,7 @@ Streamlit.
 from __future__ import annotations
 
 import base64
+import itertools
 import struct
 import zlib
 from collections.abc import Mapping, Sequence
@@ -219,7 +220,7 @@ CONTOUR_LINE = (255, 255, 255)  # the lines between bands, blended at 70 %
 def _scale_rgb(t: float) -> tuple[int, int, int]:
     """SURFACE_SCALE at t in [0, 1], as integer RGB."""
     stops = [(p, tuple(int(c[i : i + 2], 16) for i in (1, 3, 5))) for p, c in SURFACE_SCALE]
-    for (p0, c0), (p1, c1) in zip(stops, stops[1:], strict=False):
+    for (p0, c0), (p1, c1) in itertools.pairwise(stops):
         if t <= p1:
             w = (t - p0) / (p1 - p0)
             return tuple(round(a + w * (b - a)) for a, b in zip(c0, c1, strict=True))
