@@ -32,6 +32,7 @@ SURFACE_SCALE = [
     [0.75, "#a9bccf"],
     [1.0, "#8299b0"],
 ]
+CAMERA_EYE = {"x": -2.1, "y": -2.2, "z": 1.0}  # the 3-D view's camera, scene units
 MAP_MARGIN = {"l": 56, "r": 12, "t": 16, "b": 190}
 MINIMUM_MARKER = {
     "symbol": "star",
@@ -519,17 +520,26 @@ def fig_surface(
         marker={"symbol": "diamond", "size": 6, "color": "#fab005"},
     )
     x_title, y_title = _axis_titles(surface_name, tr)
-    style(fig, height=600)
+    z_top = 1.05 * float(np.max(height_map)) + lift
+    z_step = float(np.ceil(z_top / 3.0)) if z_top >= 3.0 else z_top / 3.0
+    z_ticks = [round(z_step * k, 3) for k in range(1, 4) if z_step * k <= z_top]
+    style(fig, height=520)
+    # The camera stands back far enough that a phone's narrow scene is not cropped, and a little
+    # lower, so the z ticks (left edge) stand clear of the y ticks (front edge).
+    ticks = {"nticks": 5, "tickfont": {"size": 11}}
     fig.update_layout(
         margin={"l": 0, "r": 0, "t": 10, "b": 60},
         scene={
-            "xaxis": {"title": {"text": x_title}, "range": [float(xs[0]), float(xs[-1])]},
-            "yaxis": {"title": {"text": y_title}, "range": [float(ys[0]), float(ys[-1])]},
+            "xaxis": {"title": {"text": x_title}, "range": [float(xs[0]), float(xs[-1])], **ticks},
+            "yaxis": {"title": {"text": y_title}, "range": [float(ys[0]), float(ys[-1])], **ticks},
             "zaxis": {
                 "title": {"text": "log(1 + f − f*)"},
-                "range": [0.0, 1.05 * float(np.max(height_map)) + lift],
+                "range": [0.0, z_top],
+                # No tick at 0: it would sit on the corner where the y ticks start.
+                "tickvals": z_ticks,
+                "tickfont": {"size": 11},
             },
-            "camera": {"eye": {"x": -1.4, "y": -1.5, "z": 1.0}},
+            "camera": {"eye": CAMERA_EYE},
             "aspectmode": "manual",
             "aspectratio": {"x": 1.3, "y": 1.0, "z": 0.6},
         },
