@@ -409,7 +409,7 @@ def test_zigzag_preset_momentum_beats_sgd_and_sgd_zig_zags():
     assert gap["SGD"][-1] > 0.5
     assert gap["Momentum"][-1] < gap["SGD"][-1]
     assert math.isclose(widget(at, "lr").value, 0.025)
-    assert 0.025 < 2 / widget(at, "kappa").value  # just under SGD's limit 2/κ
+    assert 2 / widget(at, "kappa").value > 0.025  # just under SGD's limit 2/κ
 
 
 def test_default_view_sgd_zig_zags_while_momentum_and_adam_get_through():
@@ -451,7 +451,7 @@ def test_saddle_preset_sgd_lingers_and_the_others_leave_first():
 def test_too_large_preset_sgd_overshoots_further_each_step_and_diverges():
     at = preset_page("too_large")
     sgd = drawn_paths(at)["SGD"]
-    assert 0.13 > 2 / widget(at, "kappa").value
+    assert 2 / widget(at, "kappa").value < 0.13
     swing = np.abs(sgd[:, 1])
     assert (swing[1:] > swing[:-1]).all()  # every step overshoots further
     assert (np.sign(sgd[1:, 1]) == -np.sign(sgd[:-1, 1])).all()
