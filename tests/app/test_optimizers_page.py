@@ -563,3 +563,59 @@ def test_a_good_value_of_an_unread_parameter_waits_for_its_control():
     assert notices(at) == []
     widget(at, "same_lr").set_value(True).run()
     assert math.isclose(widget(at, "lr").value, 0.5)
+
+
+def test_noise_helps_sgd_leave_the_saddle_sooner():
+    """takeaways: saddles have tiny gradients; noise (like momentum and adaptive steps) helps."""
+
+    def escape(points):
+        away = np.abs(points[:, 1]) > 0.5
+        return int(np.argmax(away)) if away.any() else points.shape[0]
+
+    clean = escape(drawn_paths(preset_page("saddle"))["SGD"])
+    for seed in (0, 1, 2):
+        noisy = escape(drawn_paths(preset_page("saddle", sigma=0.5, seed=seed))["SGD"])
+        assert noisy < clean - 15, seed
+
+
+def test_momentum_overshoots_the_minimum_and_oscillates_before_it_settles():
+    at = open_page("optimizers", {"opt": "momentum"})
+    x = drawn_paths(at)["Momentum"][:, 0]
+    crossings = np.count_nonzero(np.diff(np.sign(x)) != 0)
+    assert x.max() > 0.5  # from x = −4 it runs past the minimum at 0 …
+    assert crossings >= 3  # … swings back and forth …
+    assert drawn_progress(at, 2)["Momentum"][-1] < 0.05  # … and settles
+
+
+def test_korean_divergence_notice_reads_right_for_every_name():
+    tr = translator("ko")
+    for name in optimizers.NAMES:
+        text = tr("opt.diverged", name=tr(f"opt.name.{name}"), step=7, why=tr("opt.reason.nan"),
+                  lr="0.2")  # fmt: skip
+        assert "(는)" not in text
+        assert "(이)" not in text
+        assert "습니다:" not in text  # no colon after a finished sentence
+        assert "ε을" in text
+    said = tr("opt.epochs", batch=5, per_epoch=40, epochs="5")
+    assert "배치 크기(5)" in said
+    assert "Batch size" not in said
+
+
+def test_korean_optimizer_texts_use_the_glossary_terms():
+    import pathlib
+    import tomllib
+
+    def values(table):
+        for v in table.values():
+            yield from values(v) if isinstance(v, dict) else [v]
+
+    root = pathlib.Path(__file__).resolve().parents[2] / "content" / "ko"
+    texts = [p.read_text() for p in (root / "optimizers").glob("*.md")]
+    texts += values(tomllib.loads((root / "optimizers.toml").read_text()))
+    joined = "\n".join(texts)
+    for wrong in ("새는 평균", "Batch size", "batch size", "seed", "Mini-batch", "정규화되지",
+                  "가까이면", "Logistic regression", "cross-entropy"):  # fmt: skip
+        assert wrong not in joined, wrong
+    takeaways = (root / "optimizers" / "takeaways.md").read_text()
+    assert "누적 *합*" in takeaways  # only AdaGrad sums …
+    assert "지수 이동\n  평균" in takeaways or "지수 이동 평균" in takeaways  # … RMSProp and Adam do not
