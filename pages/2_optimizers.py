@@ -186,8 +186,11 @@ def control_spec(ctl: Control) -> state.Spec:
 def check_unread(specs: dict[str, state.Spec]) -> None:
     """Link parameters that these settings do not draw a control for (lr without same_lr, κ off
     the ravine, an optimizer not picked): a bad value is named and dropped from the link like
-    any other, a good one is kept for when its control appears."""
+    any other, a good one is kept for when its control appears. They are listed with the drawn
+    controls' specs (what the link tests check a page against)."""
+    known = st.session_state.setdefault(state.SPECS_KEY, {}).setdefault(state.current_page(), {})
     for key, spec in specs.items():
+        known.setdefault(key, spec)
         raw = st.query_params.get_all(key)
         if not raw or state.widget_key(key) in st.session_state:
             continue
