@@ -380,7 +380,7 @@ def fig_paths(
     )
     # A plot area about as tall as the map is at the page's width (wide maps need less height).
     aspect = (y1 - y0) / (x1 - x0)
-    plot_px = int(np.clip(560 * aspect, 240, 440))
+    plot_px = int(np.clip(560 * aspect, 240, 400))
     fig.update_layout(
         height=plot_px + MAP_MARGIN["t"] + MAP_MARGIN["b"],
         margin=MAP_MARGIN,
