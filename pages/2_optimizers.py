@@ -24,8 +24,9 @@ from ui.widgets import chart, explain, swatch
 tr = page_frame("optimizers")
 
 DEFAULT_PICK = ("sgd", "momentum", "adam")
+DEFAULT_KAPPA = 79.0  # SGD's limit 2/κ sits just above lr = 0.025 on the lr grid
 BATCHES = (1, 2, 5, 10, 20, 50, 100, 200)
-CONTOUR_N, SURFACE_N = 100, 60
+CONTOUR_N, SURFACE_N = 240, 60  # the map is an image of CONTOUR_N² pixels
 SEEN_SURFACE = "_opt_surface"  # the surface drawn last: picking another loads its start and lrs
 
 
@@ -109,7 +110,8 @@ def surface_chart(surf, sparams, racers: Racers, start, steps, sigma, batch, see
 def progress_chart(surf, sparams, racers: Racers, start, steps, sigma, batch, seed, lang: str):
     results, _ = races(surf, sparams, racers, start, steps, sigma, batch, seed)
     progress = {n: (r[1], r[2]) for n, r in results.items() if r is not None}
-    return fig_progress(progress, i18n.translator(lang))
+    tr = i18n.translator(lang)
+    return fig_progress(progress, tr, "loss"), fig_progress(progress, tr, "distance")
 
 
 # --- presets and surface changes ------------------------------------------------------------------
@@ -143,7 +145,7 @@ def draw_control(name: str, ctl: Control) -> object:
 def surface_params(surf: str, where: object) -> dict[str, float]:
     """The slider of the surface's own parameter, if it has one."""
     if surf == "ravine":
-        kappa = state.log_number("kappa", "κ", 20.0, 1.0, 1e3, per_decade=10, where=where,
+        kappa = state.log_number("kappa", "κ", DEFAULT_KAPPA, 1.0, 1e3, per_decade=10, where=where,
                                  help=tr("opt.ctl.kappa_help"))  # fmt: skip
         return {"condition": kappa}
     if surf == "rosenbrock":
@@ -158,8 +160,69 @@ def surface_params(surf: str, where: object) -> dict[str, float]:
     return {}
 
 
+LR_RANGE = (1e-4, 10.0)
+
+
 def lr_control(key: str, label: str, default: float) -> float:
-    return state.log_number(key, label, default, 1e-4, 10.0, per_decade=10)
+    return state.log_number(key, label, default, *LR_RANGE, per_decade=10)
+
+
+def more_label(name: str) -> str:
+    """The popover's label names what is in it, for this optimizer."""
+    behind = [tr(f"opt.hp.{c.hparam}") for c in CONTROLS[name] if not c.main]
+    return tr("opt.ctl.more", what=", ".join(behind))
+
+
+def control_spec(ctl: Control) -> state.Spec:
+    if ctl.kind == "number":
+        return state.Number(default=float(ctl.default), lo=ctl.lo, hi=ctl.hi, step=ctl.step)
+    if ctl.kind == "choice":
+        return state.Choice(default=ctl.default, options=ctl.options)
+    if ctl.kind == "log":
+        return state.LogNumber(default=ctl.default, options=state.log_grid(ctl.lo, ctl.hi, 1))
+    return state.Flag(default=bool(ctl.default))
+
+
+def check_unread(specs: dict[str, state.Spec]) -> None:
+    """Link parameters that these settings do not draw a control for (lr without same_lr, κ off
+    the ravine, an optimizer not picked): a bad value is named and dropped from the link like
+    any other, a good one is kept for when its control appears. They are listed with the drawn
+    controls' specs (what the link tests check a page against)."""
+    known = st.session_state.setdefault(state.SPECS_KEY, {}).setdefault(state.current_page(), {})
+    for key, spec in specs.items():
+        known.setdefault(key, spec)
+        raw = st.query_params.get_all(key)
+        if not raw or state.widget_key(key) in st.session_state:
+            continue
+        try:
+            spec.parse(raw)
+        except state.Invalid:
+            state.warn_ignored(key, spec.expected())
+            del st.query_params[key]
+
+
+def unread_specs(surf: str, picked: list[str], same: bool) -> dict[str, state.Spec]:
+    lrs = state.log_grid(*LR_RANGE, 10)
+    specs: dict[str, state.Spec] = {}
+    if not same:
+        specs["lr"] = state.LogNumber(default=0.01, options=lrs)
+    for name in optimizers.NAMES:
+        if same or name not in picked:
+            specs[f"{name}_lr"] = state.LogNumber(default=SUGGESTED_LR["ravine"][name], options=lrs)
+        if name not in picked:
+            specs |= {f"{name}_{c.suffix}": control_spec(c) for c in CONTROLS[name]}
+    surface_keys = {"ravine": "kappa", "rosenbrock": "rb", "logistic": "l2"}
+    log_1000 = state.log_grid(1.0, 1e3, 10)
+    others = {
+        "kappa": state.LogNumber(default=DEFAULT_KAPPA, options=log_1000),
+        "rb": state.LogNumber(default=100.0, options=log_1000),
+        "l2": state.Number(default=0.001, lo=0.0, hi=0.1, step=0.001),
+        "batch": state.Choice(default=200, options=BATCHES),
+        "sigma": state.Number(default=0.0, lo=0.0, hi=5.0, step=0.1),
+    }
+    drawn = {surface_keys.get(surf), "batch" if surf == "logistic" else "sigma"}
+    specs |= {k: v for k, v in others.items() if k not in drawn}
+    return specs
 
 
 # --- the page -------------------------------------------------------------------------------------
@@ -167,18 +230,21 @@ def lr_control(key: str, label: str, default: float) -> float:
 explain("optimizers/intro")
 
 st.markdown(f"**{tr('opt.sec.presets')}**")
-for preset, column in zip(PRESETS, st.columns(len(PRESETS)), strict=True):
-    column.button(
-        tr(f"opt.preset.{preset}"),
-        key=f"preset_{preset}",
-        help=tr(f"opt.preset.{preset}_help"),
-        on_click=apply_preset,
-        args=(preset,),
-        width="stretch",
-    )
+with st.container(horizontal=True, wrap=True, gap="small"):
+    for preset in PRESETS:
+        st.button(
+            tr(f"opt.preset.{preset}"),
+            key=f"preset_{preset}",
+            help=tr(f"opt.preset.{preset}_help"),
+            on_click=apply_preset,
+            args=(preset,),
+            width="content",
+        )
 
+# What to race on comes first and the map right after it; the finer settings follow the map
+# (on a phone they would otherwise stand two screens between the presets and the race).
 with st.container(border=True):
-    top = st.columns([1.3, 2.7, 1.2])
+    top = st.columns([1.5, 2.8, 1.0])
     surf = state.choice(
         "surf",
         tr("opt.ctl.surface"),
@@ -199,6 +265,11 @@ with st.container(border=True):
     )
     steps = state.integer("steps", tr("opt.ctl.steps"), 100, 10, 500, 10, where=top[2])
 
+st.header(tr("opt.sec.map"))
+map_box = st.container()
+settings = st.container(border=True)
+
+with settings:
     row = st.columns(5)
     sparams = surface_params(surf, row[0])
     surface = surfaces.get(surf, **sparams)
@@ -221,27 +292,30 @@ with st.container(border=True):
             tr("opt.epochs", batch=batch, per_epoch=per_epoch, epochs=f"{steps / per_epoch:g}")
         )
 
-if not picked:
-    st.info(tr("opt.pick_one"))
-    st.stop()
-
-with st.expander(tr("opt.sec.hparams"), expanded=True):
     same = state.flag("same_lr", tr("opt.ctl.same_lr"), False, help=tr("opt.ctl.same_lr_help"))
-    shared_lr = lr_control("lr", tr("opt.ctl.lr_all"), 0.01) if same else None
-    hps: dict[str, tuple] = {}
-    per_row = min(len(picked), 5)
-    for i, name in enumerate(picked):
-        if i % per_row == 0:
-            columns = st.columns(per_row)
-        with columns[i % per_row].container(border=True):
-            swatch(color(name), tr(f"opt.name.{name}"))
-            values = {
-                "lr": shared_lr or lr_control(f"{name}_lr", "lr", SUGGESTED_LR["ravine"][name])
-            }
-            values |= {c.hparam: draw_control(name, c) for c in CONTROLS[name] if c.main}
-            with st.popover(tr("opt.ctl.more"), width="stretch"):
-                values |= {c.hparam: draw_control(name, c) for c in CONTROLS[name] if not c.main}
-            hps[name] = tuple(sorted(values.items()))
+    check_unread(unread_specs(surf, picked, same))
+    if not picked:
+        map_box.info(tr("opt.pick_one"))
+        st.stop()
+
+    with st.expander(tr("opt.sec.hparams"), expanded=True):
+        shared_lr = lr_control("lr", tr("opt.ctl.lr_all"), 0.01) if same else None
+        hps: dict[str, tuple] = {}
+        per_row = min(len(picked), 5)
+        for i, name in enumerate(picked):
+            if i % per_row == 0:
+                columns = st.columns(per_row)
+            with columns[i % per_row].container(border=True):
+                swatch(color(name), tr(f"opt.name.{name}"))
+                values = {
+                    "lr": shared_lr or lr_control(f"{name}_lr", "lr", SUGGESTED_LR["ravine"][name])
+                }
+                values |= {c.hparam: draw_control(name, c) for c in CONTROLS[name] if c.main}
+                with st.popover(more_label(name), width="stretch"):
+                    values |= {
+                        c.hparam: draw_control(name, c) for c in CONTROLS[name] if not c.main
+                    }
+                hps[name] = tuple(sorted(values.items()))
 
 key_params = tuple(sorted(surface.params.items()))
 setting = (
@@ -259,27 +333,25 @@ runs = {n: r for n, r in results.items() if r is not None}
 noisy = sigma > 0 or (batch is not None and batch < surface.rows)
 lang = i18n.current_lang()
 
-for name, result in results.items():
-    if result is None:
-        st.warning(tr("opt.invalid", name=tr(f"opt.name.{name}")))
-    elif result[0].diverged_at is not None:
-        run = result[0]
-        st.warning(
-            tr(
-                "opt.diverged",
-                name=tr(f"opt.name.{name}"),
-                step=run.diverged_at,
-                why=tr(f"opt.reason.{run.reason}"),
-                lr=f"{run.hparams['lr']:g}",
-            )
-        )
-
 # 1. the race on the map ----------------------------------------------------------------------
-st.header(tr("opt.sec.map"))
 
 
 @st.fragment
 def section_map() -> None:
+    for name, result in results.items():
+        if result is None:
+            st.warning(tr("opt.invalid", name=tr(f"opt.name.{name}")))
+        elif result[0].diverged_at is not None:
+            run = result[0]
+            st.warning(
+                tr(
+                    "opt.diverged",
+                    name=tr(f"opt.name.{name}"),
+                    step=run.diverged_at,
+                    why=tr(f"opt.reason.{run.reason}"),
+                    lr=f"{run.hparams['lr']:g}",
+                )
+            )
     left, right = st.columns([3, 1])
     with right:
         view = state.choice(
@@ -300,17 +372,18 @@ def section_map() -> None:
         st.latex(surface.latex)
 
 
-section_map()
+with map_box:
+    section_map()
 
 # 2. progress -----------------------------------------------------------------------------------
 st.header(tr("opt.sec.progress"))
-left, right = st.columns([3, 1])
-with left:
-    chart(progress_chart(*setting, lang), key="progress")
-with right:
-    explain("optimizers/progress")
-    if noisy:
-        explain("optimizers/noise")
+loss_fig, distance_fig = progress_chart(*setting, lang)
+left, right = st.columns(2)
+chart(loss_fig, key="progress_loss", where=left)
+chart(distance_fig, key="progress_distance", where=right)
+explain("optimizers/progress")
+if noisy:
+    explain("optimizers/noise")
 
 # 3. inside each optimizer at one step -------------------------------------------------------------
 st.header(tr("opt.sec.state"))

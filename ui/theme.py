@@ -51,17 +51,46 @@ ACTIVATION_DASHES: Mapping[str, str] = {
 }
 
 # One colour per optimizer and per initialization scheme, likewise fixed across charts.
+# Optimizers: Okabe–Ito hues (distinct for colour-blind readers too; yellow, purple and
+# vermillion darkened where a second optimizer shares a hue family), and a dash and a marker
+# each, so ten lines stay apart where hue alone would not: SGD black; the momentum family blues;
+# the adaptive ones green, orange, purple; Adam and its variants vermillion, dark vermillion,
+# dark yellow, dark purple.
 OPTIMIZER_COLORS: Mapping[str, str] = {
-    "sgd": "#495057",
-    "momentum": "#1971c2",
-    "nesterov": "#0c8599",
-    "adagrad": "#66a80f",
-    "rmsprop": "#f08c00",
-    "adadelta": "#a61e4d",
-    "adam": "#e03131",
-    "adamw": "#6741d9",
-    "adamax": "#862e9c",
-    "nadam": "#d6336c",
+    "sgd": "#000000",
+    "momentum": "#0072b2",
+    "nesterov": "#56b4e9",
+    "adagrad": "#009e73",
+    "rmsprop": "#e69f00",
+    "adadelta": "#cc79a7",
+    "adam": "#d55e00",
+    "adamw": "#8f3b00",
+    "adamax": "#a89400",
+    "nadam": "#7a3d6a",
+}
+OPTIMIZER_DASHES: Mapping[str, str] = {
+    "sgd": "solid",
+    "momentum": "solid",
+    "nesterov": "dash",
+    "adagrad": "solid",
+    "rmsprop": "solid",
+    "adadelta": "longdash",
+    "adam": "solid",
+    "adamw": "dash",
+    "adamax": "dashdot",
+    "nadam": "dash",
+}
+OPTIMIZER_SYMBOLS: Mapping[str, str] = {
+    "sgd": "circle",
+    "momentum": "square",
+    "nesterov": "diamond",
+    "adagrad": "triangle-up",
+    "rmsprop": "triangle-down",
+    "adadelta": "pentagon",
+    "adam": "circle",
+    "adamw": "square",
+    "adamax": "diamond",
+    "nadam": "triangle-up",
 }
 SCHEME_COLORS: Mapping[str, str] = {
     "zeros": "#868e96",

@@ -103,3 +103,65 @@ def test_minibatch_preset_in_english(server, page):
     wait_for_app(page)
     assert_no_exception(page)
     shoot(page, "optimizers-en-minibatch")
+
+
+# The loss surface under the paths: a layout image (plotly.js removes contour traces when it
+# animates with redraw: false, which is what a smooth Play needs).
+SURFACE = """() => {
+    const p = document.querySelector('.js-plotly-plot');
+    return [...p.querySelectorAll('.imagelayer image')].filter(i => {
+        const r = i.getBoundingClientRect();
+        return (i.getAttribute('href') || '').startsWith('data:image/png') && r.width > 100;
+    }).length;
+}"""
+DOTS = """() => {
+    const p = document.querySelector('.js-plotly-plot');
+    const dots = [...p.querySelectorAll('.scatterlayer .trace')].slice(-4, -1);
+    return JSON.stringify(dots.map(g => g.querySelector('path.point')?.getAttribute('transform')));
+}"""
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_the_surface_stays_through_play_and_slider_drags(server, browser, width):
+    context = browser.new_context(viewport={"width": width, "height": 1000}, locale="en-US")
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/optimizers?lang=en")
+        wait_for_app(page)
+        page.wait_for_selector(".js-plotly-plot")
+        collapse = page.locator('[data-testid="stSidebarCollapseButton"] button')
+        if width < 600 and collapse.count() and collapse.first.is_visible():
+            collapse.first.click()
+        page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+        assert page.evaluate(SURFACE) == 1
+        page.evaluate(
+            "() => { window.__frames = 0; document.querySelector('.js-plotly-plot')"
+            ".on('plotly_animatingframe', () => window.__frames++); }"
+        )
+        end = page.evaluate(DOTS)
+        page.locator(".updatemenu-button").first.click()  # ▶ Play
+        page.wait_for_function("() => window.__frames >= 5", timeout=10_000)
+        assert page.evaluate(SURFACE) == 1  # during playback
+        page.wait_for_function("() => window.__frames >= 101", timeout=30_000)
+        assert page.evaluate(SURFACE) == 1  # after it
+        # Drag the step slider's grip from the last step to the middle of the rail.
+        rail = page.locator(".slider-rail-rect").first.bounding_box()
+        grip = page.locator(".slider-grip-rect").first.bounding_box()
+        page.mouse.move(grip["x"] + grip["width"] / 2, grip["y"] + grip["height"] / 2)
+        page.mouse.down()
+        page.mouse.move(rail["x"] + rail["width"] / 2, rail["y"] + rail["height"] / 2, steps=8)
+        page.mouse.up()
+        page.wait_for_timeout(500)
+        assert page.evaluate(DOTS) != end  # the dots went back along their paths
+        assert page.evaluate(SURFACE) == 1
+        # The step slider is the map's width, and its step number clears the Pause button.
+        slider = page.locator(".slider-rail-rect").first.bounding_box()
+        plot = page.locator(".js-plotly-plot .imagelayer image").first.bounding_box()
+        assert slider["width"] > 0.8 * plot["width"]
+        pause = page.locator(".updatemenu-button").nth(1).bounding_box()
+        label = page.locator(".slider-group > text.slider-label").first.bounding_box()  # "step k"
+        assert pause["x"] + pause["width"] < label["x"]
+        assert_no_exception(page)
+        shoot(page, f"optimizers-play-{width}")
+    finally:
+        context.close()

@@ -813,3 +813,77 @@ def test_seven_optimizers_for_a_thousand_steps_are_fast():
     # ~60 ms on a small CI VM; a per-step allocation or Python loop over coordinates would
     # push it well past this generous ceiling.
     assert best < 0.5
+
+
+# --- the claims of each optimizer's text on the page (content/*/optimizers/opt_*.md) ----------
+
+
+def ravine79():
+    return surfaces.get("ravine", condition=79.0)
+
+
+def test_momentum_velocity_builds_to_one_over_one_minus_mu_and_cancels_when_signs_flip():
+    steady = trace("momentum", constant(1.0), np.zeros(1), 300, lr=0.1, momentum=0.9)
+    assert steady.state["momentum_buffer"][-1][0] == pytest.approx(10.0, rel=1e-6)
+    flips = trace("momentum", scripted(*[(-1.0) ** k for k in range(300)]), np.zeros(1), 300,
+                  lr=0.1, momentum=0.9)  # fmt: skip
+    assert np.abs(flips.state["momentum_buffer"][-50:]).max() < 1.0  # about 1/(1 + μ)
+
+
+def test_nesterov_brakes_earlier_and_oscillates_less_than_momentum_with_the_same_mu():
+    s = ravine79()
+    heavy = trace("momentum", s.gradient, (-4.0, 2.0), 100, lr=0.01, momentum=0.9)
+    ahead = trace("nesterov", s.gradient, (-4.0, 2.0), 100, lr=0.01, momentum=0.9)
+    assert ahead.points[:, 0].max() < heavy.points[:, 0].max()  # overshoots x = 0 less
+    assert np.abs(ahead.points[10:, 1]).max() < 0.1 * np.abs(heavy.points[10:, 1]).max()
+
+
+def test_adagrad_steps_shrink_like_one_over_root_t():
+    run_ = trace("adagrad", constant(2.0), np.zeros(1), 100, lr=0.5)
+    t = np.arange(1, 101)
+    np.testing.assert_allclose(np.abs(run_.updates[:, 0]), 0.5 / np.sqrt(t), rtol=1e-6)
+    assert (np.diff(run_.state["sum"][:, 0]) > 0).all()  # the sum only grows
+
+
+def test_rmsprop_first_step_is_ten_times_lr_and_then_about_lr_times_the_sign():
+    run_ = trace("rmsprop", constant(1.0, -2.0), np.zeros(2), 1000, lr=0.1)
+    np.testing.assert_allclose(run_.updates[0], [-1.0, 1.0], rtol=1e-6)
+    np.testing.assert_allclose(run_.updates[-1], [-0.1, 0.1], rtol=1e-3)
+
+
+def test_adadelta_starts_at_root_eps_over_one_minus_rho_and_speeds_up():
+    run_ = trace("adadelta", constant(1.0), np.zeros(1), 50, lr=1.0)
+    first = abs(run_.updates[0, 0])
+    assert first == pytest.approx(math.sqrt(1e-6 / (1 - 0.9)), rel=1e-3)  # 0.003
+    assert (np.diff(np.abs(run_.updates[:, 0])) > 0).all()
+
+
+def test_adam_step_has_about_lr_length_in_steep_and_flat_coordinates_alike():
+    s = ravine79()
+    run_ = trace("adam", s.gradient, (-4.0, 2.0), 5, lr=0.2)
+    np.testing.assert_allclose(np.abs(run_.updates[0]), [0.2, 0.2], rtol=1e-6)
+    assert abs(run_.grads[0, 1]) > 30 * abs(run_.grads[0, 0])  # though y is 40× steeper here
+
+
+def test_adamax_after_one_large_gradient_stays_small_longer_than_adam():
+    grads = [100.0 if k == 9 else 1.0 for k in range(60)]
+    adam = np.abs(trace("adam", scripted(*grads), np.zeros(1), 60, lr=0.1).updates[:, 0])
+    adamax = np.abs(trace("adamax", scripted(*grads), np.zeros(1), 60, lr=0.1).updates[:, 0])
+    assert adamax[9] / adamax[8] < adam[9] / adam[8]
+    assert adamax[40] / adamax[8] < adam[40] / adam[8]
+    assert "max_exp_avg_sq" not in trace("adamax", constant(1.0), np.zeros(1), 3).state
+
+
+def test_nadam_overshoots_less_than_adam_on_the_ravine():
+    s = ravine79()
+    adam = trace("adam", s.gradient, (-4.0, 2.0), 100, lr=0.2)
+    nadam = trace("nadam", s.gradient, (-4.0, 2.0), 100, lr=0.2)
+    assert nadam.points[:, 0].max() < adam.points[:, 0].max()
+
+
+def test_adamw_decay_pulls_the_end_point_toward_the_origin():
+    s = surfaces.get("rosenbrock")
+    plain = trace("adamw", s.gradient, (-1.2, 1.0), 3000, lr=0.02, weight_decay=0.0)
+    decayed = trace("adamw", s.gradient, (-1.2, 1.0), 3000, lr=0.02, weight_decay=0.5)
+    assert np.hypot(*plain.points[-1]) == pytest.approx(math.sqrt(2), abs=0.05)
+    assert np.hypot(*decayed.points[-1]) < np.hypot(*plain.points[-1]) - 0.05

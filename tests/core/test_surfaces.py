@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core import surfaces
 from core.optimizers import run
 from core.surfaces import (
     LOGISTIC_MEAN,
@@ -609,3 +610,37 @@ def test_out_of_range_parameter_names_the_range(name, params):
 def test_non_finite_or_non_real_parameter_is_rejected(value):
     with pytest.raises(ValueError, match=r"finite|real number"):
         get("ravine", condition=value)
+
+
+# --- the claims of each surface's text on the page (content/*/optimizers/surface_*.md) --------
+
+
+def test_plateau_sgd_barely_moves_while_adaptive_steps_are_normal_sized():
+    from core import optimizers
+
+    s = surfaces.get("plateau")
+    start = (-2.5, 2.5)  # away from both wells
+    assert np.hypot(*s.gradient(np.array(start))) < 1e-5
+    sgd = optimizers.trace("sgd", s.gradient, start, 5, lr=0.5)
+    adam = optimizers.trace("adam", s.gradient, start, 5, lr=0.2)
+    assert np.linalg.norm(sgd.updates, axis=1).max() < 1e-5
+    assert np.linalg.norm(adam.updates[0]) > 0.1
+
+
+def test_beale_gradients_differ_by_orders_of_magnitude_between_regions():
+    s = surfaces.get("beale")
+    xs, ys, _ = surfaces.grid(s, 60)
+    size = np.linalg.norm(s.gradient(np.stack(np.meshgrid(xs, ys), axis=-1)), axis=-1)
+    assert np.percentile(size, 95) > 1e3 * np.percentile(size, 5)
+
+
+def test_logistic_bowl_is_tilted_and_elongated():
+    s = surfaces.get("logistic")
+    w = s.minima[0]
+    h = 1e-4
+    hessian = np.array(
+        [(s.gradient(w + h * e) - s.gradient(w - h * e)) / (2 * h) for e in np.eye(2)]
+    )
+    eig = np.linalg.eigvalsh((hessian + hessian.T) / 2)
+    assert abs(hessian[0, 1]) > 0.1 * np.sqrt(hessian[0, 0] * hessian[1, 1])  # tilted
+    assert eig.max() > 2 * eig.min()  # elongated

@@ -7,6 +7,10 @@ Streamlit.
 
 from __future__ import annotations
 
+import base64
+import itertools
+import struct
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +21,7 @@ import plotly.graph_objects as go
 
 from core import optimizers, surfaces
 from ui.i18n import Translate
-from ui.theme import TEXT, color, style, subplots, with_frames
+from ui.theme import OPTIMIZER_DASHES, OPTIMIZER_SYMBOLS, TEXT, color, style, with_frames
 
 MAX_FRAMES = 150  # animation frames per figure; longer runs are sampled evenly
 # Light greys and blues under the paths: every optimizer colour stays readable on top.
@@ -28,6 +32,8 @@ SURFACE_SCALE = [
     [0.75, "#a9bccf"],
     [1.0, "#8299b0"],
 ]
+CAMERA_EYE = {"x": -2.1, "y": -2.2, "z": 1.0}  # the 3-D view's camera, scene units
+MAP_MARGIN = {"l": 56, "r": 12, "t": 16, "b": 190}
 MINIMUM_MARKER = {
     "symbol": "star",
     "size": 15,
@@ -40,8 +46,9 @@ MINIMUM_MARKER = {
 # Learning rates that give an instructive race from each surface's default start in ~100-300
 # steps (well inside each optimizer's stable range); picking a surface loads them.
 SUGGESTED_LR: Mapping[str, Mapping[str, float]] = {
+    # κ = 79 (the page's default): SGD just under its limit 2/κ ≈ 0.0253, momentum at the same lr.
     "ravine": {
-        "sgd": 0.079, "momentum": 0.01, "nesterov": 0.02, "adagrad": 1.0, "rmsprop": 0.1,
+        "sgd": 0.025, "momentum": 0.025, "nesterov": 0.01, "adagrad": 1.0, "rmsprop": 0.1,
         "adadelta": 5.0, "adam": 0.2, "adamw": 0.2, "adamax": 0.2, "nadam": 0.2,
     },
     "rosenbrock": {
@@ -145,10 +152,12 @@ def hparams_for_core(values: Mapping[str, Any]) -> dict[str, Any]:
 
 # Each preset: the controls it sets (by link key), as one click.
 PRESETS: Mapping[str, dict[str, Any]] = {
+    # SGD at lr = 0.025, just under its limit 2/κ ≈ 0.0253: y is multiplied by 1 − 0.025·79 =
+    # −0.975 per step (a zig-zag that barely decays) and x by only 0.975; momentum (μ = 0.8) at the
+    # same lr damps the zig-zag and reaches the minimum.
     "zigzag": {
-        "surf": "ravine", "kappa": 20.0, "opt": ("sgd", "momentum"), "same_lr": False,
-        "sgd_lr": 0.079, "momentum_lr": 0.01, "momentum_mu": 0.9, "x0": -4.0, "y0": 2.0,
-        "steps": 100, "sigma": 0.0,
+        "surf": "ravine", "kappa": 79.0, "opt": ("sgd", "momentum"), "same_lr": True,
+        "lr": 0.025, "momentum_mu": 0.8, "x0": -4.0, "y0": 2.0, "steps": 100, "sigma": 0.0,
     },
     "rosenbrock": {
         "surf": "rosenbrock", "rb": 100.0, "opt": ("sgd", "momentum", "adam"),
@@ -185,6 +194,16 @@ def frame_steps(steps: int) -> np.ndarray:
 # --- the figures ---------------------------------------------------------------------------------
 
 
+def dash(name: str) -> str:
+    """The optimizer's line dash, kept on every chart (with its colour)."""
+    return OPTIMIZER_DASHES.get(name, "solid")
+
+
+def symbol(name: str) -> str:
+    """The optimizer's marker symbol, kept on every chart (with its colour)."""
+    return OPTIMIZER_SYMBOLS.get(name, "circle")
+
+
 def _label(tr: Translate, name: str) -> str:
     return tr(f"opt.name.{name}")
 
@@ -193,6 +212,62 @@ def _axis_titles(surface_name: str, tr: Translate) -> tuple[str, str]:
     if surface_name == "logistic":
         return tr("opt.fig.w1"), tr("opt.fig.w2")
     return tr("opt.fig.x"), tr("opt.fig.y")
+
+
+CONTOUR_LEVELS = 22  # bands of the map, as a contour trace's ncontours
+CONTOUR_LINE = (255, 255, 255)  # the lines between bands, blended at 70 %
+
+
+def _scale_rgb(t: float) -> tuple[int, int, int]:
+    """SURFACE_SCALE at t in [0, 1], as integer RGB."""
+    stops = [(p, tuple(int(c[i : i + 2], 16) for i in (1, 3, 5))) for p, c in SURFACE_SCALE]
+    for (p0, c0), (p1, c1) in itertools.pairwise(stops):
+        if t <= p1:
+            w = (t - p0) / (p1 - p0)
+            return tuple(round(a + w * (b - a)) for a, b in zip(c0, c1, strict=True))
+    return stops[-1][1]
+
+
+def _png(rgb: np.ndarray) -> str:
+    """An (h, w, 3) uint8 image, top row first, as a data: URI of a PNG (8-bit RGB, zlib)."""
+    h, w, _ = rgb.shape
+    rows = np.concatenate([np.zeros((h, 1), np.uint8), rgb.reshape(h, 3 * w)], axis=1)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data)
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows.tobytes(), 9))
+        + chunk(b"IEND", b"")
+    )
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def contour_bands(height_map: np.ndarray, levels: int = CONTOUR_LEVELS) -> np.ndarray:
+    """Which of `levels` equal bands of [0, max] each grid value falls in (ints, same shape)."""
+    top = float(np.max(height_map)) or 1.0
+    return np.clip((height_map / top * levels).astype(int), 0, levels - 1)
+
+
+def contour_image(height_map: np.ndarray, levels: int = CONTOUR_LEVELS) -> str:
+    """The height map (rows follow y upward) as filled contour bands with light lines between
+    them, as a PNG data URI (top row = largest y).
+
+    The map is a layout image, not a contour trace: plotly.js animates with redraw: false by
+    re-plotting only animatable traces, and it drops every contour or heatmap layer it does not
+    re-plot, so a contour trace vanished on Play (redraw: true keeps it but redraws the whole
+    contour for every frame)."""
+    band = contour_bands(height_map, levels)
+    palette = np.array([_scale_rgb((b + 0.5) / levels) for b in range(levels)], dtype=np.float64)
+    rgb = palette[band]
+    edge = np.zeros(band.shape, dtype=bool)
+    edge[:, 1:] |= band[:, 1:] != band[:, :-1]
+    edge[1:, :] |= band[1:, :] != band[:-1, :]
+    rgb[edge] = 0.3 * rgb[edge] + 0.7 * np.array(CONTOUR_LINE)
+    return _png(np.round(rgb[::-1]).astype(np.uint8))
 
 
 def fig_paths(
@@ -208,26 +283,12 @@ def fig_paths(
     *,
     view: tuple[tuple[float, float], tuple[float, float]] | None = None,
 ) -> go.Figure:
-    """Contour of log(1 + f − f*) with every optimizer's path; a play button and a step slider
-    move one dot per optimizer along its path in the browser (frames carry only the dots).
+    """The map of log(1 + f − f*) (a banded image) with every optimizer's path; a play button
+    and a step slider move one dot per optimizer along its path in the browser (frames carry
+    only the dots). x and y share one scale, so a ravine looks as narrow as it is.
 
     paths: name -> points (k+1, 2); references: name -> the noise-free path, drawn dotted."""
     fig = go.Figure()
-    fig.add_contour(
-        x=xs,
-        y=ys,
-        z=height_map.astype(np.float32),
-        colorscale=SURFACE_SCALE,
-        ncontours=22,
-        line={"color": "rgba(255, 255, 255, 0.7)", "width": 0.6},
-        colorbar={
-            "title": {"text": "log(1 + f − f*)", "side": "right"},
-            "thickness": 12,
-            "len": 0.8,
-            "outlinewidth": 0,
-        },
-        hovertemplate="(%{x:.2f}, %{y:.2f})<br>log(1 + f − f*) = %{z:.3f}<extra></extra>",
-    )
     for name, ref in references.items():
         fig.add_scatter(
             x=ref[:, 0],
@@ -247,19 +308,11 @@ def fig_paths(
             mode="lines+markers",
             name=label,
             legendgroup=name,
-            line={"color": color(name), "width": 2},
-            marker={"size": 3.5, "color": color(name)},
+            line={"color": color(name), "width": 2, "dash": dash(name)},
+            marker={"size": 5, "color": color(name), "symbol": symbol(name)},
             customdata=np.arange(points.shape[0]),
             hovertemplate="t=%{customdata}<br>(%{x:.3f}, %{y:.3f})<extra>" + label + "</extra>",
         )
-    fig.add_scatter(
-        x=minima[:, 0],
-        y=minima[:, 1],
-        mode="markers",
-        name=tr("opt.fig.minimum"),
-        marker=MINIMUM_MARKER,
-        hovertemplate="(%{x:.3f}, %{y:.3f})<extra>" + tr("opt.fig.minimum") + "</extra>",
-    )
     starts = np.array([p[0] for p in paths.values()]) if paths else np.empty((0, 2))
     fig.add_scatter(
         x=starts[:1, 0],
@@ -269,7 +322,7 @@ def fig_paths(
         marker={"symbol": "circle-open", "size": 14, "color": TEXT, "line": {"width": 2.5}},
         hovertemplate="(%{x:.2f}, %{y:.2f})<extra>" + tr("opt.fig.start") + "</extra>",
     )
-    # The animated dots come last: frames address them by trace index.
+    # The animated dots: frames address them by trace index.
     shown = frame_steps(steps)
     first_dot = len(fig.data)
     names = list(paths)
@@ -281,10 +334,24 @@ def fig_paths(
             mode="markers",
             showlegend=False,
             legendgroup=name,
-            marker={"size": 13, "color": color(name), "line": {"color": "white", "width": 2}},
+            marker={
+                "size": 13,
+                "color": color(name),
+                "symbol": symbol(name),
+                "line": {"color": "white", "width": 2},
+            },
             hovertemplate="(%{x:.3f}, %{y:.3f})<extra>" + _label(tr, name) + "</extra>",
         )
     dots = list(range(first_dot, first_dot + len(names)))
+    # The minimum last, so its star is drawn over the dots that reach it.
+    fig.add_scatter(
+        x=minima[:, 0],
+        y=minima[:, 1],
+        mode="markers",
+        name=tr("opt.fig.minimum"),
+        marker=MINIMUM_MARKER,
+        hovertemplate="(%{x:.3f}, %{y:.3f})<extra>" + tr("opt.fig.minimum") + "</extra>",
+    )
     # Frames and the play controls are plain dicts added without plotly's validation: checking
     # ~150 frames one property at a time cost more than everything else on a rerun.
     frames = []
@@ -296,15 +363,54 @@ def fig_paths(
         frames.append({"name": str(int(k)), "data": data, "traces": dots})
     (x0, x1), (y0, y1) = view or ((float(xs[0]), float(xs[-1])), (float(ys[0]), float(ys[-1])))
     x_title, y_title = _axis_titles(surface_name, tr)
-    fig.update_xaxes(title_text=x_title, range=[x0, x1], showgrid=False, zeroline=False)
-    fig.update_yaxes(title_text=y_title, range=[y0, y1], showgrid=False, zeroline=False)
-    style(fig, height=560)
-    play = {"frame": {"duration": 60, "redraw": False}, "transition": {"duration": 0}}
-    fig.update_layout(
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0.0, "xanchor": "left"},
-        margin={"l": 60, "r": 20, "t": 50, "b": 120},
+    fig.update_xaxes(
+        title_text=x_title, range=[x0, x1], showgrid=False, zeroline=False, constrain="domain"
     )
+    # One unit of y is as long as one unit of x on every screen: plotly narrows the plot to
+    # keep the ratio, and the plot sits on its controls with any spare room above it.
+    fig.update_yaxes(
+        title_text=y_title,
+        range=[y0, y1],
+        showgrid=False,
+        zeroline=False,
+        scaleanchor="x",
+        scaleratio=1.0,
+        constrain="domain",
+        constraintoward="bottom",
+    )
+    # A plot area about as tall as the map is at the page's width (wide maps need less height).
+    aspect = (y1 - y0) / (x1 - x0)
+    plot_px = int(np.clip(560 * aspect, 240, 400))
+    fig.update_layout(
+        height=plot_px + MAP_MARGIN["t"] + MAP_MARGIN["b"],
+        margin=MAP_MARGIN,
+        # Under the controls, wrapping onto more rows on a phone (plotly grows the margin).
+        legend={
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -120 / plot_px,
+            "x": 0.0,
+            "xanchor": "left",
+        },
+        images=[
+            {
+                "source": contour_image(height_map),
+                "xref": "x",
+                "yref": "y",
+                "x": float(xs[0]),
+                "y": float(ys[-1]),
+                "sizex": float(xs[-1] - xs[0]),
+                "sizey": float(ys[-1] - ys[0]),
+                "sizing": "stretch",
+                "xanchor": "left",
+                "yanchor": "top",
+                "layer": "below",
+            }
+        ],
+    )
+    play = {"frame": {"duration": 60, "redraw": False}, "transition": {"duration": 0}}
     figure = fig.to_dict()
+    controls_y = -48 / plot_px
     figure["layout"].update(
         updatemenus=[
             {
@@ -313,9 +419,9 @@ def fig_paths(
                 "showactive": False,
                 "x": 0.0,
                 "xanchor": "left",
-                "y": -0.13,
+                "y": controls_y,
                 "yanchor": "top",
-                "pad": {"t": 0, "r": 10},
+                "pad": {"t": 0, "r": 6},
                 "buttons": [
                     {
                         "label": "▶ " + tr("opt.fig.play"),
@@ -330,20 +436,24 @@ def fig_paths(
                 ],
             }
         ],
+        # The whole width under the buttons; the step number on the buttons' row, at the right.
         sliders=[
             {
                 "active": len(shown) - 1,
-                "x": 0.25,
-                "len": 0.75,
-                "y": -0.1,
+                "x": 0.0,
+                "len": 1.0,
+                "y": controls_y,
                 "yanchor": "top",
-                "pad": {"t": 0, "b": 0},
+                "pad": {"t": 0, "b": 0, "l": 0, "r": 0},
                 "currentvalue": {
                     "prefix": tr("opt.fig.step") + " ",
                     "xanchor": "right",
-                    "font": {"size": 13},
+                    "font": {"size": 13, "color": TEXT},
                 },
-                "font": {"size": 10},
+                # One tick per frame: their labels would only pile up, so they are hidden.
+                "font": {"size": 1, "color": "rgba(0, 0, 0, 0)"},
+                "ticklen": 3,
+                "minorticklen": 0,
                 "steps": [
                     {
                         "label": str(int(k)),
@@ -410,17 +520,26 @@ def fig_surface(
         marker={"symbol": "diamond", "size": 6, "color": "#fab005"},
     )
     x_title, y_title = _axis_titles(surface_name, tr)
-    style(fig, height=600)
+    z_top = 1.05 * float(np.max(height_map)) + lift
+    z_step = float(np.ceil(z_top / 3.0)) if z_top >= 3.0 else z_top / 3.0
+    z_ticks = [round(z_step * k, 3) for k in range(1, 4) if z_step * k <= z_top]
+    style(fig, height=520)
+    # The camera stands back far enough that a phone's narrow scene is not cropped, and a little
+    # lower, so the z ticks (left edge) stand clear of the y ticks (front edge).
+    ticks = {"nticks": 5, "tickfont": {"size": 11}}
     fig.update_layout(
         margin={"l": 0, "r": 0, "t": 10, "b": 60},
         scene={
-            "xaxis": {"title": {"text": x_title}, "range": [float(xs[0]), float(xs[-1])]},
-            "yaxis": {"title": {"text": y_title}, "range": [float(ys[0]), float(ys[-1])]},
+            "xaxis": {"title": {"text": x_title}, "range": [float(xs[0]), float(xs[-1])], **ticks},
+            "yaxis": {"title": {"text": y_title}, "range": [float(ys[0]), float(ys[-1])], **ticks},
             "zaxis": {
                 "title": {"text": "log(1 + f − f*)"},
-                "range": [0.0, 1.05 * float(np.max(height_map)) + lift],
+                "range": [0.0, z_top],
+                # No tick at 0: it would sit on the corner where the y ticks start.
+                "tickvals": z_ticks,
+                "tickfont": {"size": 11},
             },
-            "camera": {"eye": {"x": -1.4, "y": -1.5, "z": 1.0}},
+            "camera": {"eye": CAMERA_EYE},
             "aspectmode": "manual",
             "aspectratio": {"x": 1.3, "y": 1.0, "z": 0.6},
         },
@@ -428,41 +547,37 @@ def fig_surface(
     return fig
 
 
+PROGRESS = {  # metric -> (index in the progress pair, title key, axis key, hover name)
+    "loss": (0, "opt.fig.loss_title", "opt.fig.loss_axis", "f − f*"),
+    "distance": (1, "opt.fig.distance_title", "opt.fig.distance_axis", "‖θ − θ*‖"),
+}
+
+
 def fig_progress(
     progress: Mapping[str, tuple[np.ndarray, np.ndarray]],
     tr: Translate,
+    metric: str = "loss",
 ) -> go.Figure:
-    """f(θ_t) − f* and the distance to the nearest minimum against t, both on log axes."""
-    fig = subplots(
-        rows=1,
-        cols=2,
-        subplot_titles=(tr("opt.fig.loss_title"), tr("opt.fig.distance_title")),
-        horizontal_spacing=0.1,
-    )
-    for name, (gap, distance) in progress.items():
+    """f(θ_t) − f* ("loss") or the distance to the nearest minimum ("distance") against t, on a
+    log axis; progress: name -> (gap, distance). One figure each, drawn side by side in columns
+    (a phone stacks them)."""
+    index, title, axis, what = PROGRESS[metric]
+    fig = go.Figure()
+    for name, pair in progress.items():
+        values = pair[index]
         label = _label(tr, name)
-        t = np.arange(gap.shape[0])
-        for col, values, what in ((1, gap, "f − f*"), (2, distance, "‖θ − θ*‖")):
-            fig.add_scatter(
-                x=t,
-                y=values,
-                mode="lines",
-                name=label,
-                legendgroup=name,
-                showlegend=col == 1,
-                line={"color": color(name), "width": 2.2},
-                hovertemplate="t=%{x}<br>" + what + "=%{y:.3e}<extra>" + label + "</extra>",
-                row=1,
-                col=col,
-            )
+        fig.add_scatter(
+            x=np.arange(values.shape[0]),
+            y=values,
+            mode="lines",
+            name=label,
+            legendgroup=name,
+            line={"color": color(name), "width": 2.2, "dash": dash(name)},
+            hovertemplate="t=%{x}<br>" + what + "=%{y:.3e}<extra>" + label + "</extra>",
+        )
     fig.update_xaxes(title_text=tr("opt.fig.step_axis"), rangemode="tozero")
-    fig.update_yaxes(
-        type="log", exponentformat="power", title_text=tr("opt.fig.loss_axis"), row=1, col=1
-    )
-    fig.update_yaxes(
-        type="log", exponentformat="power", title_text=tr("opt.fig.distance_axis"), row=1, col=2
-    )
-    return style(fig, height=380)
+    fig.update_yaxes(type="log", exponentformat="power", title_text=tr(axis))
+    return style(fig, title=tr(title), height=360)
 
 
 # --- the state at one step -------------------------------------------------------------------
@@ -528,11 +643,13 @@ def _tail(tr: Translate) -> list[str]:
 # --- the home page's card ---------------------------------------------------------------------
 
 THUMB_OPTIMIZERS: Sequence[str] = ("sgd", "momentum", "adam")
+THUMB_KAPPA = 79.0  # the page's default ravine
 
 
 def thumbnail_data() -> dict[str, Any]:
-    """SGD, momentum and Adam for 60 steps on the ravine, over a coarse 40 × 40 contour."""
-    surface = surfaces.get("ravine", condition=20.0)
+    """SGD, momentum and Adam for 60 steps on the page's default ravine, over a coarse 40 × 40
+    contour."""
+    surface = surfaces.get("ravine", condition=THUMB_KAPPA)
     xs, ys, z = surfaces.grid(surface, 40)
     start = surface.starts[0]
     paths = {
@@ -542,8 +659,13 @@ def thumbnail_data() -> dict[str, Any]:
     return {"xs": xs, "ys": ys, "z": surfaces.log_height(z), "paths": paths}
 
 
+# The names are the same in Korean and English (content/*/optimizers.toml, opt.name.*); the
+# home page builds its thumbnails without a translator.
+THUMB_LABELS: Mapping[str, str] = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
+
+
 def fig_thumbnail(data: Mapping[str, Any]) -> go.Figure:
-    """A small, static picture of the race for the home page's card."""
+    """A small, static picture of the race for the home page's card, with a compact legend."""
     fig = go.Figure()
     fig.add_contour(
         x=data["xs"],
@@ -554,17 +676,35 @@ def fig_thumbnail(data: Mapping[str, Any]) -> go.Figure:
         ncontours=12,
         line={"color": "white", "width": 0.5},
         hoverinfo="skip",
+        showlegend=False,
     )
     for name, points in data["paths"].items():
         fig.add_scatter(
             x=points[:, 0],
             y=points[:, 1],
             mode="lines",
-            line={"color": color(name), "width": 2.5},
+            name=THUMB_LABELS.get(name, name),
+            line={"color": color(name), "width": 2.5, "dash": dash(name)},
             hoverinfo="skip",
         )
     fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
     fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False)
     style(fig, height=150)
-    fig.update_layout(showlegend=False, margin={"l": 4, "r": 4, "t": 4, "b": 4})
+    fig.update_layout(
+        showlegend=True,
+        # Inside the map, top right: the paths start at the top left and end at the centre.
+        legend={
+            "orientation": "h",
+            "x": 1.0,
+            "xanchor": "right",
+            "y": 1.0,
+            "yanchor": "top",
+            "bgcolor": "rgba(255, 255, 255, 0.85)",
+            "font": {"size": 10},
+            "itemwidth": 30,
+            "tracegroupgap": 0,
+        },
+        height=150,
+        margin={"l": 4, "r": 4, "t": 4, "b": 4},
+    )
     return fig
