@@ -124,6 +124,7 @@ def _copy_link_button() -> None:
 
 def _notice_slot() -> None:
     st.session_state[state.NOTICES_KEY] = []
+    st.session_state[state.DRAWN_KEY] = set()
     st.session_state[state.NOTICE_SLOT_KEY] = st.empty()
     if st.session_state.pop("_bad_lang", False):
         state.warn_ignored("lang", t("url.expected_choice", options=", ".join(i18n.LANGS)))

@@ -26,6 +26,7 @@ PARAMS_KEY = "_params"  # session key: page -> {param: serialized value}, for na
 SPECS_KEY = "_controls"  # session key: page -> {param: spec}, read by the tests
 NOTICES_KEY = "_notices"
 NOTICE_SLOT_KEY = "_notice_slot"
+DRAWN_KEY = "_drawn"  # session key: the link keys drawn in this run (reset by the frame)
 PAGE_KEY = "_page"
 
 V = TypeVar("V")
@@ -292,6 +293,7 @@ def _bind(key: str, spec: Spec[V], widget_value: Callable[[V], Any] = lambda v: 
     page = current_page()
     st.session_state.setdefault(SPECS_KEY, {}).setdefault(page, {})[key] = spec
     wkey = widget_key(key, page)
+    st.session_state.setdefault(DRAWN_KEY, set()).add(key)
     if wkey not in st.session_state:
         st.session_state[wkey] = widget_value(_restore(key, spec))
     elif isinstance(spec, Number | Integer):
@@ -564,3 +566,25 @@ def draw(entry: Control, *, where: Any = None, **changes: Any) -> Any:
     if entry.kind == "choices":
         return choices(key, label, entry.options, default, max_count=entry.max_count, **words)
     raise ValueError(f"unknown control kind {entry.kind!r} for {entry.key!r}")
+
+
+def check_undrawn(controls: Mapping[str, Control]) -> None:
+    """Check the link's values for the declared controls this run did not draw (a learning rate
+    while one shared rate is on, a surface's κ on another surface): a value the control could not
+    take is named like any other and dropped from the link; a good one waits for its control.
+    Call it after the page has drawn its controls."""
+    drawn = st.session_state.get(DRAWN_KEY, set())
+    known = st.session_state.setdefault(SPECS_KEY, {}).setdefault(current_page(), {})
+    for key, entry in controls.items():
+        if key in drawn:
+            continue
+        spec = entry.spec()
+        known.setdefault(key, spec)
+        raw = st.query_params.get_all(key)
+        if not raw:
+            continue
+        try:
+            spec.parse(raw)
+        except Invalid:
+            warn_ignored(key, spec.expected())
+            del st.query_params[key]

@@ -85,3 +85,29 @@ def test_drawn_controls_take_their_words_values_and_run_time_ranges_from_the_tab
     box = at.selectbox[0]
     assert box.format_func("relu") == "ReLU"
     assert at.multiselect[0].max_selections == 2
+
+
+def _script_with_an_undrawn_control():
+    import streamlit as st
+
+    from tests.ui.test_controls import CONTROLS
+    from ui import state
+
+    st.session_state.setdefault("_lang", "en")
+    st.session_state[state.DRAWN_KEY] = set()
+    state.draw(CONTROLS["mu"])
+    state.check_undrawn(CONTROLS)
+
+
+def test_a_bad_value_of_an_undrawn_control_is_named_and_dropped_a_good_one_waits():
+    at = AppTest.from_function(_script_with_an_undrawn_control)
+    at.query_params["depth"] = "abc"  # not drawn this run, and not a value it could take
+    at.query_params["lr"] = "0.2"  # not drawn either, but a value its control can show
+    at.run()
+    assert not at.exception
+    said = [str(w.value) for w in at.warning]
+    assert len(said) == 1
+    assert "`depth`" in said[0]
+    assert "`lr`" not in said[0]
+    assert "depth" not in at.query_params
+    assert at.query_params["lr"] in ("0.2", ["0.2"])
