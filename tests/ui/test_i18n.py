@@ -61,7 +61,7 @@ KEPT_IN_ENGLISH = frozenset(
     activation pre-activation gradient dying epoch running mean variance learning rate bias
     correction weight decay dropout stride padding zero-centered gain loss full batch early
     stopping chain rule mse sse mean-field nan
-    pytorch torch numpy notes cs vs
+    pytorch torch numpy keras notes cs vs transformer heavy-ball
     exp log sin cos erf max min var std sub in out dy
     """.split()  # noqa: SIM905 (a word list reads better than 70 quoted lines)
 )  # by line: activations and layers; optimizers and their PyTorch arguments; schemes and people;
@@ -70,9 +70,12 @@ KEPT_IN_ENGLISH = frozenset(
 
 def _latin_words(text: str) -> list[str]:
     """Latin words of a Korean string outside placeholders, math, code and glosses: a Latin
-    phrase in parentheses right after Hangul ("기울기 소실(vanishing gradient)") is a gloss."""
-    text = re.sub(r"\{[^}]*\}|\$[^$]*\$|`[^`]*`|\w+_\w+", " ", text)  # y_train is math
-    text = re.sub(r"([\uac00-\ud7a3])\s*\([^)]*\)", r"\1 ", text)
+    phrase in parentheses right after Hangul or bold ("**기울기 소실**(vanishing gradient)") is a
+    gloss."""
+    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.DOTALL)  # display math
+    text = re.sub(r"\{[^}]*\}|\$[^$]*\$|`[^`]*`|\w+_\w+", " ", text)  # y_train is math too
+    text = re.sub(r'"[^"]*"', " ", text)  # a quoted title ("Neural Networks Part 3")
+    text = re.sub(r"([\uac00-\ud7a3*])\s*\([^)]*\)", r"\1 ", text)
     return [w for w in re.findall(r"[A-Za-z][A-Za-z'\-]*", text) if len(w) > 2]
 
 
@@ -85,6 +88,15 @@ def test_korean_labels_use_the_glossary_terms():
         if (words := [w for w in _latin_words(text) if w.lower() not in KEPT_IN_ENGLISH])
     }
     assert stray == {}
+
+
+@pytest.mark.parametrize(
+    "path", sorted((CONTENT / "ko").rglob("*.md")), ids=lambda p: str(p.relative_to(CONTENT))
+)
+def test_korean_explanations_use_the_glossary_terms(path):
+    text = path.read_text(encoding="utf-8")
+    words = [w for w in _latin_words(text) if w.lower() not in KEPT_IN_ENGLISH]
+    assert words == []
 
 
 def test_translator_fills_fields_and_rejects_unknown_keys():
