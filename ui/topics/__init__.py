@@ -16,7 +16,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from ui.state import Control
+from ui.state import Control, Spec
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,3 +66,11 @@ def topic(topic_id: str) -> Topic:
         if entry.id == topic_id:
             return entry
     raise KeyError(f"no topic {topic_id!r}; registered: {', '.join(t.id for t in TOPICS)}")
+
+
+def specs(page_id: str) -> dict[str, Spec[Any]]:
+    """What a link may hold for each control of `page_id` (none for the home page), as declared:
+    the widest range a control takes, whatever the other settings."""
+    if page_id == HOME.id:
+        return {}
+    return {key: entry.spec() for key, entry in topic(page_id).controls.items()}
