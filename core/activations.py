@@ -1,14 +1,14 @@
 """Activation functions and their analytic derivatives, with torch.nn.functional's conventions.
 
 Every entry of ``REGISTRY`` keeps a forward beside its derivative plus the metadata the page
-shows (formulas, output range, properties). ``get(name, **params)`` validates parameters and
+shows (formulas, output range, properties) and a declaration of each parameter (default, the
+values it accepts, the span worth exploring). ``get(name, **params)`` validates parameters and
 returns an ``Activation`` that evaluates elementwise on float64 arrays.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -16,6 +16,8 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+
+from core import validate
 
 FloatArray = npt.NDArray[np.float64]
 ParamValue = float | str
@@ -259,20 +261,29 @@ def _d_linear(x: FloatArray) -> FloatArray:
     return np.ones_like(x)
 
 
-# --- parameter checks ------------------------------------------------------------------------
+# --- parameters ------------------------------------------------------------------------------
 
 
-def _check_softplus(params: Mapping[str, ParamValue]) -> None:
-    for key in ("beta", "threshold"):
-        if float(params[key]) <= 0:
-            raise ValueError(f"softplus {key} must be > 0, got {params[key]!r}")
+@dataclass(frozen=True)
+class Param:
+    """One parameter of an activation: torch.nn.functional's default, the values `get` accepts
+    (a real in [lo, hi], each end open or closed, or one of `options`), and `span`, the finite
+    part of those values an explainer lets a reader move it over."""
 
+    default: ParamValue
+    lo: float | None = None
+    hi: float | None = None
+    lo_open: bool = False
+    hi_open: bool = False
+    options: tuple[str, ...] = ()
+    span: tuple[float, float] | None = None
 
-def _check_gelu(params: Mapping[str, ParamValue]) -> None:
-    if params["approximate"] not in ("none", "tanh"):
-        raise ValueError(
-            f"gelu approximate must be 'none' or 'tanh', got {params['approximate']!r}"
-        )
+    def validated(self, name: str, value: object) -> ParamValue:
+        """value as a float (or one of the options), or ValueError naming `name`."""
+        if self.options:
+            return validate.choice(name, value, self.options)
+        bounds = {"lo": self.lo, "hi": self.hi, "lo_open": self.lo_open, "hi_open": self.hi_open}
+        return validate.real(name, value, **bounds)
 
 
 # --- registry --------------------------------------------------------------------------------
@@ -282,7 +293,7 @@ Saturation = Literal["both", "negative", "none"]
 
 @dataclass(frozen=True)
 class ActivationSpec:
-    """One activation: forward and derivative f(x, **params), defaults and page metadata."""
+    """One activation: forward and derivative f(x, **params), its parameters and page metadata."""
 
     name: str
     forward: Callable[..., FloatArray]
@@ -295,8 +306,12 @@ class ActivationSpec:
     saturates: Saturation
     cost: int
     # A plain dict (treat as read-only) so specs and activations pickle and hash for caching.
-    params: dict[str, ParamValue] = field(default_factory=dict, hash=False)
-    check: Callable[[Mapping[str, ParamValue]], None] | None = None
+    parameters: dict[str, Param] = field(default_factory=dict, hash=False)
+
+    @property
+    def params(self) -> dict[str, ParamValue]:
+        """Each parameter's default, by name (torch.nn.functional's)."""
+        return {key: param.default for key, param in self.parameters.items()}
 
 
 _SPECS = (
@@ -347,7 +362,7 @@ _SPECS = (
         monotonic=True,
         saturates="none",
         cost=1,
-        params={"negative_slope": 0.01},
+        parameters={"negative_slope": Param(0.01, span=(0.0, 0.5))},
     ),
     ActivationSpec(
         "elu",
@@ -360,7 +375,7 @@ _SPECS = (
         monotonic=True,
         saturates="negative",
         cost=2,
-        params={"alpha": 1.0},
+        parameters={"alpha": Param(1.0, span=(0.1, 3.0))},
     ),
     ActivationSpec(
         "selu",
@@ -385,8 +400,7 @@ _SPECS = (
         monotonic=False,
         saturates="negative",
         cost=3,
-        params={"approximate": "none"},
-        check=_check_gelu,
+        parameters={"approximate": Param("none", options=("none", "tanh"))},
     ),
     ActivationSpec(
         "silu",
@@ -411,8 +425,10 @@ _SPECS = (
         monotonic=True,
         saturates="negative",
         cost=2,
-        params={"beta": 1.0, "threshold": 20.0},
-        check=_check_softplus,
+        parameters={
+            "beta": Param(1.0, lo=0.0, lo_open=True, span=(0.25, 5.0)),
+            "threshold": Param(20.0, lo=0.0, lo_open=True),
+        },
     ),
     ActivationSpec(
         "linear",
@@ -502,36 +518,18 @@ class Activation:
         return f"Activation(name={self.name!r}, params={self.params!r})"
 
 
-def _validated(name: str, key: str, value: object, default: ParamValue) -> ParamValue:
-    """value as float (or str, for string-valued parameters), or ValueError."""
-    if isinstance(default, str):
-        if not isinstance(value, str):
-            raise ValueError(f"{name} {key} must be a string, got {value!r}")
-        return value
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} {key} must be a real number, got {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{name} {key} must be finite, got {value!r}")
-    return number
-
-
 def get(name: str, **params: ParamValue) -> Activation:
     """The activation `name` with torch.nn.functional's parameters (defaults filled in)."""
-    spec = REGISTRY.get(name) if isinstance(name, str) else None
-    if spec is None:
-        raise ValueError(f"unknown activation {name!r}; choose one of: {', '.join(NAMES)}")
-    unknown = sorted(set(params) - set(spec.params))
+    spec = REGISTRY[validate.choice("activation", name, NAMES)]
+    unknown = sorted(set(params) - set(spec.parameters))
     if unknown:
-        valid = ", ".join(spec.params) if spec.params else None
+        valid = ", ".join(spec.parameters) if spec.parameters else None
         hint = f"valid parameters: {valid}" if valid else f"{name} takes no parameters"
         raise ValueError(f"unknown parameter {unknown[0]!r} for {name}; {hint}")
     values = {
-        key: _validated(name, key, params.get(key, default), default)
-        for key, default in spec.params.items()
+        key: param.validated(f"{name} {key}", params.get(key, param.default))
+        for key, param in spec.parameters.items()
     }
-    if spec.check is not None:
-        spec.check(values)
     return Activation(spec, tuple(values.items()))
 
 
@@ -572,3 +570,41 @@ def misremembered_tanh(x: npt.ArrayLike) -> FloatArray:
     """2σ(x) − 1, the common slip for tanh: it is tanh(x/2), half as steep (slope ½ at 0)."""
     arr = np.asarray(x, dtype=np.float64)
     return 2.0 * _sigmoid(arr) - 1.0
+
+
+# --- what the page draws ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Curves:
+    """f and f' of one activation on an even grid of [−xmax, xmax], and where |f'| < threshold."""
+
+    x: FloatArray
+    f: FloatArray
+    df: FloatArray
+    saturated: tuple[tuple[float, float], ...]
+
+
+def curves(act: Activation, xmax: float, threshold: float, points: int = 801) -> Curves:
+    """f(x), f'(x) at `points` equispaced x from −xmax to xmax, and saturated_intervals there."""
+    xmax = validate.real("xmax", xmax, lo=0.0, lo_open=True)
+    threshold = validate.real("threshold", threshold, lo=0.0)
+    x = np.linspace(-xmax, xmax, validate.integer("points", points, lo=2))
+    df = act.derivative(x)
+    return Curves(x, act.forward(x), df, tuple(saturated_intervals(x, df, threshold)))
+
+
+@dataclass(frozen=True)
+class TanhIdentity:
+    """tanh recovered from sigmoid, 2σ(2x) − 1, and the common slip 2σ(x) − 1, on a grid x."""
+
+    x: FloatArray
+    tanh_from_sigmoid: FloatArray
+    misremembered: FloatArray
+
+
+def tanh_identity(xmax: float, points: int = 801) -> TanhIdentity:
+    """tanh_from_sigmoid and misremembered_tanh on the grid `curves` uses for this xmax."""
+    xmax = validate.real("xmax", xmax, lo=0.0, lo_open=True)
+    x = np.linspace(-xmax, xmax, validate.integer("points", points, lo=2))
+    return TanhIdentity(x, tanh_from_sigmoid(x), misremembered_tanh(x))

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from core import validate
 from core.activations import Activation, max_derivative
 
 FloatArray = npt.NDArray[np.float64]
@@ -28,17 +29,9 @@ _LOG_FLOOR = math.log(VALUE_FLOOR)
 _LOG_CEILING = math.log(VALUE_CEILING)
 
 
-def _check_normal(mu: float, sigma: float) -> None:
-    if not (math.isfinite(mu) and math.isfinite(sigma)):
-        raise ValueError(f"mu and sigma must be finite, got mu={mu!r}, sigma={sigma!r}")
-    if sigma < 0:
-        raise ValueError(f"sigma must be >= 0, got {sigma!r}")
-
-
 def _unit_cells(n: int) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Midpoints u, boundaries (n+1) and normalised weights φ(u)·du of n cells tiling [−8, 8]."""
-    if n < 2:
-        raise ValueError(f"need at least 2 quadrature nodes, got {n}")
+    n = validate.integer("n", n, lo=2)  # quadrature nodes
     du = 2 * _U_MAX / n
     bounds = (np.arange(n + 1) - 0.5 * n) * du  # exactly symmetric about 0, unlike linspace
     u = (np.arange(n) + 0.5 - 0.5 * n) * du
@@ -50,7 +43,7 @@ def _unit_cells(n: int) -> tuple[FloatArray, FloatArray, FloatArray]:
 
 def normal_grid(mu: float, sigma: float, n: int = DEFAULT_NODES) -> tuple[FloatArray, FloatArray]:
     """Nodes z = μ + σu (u: n midpoints on [−8, 8]), weights w ∝ φ(u), Σw = 1; σ = 0: ([μ], [1])."""
-    _check_normal(mu, sigma)
+    mu, sigma = validate.real("mu", mu), validate.real("sigma", sigma, lo=0.0)
     if sigma == 0:
         return np.array([float(mu)]), np.array([1.0])
     u, _, w = _unit_cells(n)
@@ -102,6 +95,31 @@ def gradient_through_depth(
     )
 
 
+@dataclass(frozen=True)
+class ThroughDepth:
+    """gradient_through_depth's columns for L = 1..depth, and P(f'(z) = 0) at one layer."""
+
+    depths: npt.NDArray[np.int64]
+    expected: FloatArray
+    alive: FloatArray
+    typical: FloatArray
+    dead: float
+
+
+def through_depth(act: Activation, mu: float, sigma: float, depth: int) -> ThroughDepth:
+    """(E|f'|)^L, P(f'≠0)^L and the typical live-path factor for L = 1..depth, plus the dead
+    fraction, for z ~ N(μ, σ²) at every layer."""
+    depths = np.arange(1, validate.integer("depth", depth, lo=1) + 1)
+    table = gradient_through_depth(act, mu, sigma, depths)
+    return ThroughDepth(
+        depths=depths,
+        expected=table["expected"].to_numpy(),
+        alive=table["alive"].to_numpy(),
+        typical=table["typical"].to_numpy(),
+        dead=dead_fraction(act, mu, sigma),
+    )
+
+
 def dead_fraction(act: Activation, mu: float, sigma: float) -> float:
     """P(f'(z) = 0) for z ~ N(μ, σ²) (ReLU: Φ(−μ/σ))."""
     d, w = _abs_derivative(act, mu, sigma)
@@ -137,8 +155,7 @@ def output_distribution(
     act: Activation, mu: float, sigma: float, bins: int = 60
 ) -> OutputDistribution:
     """Exact-quadrature histogram of f(z), z ~ N(μ, σ²), over the output range actually reached."""
-    if bins < 1:
-        raise ValueError(f"bins must be >= 1, got {bins}")
+    bins = validate.integer("bins", bins, lo=1)
     mean, std = output_mean_std(act, mu, sigma)
     if sigma == 0:
         lo_vals = hi_vals = act.forward(np.array([float(mu)]))
@@ -169,6 +186,19 @@ def output_distribution(
     bin_mass = np.diff(cdf)
     density = bin_mass / bin_mass.sum() / np.diff(edges)
     return OutputDistribution(edges=edges, density=density, mean=mean, std=std)
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """What f does to z ~ N(μ, σ²): the histogram of f(z) and P(|f'(z)| < threshold)."""
+
+    histogram: OutputDistribution
+    saturated: float
+
+
+def outputs(act: Activation, mu: float, sigma: float, threshold: float) -> Outputs:
+    """output_distribution and saturated_mass of `act` for z ~ N(μ, σ²)."""
+    return Outputs(output_distribution(act, mu, sigma), saturated_mass(act, mu, sigma, threshold))
 
 
 # LaTeX of the spec's output range → the plain text a table cell shows.

@@ -14,6 +14,8 @@ from types import MappingProxyType
 import numpy as np
 import numpy.typing as npt
 
+from core import validate
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
@@ -132,10 +134,10 @@ def fit_maxout(x: npt.ArrayLike, y: npt.ArrayLike, k: int, iterations: int = 50)
         raise ValueError(f"x and y must be 1-D of equal length, got {x.shape} and {y.shape}")
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
         raise ValueError("x and y must be finite")
-    if k < 1 or x.size < 2 * k:
-        raise ValueError(f"need k >= 1 and at least 2k points, got k={k}, n={x.size}")
-    if iterations < 1:
-        raise ValueError(f"iterations must be >= 1, got {iterations}")
+    k = validate.integer("k", k, lo=1)
+    iterations = validate.integer("iterations", iterations, lo=1)
+    if x.size < 2 * k:
+        raise ValueError(f"need at least 2k points, got k={k}, n={x.size}")
 
     # Deterministic start: k contiguous equal-size chunks of the sorted x, one line each.
     chunk_of_rank = np.repeat(np.arange(k), [len(c) for c in np.array_split(np.arange(x.size), k)])
@@ -169,9 +171,16 @@ def maxout_curve(
     target: str, k: int, lo: float = -3.0, hi: float = 3.0, n: int = 400, iterations: int = 50
 ) -> MaxoutFit:
     """fit_maxout of TARGETS[target] sampled at n equispaced points on [lo, hi]."""
-    if target not in TARGETS:
-        raise ValueError(f"unknown target {target!r}; choose one of: {', '.join(TARGETS)}")
+    target = validate.choice("target", target, TARGETS)
+    lo, hi = validate.real("lo", lo), validate.real("hi", hi)
     if not lo < hi:
         raise ValueError(f"need lo < hi, got lo={lo}, hi={hi}")
-    x = np.linspace(lo, hi, n)
+    x = np.linspace(lo, hi, validate.integer("n", n, lo=2))
     return fit_maxout(x, TARGETS[target].fn(x), k, iterations)
+
+
+def maxout_sweep(target: str, max_k: int) -> tuple[MaxoutFit, ...]:
+    """maxout_curve(target, k) for k = 1..max_k: the fits and, through their mse, the error
+    against the number of pieces."""
+    max_k = validate.integer("max_k", max_k, lo=1)
+    return tuple(maxout_curve(target, k) for k in range(1, max_k + 1))

@@ -17,6 +17,7 @@ from apptools import (
 
 from core import activations
 from ui.state import widget_key
+from ui.topics.activations import CONTROLS, PARAMETERS
 
 ALL = ",".join(activations.NAMES)
 
@@ -51,6 +52,36 @@ WIDGETS = {
     "target": "selectbox",
     "identity": "toggle",
 }
+
+
+# --- the control table ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", PARAMETERS)
+def test_a_parameter_control_takes_its_default_and_range_from_core(name):
+    key, parameter = PARAMETERS[name]
+    declared = activations.REGISTRY[name].parameters[parameter]
+    control = CONTROLS[key]
+    assert control.default == declared.default
+    if declared.options:
+        assert control.options == declared.options
+    else:
+        assert (control.lo, control.hi) == declared.span
+
+
+def test_every_parameter_core_offers_for_exploring_has_a_control():
+    offered = {
+        (name, key)
+        for name, spec in activations.REGISTRY.items()
+        for key, param in spec.parameters.items()
+        if param.span is not None or param.options
+    }
+    assert offered == {(name, parameter) for name, (_, parameter) in PARAMETERS.items()}
+
+
+def test_every_control_of_the_page_is_in_the_table():
+    at = open_page("activations", {"act": ALL})
+    assert set(at.session_state["_controls"]["activations"]) == set(CONTROLS)
 
 
 def widget(at, key):

@@ -14,11 +14,13 @@ from core.activations import (
     SELU_SCALE,
     _erf,
     _erfc,
+    curves,
     get,
     max_derivative,
     misremembered_tanh,
     saturated_intervals,
     tanh_from_sigmoid,
+    tanh_identity,
 )
 
 FMAX = float(np.finfo(np.float64).max)
@@ -358,6 +360,72 @@ def test_lists_and_scalars_agree_with_arrays(name, xs):
     np.testing.assert_array_equal([act.forward(x) for x in xs], array_out)
 
 
+# --- parameter declarations -------------------------------------------------------------------
+
+DECLARED = [(name, key) for name in NAMES for key in REGISTRY[name].parameters]
+
+
+def test_the_declared_parameters_are_torch_s_four_activations_with_parameters():
+    assert DECLARED == [
+        ("leaky_relu", "negative_slope"),
+        ("elu", "alpha"),
+        ("gelu", "approximate"),
+        ("softplus", "beta"),
+        ("softplus", "threshold"),
+    ]
+
+
+@pytest.mark.parametrize(("name", "key"), DECLARED)
+def test_a_parameter_s_default_is_a_value_it_accepts(name, key):
+    param = REGISTRY[name].parameters[key]
+    assert param.validated(f"{name} {key}", param.default) == param.default
+    assert get(name).params[key] == param.default
+    assert REGISTRY[name].params[key] == param.default
+
+
+@pytest.mark.parametrize(("name", "key"), DECLARED)
+def test_a_parameter_s_span_is_finite_accepted_and_holds_its_default(name, key):
+    param = REGISTRY[name].parameters[key]
+    if param.options:
+        assert param.span is None
+        assert param.default in param.options
+        for option in param.options:
+            assert get(name, **{key: option}).params[key] == option
+        return
+    if param.span is None:  # not offered for exploring (softplus's threshold)
+        return
+    lo, hi = param.span
+    assert math.isfinite(lo)
+    assert math.isfinite(hi)
+    assert lo < hi
+    assert lo <= param.default <= hi
+    for value in (lo, hi):
+        assert get(name, **{key: value}).params[key] == value
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "default", "span"),
+    [
+        ("leaky_relu", "negative_slope", 0.01, (0.0, 0.5)),
+        ("elu", "alpha", 1.0, (0.1, 3.0)),
+        ("softplus", "beta", 1.0, (0.25, 5.0)),
+    ],
+)
+def test_the_spans_a_reader_explores(name, key, default, span):
+    param = REGISTRY[name].parameters[key]
+    assert (param.default, param.span) == (default, span)
+
+
+def test_gelu_offers_the_exact_form_and_the_tanh_approximation():
+    assert REGISTRY["gelu"].parameters["approximate"].options == ("none", "tanh")
+
+
+def test_softplus_declares_beta_and_threshold_positive():
+    for key in ("beta", "threshold"):
+        param = REGISTRY["softplus"].parameters[key]
+        assert (param.lo, param.lo_open, param.hi) == (0.0, True, None)
+
+
 # --- get() errors -----------------------------------------------------------------------------
 
 
@@ -391,7 +459,7 @@ def test_non_real_parameter_is_rejected(value):
 
 @pytest.mark.parametrize("params", [{"beta": 0.0}, {"beta": -1.0}, {"threshold": 0.0}])
 def test_softplus_rejects_nonpositive_beta_or_threshold(params):
-    with pytest.raises(ValueError, match="must be > 0"):
+    with pytest.raises(ValueError, match=r"must be in \(0, inf\)"):
         get("softplus", **params)
 
 
@@ -514,6 +582,44 @@ def test_saturated_intervals_edge_cases():
 def test_saturated_intervals_rejects_mismatched_shapes():
     with pytest.raises(ValueError, match="equal length"):
         saturated_intervals(np.arange(3.0), np.arange(4.0), 0.1)
+
+
+# --- what the page draws ----------------------------------------------------------------------
+
+
+def test_curves_are_f_and_its_derivative_on_an_even_grid_with_their_saturated_runs():
+    act = get("sigmoid")
+    drawn = curves(act, 6.0, 0.05)
+    np.testing.assert_array_equal(drawn.x, np.linspace(-6.0, 6.0, 801))
+    np.testing.assert_array_equal(drawn.f, act.forward(drawn.x))
+    np.testing.assert_array_equal(drawn.df, act.derivative(drawn.x))
+    assert drawn.saturated == tuple(saturated_intervals(drawn.x, drawn.df, 0.05))
+    # σ(1 − σ) = 0.05 at σ = (1 ± √0.8)/2: σ′(x) < 0.05 for |x| > log((1 + √0.8)/(1 − √0.8))
+    edge = math.log((1 + math.sqrt(0.8)) / (1 - math.sqrt(0.8)))
+    (left, right) = drawn.saturated
+    assert (left[0], right[1]) == (-6.0, 6.0)
+    step = 12.0 / 800
+    assert -edge - step <= left[1] <= -edge
+    assert edge <= right[0] <= edge + step
+
+
+def test_curves_take_the_number_of_points():
+    assert curves(get("relu"), 5.0, 0.05, points=121).x.shape == (121,)
+
+
+@pytest.mark.parametrize(
+    ("xmax", "threshold", "points"), [(0.0, 0.05, 801), (6.0, -0.1, 801), (6.0, 0.05, 1)]
+)
+def test_curves_refuse_an_empty_range_a_negative_threshold_or_one_point(xmax, threshold, points):
+    with pytest.raises(ValueError, match="must be in"):
+        curves(get("relu"), xmax, threshold, points=points)
+
+
+def test_tanh_identity_lands_on_tanh_and_the_slip_is_tanh_of_half_x():
+    drawn = tanh_identity(6.0)
+    np.testing.assert_array_equal(drawn.x, curves(get("tanh"), 6.0, 0.05).x)
+    np.testing.assert_allclose(drawn.tanh_from_sigmoid, np.tanh(drawn.x), atol=1e-15)
+    np.testing.assert_allclose(drawn.misremembered, np.tanh(drawn.x / 2), atol=1e-15)
 
 
 # --- the notes' slips: tanh from sigmoid, and the maxima of f' ----------------------------------

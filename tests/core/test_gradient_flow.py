@@ -11,9 +11,11 @@ from core.gradient_flow import (
     normal_grid,
     output_distribution,
     output_mean_std,
+    outputs,
     plain_range,
     properties_table,
     saturated_mass,
+    through_depth,
 )
 
 # Integrands with a jump (ReLU's derivative at 0) are only accurate to ~du·φ.
@@ -56,7 +58,11 @@ def test_normal_grid_with_zero_sigma_is_a_point_mass():
 
 @pytest.mark.parametrize(
     ("mu", "sigma", "message"),
-    [(0.0, -1.0, "sigma must be >= 0"), (math.nan, 1.0, "finite"), (0.0, math.inf, "finite")],
+    [
+        (0.0, -1.0, r"sigma must be in \[0, inf\)"),
+        (math.nan, 1.0, "finite"),
+        (0.0, math.inf, "finite"),
+    ],
 )
 def test_normal_grid_rejects_invalid_parameters(mu, sigma, message):
     with pytest.raises(ValueError, match=message):
@@ -280,6 +286,29 @@ def test_depths_must_be_nonnegative_integers(depths):
         gradient_through_depth(get("relu"), 0.0, 1.0, depths)
 
 
+def test_through_depth_is_the_depth_table_from_one_layer_on_with_the_dead_fraction():
+    act = get("relu")
+    drawn = through_depth(act, -1.0, 1.0, 30)
+    table = gradient_through_depth(act, -1.0, 1.0, np.arange(1, 31))
+    np.testing.assert_array_equal(drawn.depths, np.arange(1, 31))
+    for column in ("expected", "alive", "typical"):
+        np.testing.assert_array_equal(getattr(drawn, column), table[column].to_numpy())
+    assert drawn.dead == dead_fraction(act, -1.0, 1.0)
+    assert drawn.dead == pytest.approx(phi_cdf(1.0), abs=JUMP_TOL)  # Φ(−μ/σ) with μ = −1
+
+
+def test_through_depth_of_relu_at_mu_zero_halves_per_layer():
+    drawn = through_depth(get("relu"), 0.0, 1.0, 20)
+    np.testing.assert_allclose(drawn.expected, 0.5 ** np.arange(1, 21), rtol=0.02)
+    assert drawn.dead == pytest.approx(0.5, abs=JUMP_TOL)
+
+
+@pytest.mark.parametrize("depth", [0, 2.0, True])
+def test_through_depth_needs_a_whole_number_of_layers_from_one(depth):
+    with pytest.raises(ValueError, match="depth"):
+        through_depth(get("relu"), 0.0, 1.0, depth)
+
+
 # --- output distribution ----------------------------------------------------------------------
 
 
@@ -332,6 +361,21 @@ def test_point_mass_output_falls_in_a_single_bin_of_a_small_window():
     mass = dist.density * np.diff(dist.edges)
     assert np.count_nonzero(mass) == 1
     assert mass.sum() == pytest.approx(1.0)
+
+
+def test_outputs_are_the_histogram_and_the_saturated_mass():
+    act = get("tanh")
+    seen = outputs(act, 0.5, 2.0, 0.05)
+    histogram = output_distribution(act, 0.5, 2.0)
+    np.testing.assert_array_equal(seen.histogram.edges, histogram.edges)
+    np.testing.assert_array_equal(seen.histogram.density, histogram.density)
+    assert (seen.histogram.mean, seen.histogram.std) == (histogram.mean, histogram.std)
+    assert seen.saturated == saturated_mass(act, 0.5, 2.0, 0.05)
+
+
+def test_relu_outputs_are_saturated_on_the_left_half():
+    # f' = 0 for z < 0 and 1 above: P(|f'| < 0.05) = P(z < 0) = ½ for z ~ N(0, 1).
+    assert outputs(get("relu"), 0.0, 1.0, 0.05).saturated == pytest.approx(0.5, abs=JUMP_TOL)
 
 
 # --- extreme parameters -----------------------------------------------------------------------

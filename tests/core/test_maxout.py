@@ -1,7 +1,9 @@
+import itertools
+
 import numpy as np
 import pytest
 
-from core.maxout import TARGETS, fit_maxout, maxout_curve
+from core.maxout import TARGETS, fit_maxout, maxout_curve, maxout_sweep
 
 CONVEX_TARGETS = [name for name, target in TARGETS.items() if target.convex]
 
@@ -118,7 +120,7 @@ def test_shapes_of_the_result():
 @pytest.mark.parametrize(
     ("x", "y", "k", "message"),
     [
-        (np.arange(5.0), np.arange(5.0), 0, "k >= 1"),
+        (np.arange(5.0), np.arange(5.0), 0, r"k must be in \[1, inf\)"),
         (np.arange(5.0), np.arange(5.0), 3, "at least 2k points"),
         (np.arange(5.0), np.arange(4.0), 1, "equal length"),
         (np.array([0.0, np.nan, 1.0]), np.arange(3.0), 1, "finite"),
@@ -139,3 +141,17 @@ def test_pieces_are_the_lines_whose_max_is_the_fit():
     assert fit.pieces.shape == (4, fit.x.size)
     np.testing.assert_allclose(fit.pieces[1], fit.w[1] * fit.x + fit.b[1])
     np.testing.assert_allclose(fit.pieces.max(axis=0), fit.y_hat, atol=1e-12)
+
+
+def test_the_sweep_is_one_fit_per_k_and_its_error_never_grows_with_k():
+    sweep = maxout_sweep("square", 4)
+    assert [fit.k for fit in sweep] == [1, 2, 3, 4]
+    for k, fit in enumerate(sweep, start=1):
+        np.testing.assert_array_equal(fit.y_hat, maxout_curve("square", k).y_hat)
+    assert all(b.mse <= a.mse + 1e-12 for a, b in itertools.pairwise(sweep))
+
+
+@pytest.mark.parametrize(("target", "max_k"), [("square", 0), ("cosine", 2), ("abs", 2.5)])
+def test_the_sweep_refuses_no_pieces_unknown_targets_and_fractional_k(target, max_k):
+    with pytest.raises(ValueError, match=r"max_k|target"):
+        maxout_sweep(target, max_k)

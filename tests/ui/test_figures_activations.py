@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 from core import activations, gradient_flow, maxout
-from ui import i18n
 from ui.figures import activations as figs
+from ui.formatting import format_fixed, format_share
+from ui.strings import translator
 from ui.theme import ACTIVATION_COLORS, ACTIVATION_DASHES
+from ui.topics import ROOT
+from ui.topics import activations as topic
 
-TR = i18n.translator("en")
+TR = translator("en")
 X = np.linspace(-6.0, 6.0, 801)  # the page's default x range and grid
 THRESHOLD = 0.05
 
@@ -23,42 +28,23 @@ def trace(fig, meta):
     return found[0]
 
 
-def curves(names, x=X, threshold=THRESHOLD):
-    acts = {n: activations.get(n) for n in names}
-    values = {n: a.forward(x) for n, a in acts.items()}
-    slopes = {n: a.derivative(x) for n, a in acts.items()}
-    saturated = {n: activations.saturated_intervals(x, d, threshold) for n, d in slopes.items()}
-    return values, slopes, saturated
+def curves(names, threshold=THRESHOLD):
+    """What the page draws at its default x range (±6, the grid X)."""
+    return {n: activations.curves(activations.get(n), 6.0, threshold) for n in names}
 
 
 def depth_figures(names, mu, sigma, depth):
-    depths = np.arange(1, depth + 1)
-    tables = {
-        n: gradient_flow.gradient_through_depth(activations.get(n), mu, sigma, depths)
-        for n in names
-    }
-    expected = figs.fig_expected(
-        depths, {n: t["expected"].to_numpy() for n, t in tables.items()}, TR
-    )
-    alive = figs.fig_alive(
-        depths,
-        {n: t["alive"].to_numpy() for n, t in tables.items()},
-        {n: t["typical"].to_numpy() for n, t in tables.items()},
-        TR,
-    )
-    return expected, alive
+    results = {n: gradient_flow.through_depth(activations.get(n), mu, sigma, depth) for n in names}
+    return figs.fig_expected(results, TR), figs.fig_alive(results, TR)
 
 
 # --- the notes' slips (item 9) -----------------------------------------------------------------
 
 
 def test_identity_overlay_lands_on_tanh_and_the_notes_version_does_not():
-    values, _, saturated = curves(["sigmoid", "tanh"])
-    identity = {
-        "tanh_from_sigmoid": activations.tanh_from_sigmoid(X),
-        "misremembered": activations.misremembered_tanh(X),
-    }
-    fig = figs.fig_function(X, values, saturated, TR, identity=identity)
+    fig = figs.fig_function(
+        curves(["sigmoid", "tanh"]), TR, identity=activations.tanh_identity(6.0)
+    )
     tanh = np.asarray(trace(fig, "tanh").y)
     sigmoid = np.asarray(trace(fig, "sigmoid").y)
     right = np.asarray(trace(fig, "tanh_from_sigmoid").y)
@@ -74,14 +60,12 @@ def test_identity_overlay_lands_on_tanh_and_the_notes_version_does_not():
 
 
 def test_no_overlay_unless_asked():
-    values, _, saturated = curves(["tanh"])
-    fig = figs.fig_function(X, values, saturated, TR)
+    fig = figs.fig_function(curves(["tanh"]), TR)
     assert [t.meta for t in fig.data] == ["tanh"]
 
 
 def test_slope_chart_marks_sigmoid_quarter_and_tanh_one_both_at_zero():
-    _, slopes, saturated = curves(["sigmoid", "tanh", "relu"])
-    fig = figs.fig_derivative(X, slopes, saturated, THRESHOLD, TR)
+    fig = figs.fig_derivative(curves(["sigmoid", "tanh", "relu"]), THRESHOLD, TR)
     peaks = trace(fig, "peaks")
     assert list(peaks.x) == [0.0, 0.0]
     assert list(peaks.y) == pytest.approx([0.25, 1.0], abs=1e-15)
@@ -96,19 +80,18 @@ def test_slope_chart_marks_sigmoid_quarter_and_tanh_one_both_at_zero():
 
 
 def test_sigmoid_saturates_on_both_sides_at_the_default_threshold():
-    _, slopes, saturated = curves(["sigmoid"])
-    (left, right) = saturated["sigmoid"]
+    drawn = curves(["sigmoid"])
+    (left, right) = drawn["sigmoid"].saturated
     assert left[0] == X[0]
     assert left[1] < 0
     assert right[1] == X[-1]
     assert right[0] > 0
-    fig = figs.fig_derivative(X, slopes, saturated, THRESHOLD, TR)
+    fig = figs.fig_derivative(drawn, THRESHOLD, TR)
     assert len(fig.layout.shapes) == 3  # the grey threshold band and both shaded tails
 
 
 def test_relu_slope_is_exactly_zero_on_the_left_while_leaky_relu_and_elu_keep_one():
-    _, slopes, saturated = curves(["relu", "leaky_relu", "elu"])
-    fig = figs.fig_derivative(X, slopes, saturated, THRESHOLD, TR)
+    fig = figs.fig_derivative(curves(["relu", "leaky_relu", "elu"]), THRESHOLD, TR)
     left = X < 0
     assert np.all(np.asarray(trace(fig, "relu").y)[left] == 0)
     assert np.all(np.asarray(trace(fig, "leaky_relu").y)[left] > 0)
@@ -191,7 +174,7 @@ def test_at_mu_minus_one_30_layers_relu_and_leaky_relu_vanish_leaky_larger_and_n
     assert trace(alive, "leaky_relu").y[-1] == 1.0
     assert trace(alive, "relu").y[-1] < 1e-20
     dead = gradient_flow.dead_fraction(activations.get("relu"), -1.0, 1.0)
-    assert figs.format_share(dead) == "84%"
+    assert format_share(dead) == "84%"
     assert gradient_flow.dead_fraction(activations.get("leaky_relu"), -1.0, 1.0) == 0.0
 
 
@@ -200,10 +183,7 @@ def test_at_mu_minus_one_30_layers_relu_and_leaky_relu_vanish_leaky_larger_and_n
 
 def output_figure(names, mu, sigma):
     dists = {n: gradient_flow.output_distribution(activations.get(n), mu, sigma) for n in names}
-    fig = figs.fig_output_distribution(
-        {n: (d.edges, d.density, d.mean) for n, d in dists.items()}, TR
-    )
-    return fig, dists
+    return figs.fig_output_distribution(dists, TR), dists
 
 
 def _mass(t):
@@ -240,19 +220,15 @@ def test_sigmoid_mean_sits_at_one_half_and_tanh_mean_at_zero_by_default():
     fig, dists = output_figure(["sigmoid", "tanh"], 0.0, 1.0)
     means = [s.x0 for s in fig.layout.shapes[1:]]
     assert means == pytest.approx([0.5, 0.0], abs=1e-12)
-    assert figs.format_fixed(dists["tanh"].mean) == "0.000"
+    assert format_fixed(dists["tanh"].mean) == "0.000"
 
 
 # --- maxout.md -------------------------------------------------------------------------------
 
 
 def maxout_figures(target, k):
-    fits = [maxout.maxout_curve(target, kk) for kk in range(1, 11)]
-    fit = fits[k - 1]
-    return (
-        figs.fig_maxout_fit(fit.x, fit.y, fit.y_hat, fit.pieces, k, TR),
-        figs.fig_maxout_error([f.mse for f in fits], k, TR),
-    )
+    fits = maxout.maxout_sweep(target, 10)
+    return figs.fig_maxout_fit(fits[k - 1], TR), figs.fig_maxout_error(fits, k, TR)
 
 
 def test_relu_is_maxout_with_two_pieces():
@@ -276,40 +252,11 @@ def test_one_maxout_unit_cannot_bend_down_for_sine():
     assert np.all(np.diff(y_hat, 2) >= -1e-9)  # the fit stays convex
 
 
-# --- numbers (item 11) and the home card ---------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (1.0, "1"),
-        (0.25, "0.25"),
-        (0.5**20, "9.5 × 10⁻⁷"),
-        (3.31e-51, "3.3 × 10⁻⁵¹"),
-        (1234.5, "1.2 × 10³"),
-        (gradient_flow.VALUE_FLOOR, "≤ 10⁻³⁰⁰"),
-        (0.0, "0"),
-    ],
-)
-def test_factors_read_as_plain_numbers_or_powers_of_ten(value, text):
-    assert figs.format_factor(value) == text
-
-
-def test_no_negative_zero():
-    assert figs.format_fixed(-1e-17) == "0.000"
-    assert figs.format_fixed(-0.0004) == "0.000"
-    assert figs.format_fixed(-0.0006) == "-0.001"
-
-
-def test_small_shares_never_read_as_zero_or_all():
-    assert figs.format_share(1e-24) == "< 1%"
-    assert figs.format_share(0.0) == "0%"
-    assert figs.format_share(0.999) == "> 99%"
-    assert figs.format_share(1.0) == "100%"
+# --- the home card (numbers, item 11: tests/ui/test_formatting.py) ----------------------------
 
 
 def test_thumbnail_labels_each_curve_in_its_colour():
-    fig = figs.fig_thumbnail(figs.thumbnail_data())
+    fig = topic.thumbnail()
     labels = {a.text: a.font.color for a in fig.layout.annotations}
     assert labels == {
         "<b>Sigmoid</b>": ACTIVATION_COLORS["sigmoid"],
@@ -321,10 +268,10 @@ def test_thumbnail_labels_each_curve_in_its_colour():
 
 
 def test_every_figure_is_one_panel():
-    values, slopes, saturated = curves(list(activations.NAMES))
+    drawn = curves(activations.NAMES)
     built = [
-        figs.fig_function(X, values, saturated, TR),
-        figs.fig_derivative(X, slopes, saturated, THRESHOLD, TR),
+        figs.fig_function(drawn, TR),
+        figs.fig_derivative(drawn, THRESHOLD, TR),
         *depth_figures(activations.NAMES, 0.0, 1.0, 20),
         output_figure(activations.NAMES, 0.0, 1.0)[0],
         *maxout_figures("square", 3),
@@ -344,3 +291,29 @@ def test_relu_spike_at_zero_holds_every_inactive_input_for_any_mu():
         centres, mass = _mass(trace(fig, "relu"))
         inactive = gradient_flow.dead_fraction(activations.get("relu"), mu, 1.0)
         assert mass[np.argmin(np.abs(centres))] >= inactive - 1e-9
+
+
+# --- the properties table, and what the module loads -------------------------------------------
+
+
+def test_the_properties_table_reads_in_words_with_the_picked_ones_dotted():
+    table = gradient_flow.properties_table({n: activations.get(n) for n in ("sigmoid", "tanh")})
+    shown = figs.table_properties(table, ("tanh",), TR).set_index("Activation")
+    assert list(shown.index) == ["Sigmoid", "● tanh"]
+    assert shown.loc["Sigmoid", "max f′"] == "0.25"
+    assert shown.loc["Sigmoid", "Zero-centred"] == "✗"
+    assert shown.loc["● tanh", "Zero-centred"] == "✓"
+    assert shown.loc["Sigmoid", "Saturates"] == "both sides"
+    assert shown.loc["● tanh", "Mean of f(z), z ~ N(0, 1)"] == "0.000"
+    assert shown.loc["● tanh", "Compute cost"] == "medium (exp or tanh)"
+
+
+def test_the_figure_module_loads_neither_streamlit_nor_core():
+    probe = (
+        "import sys, ui.figures.activations; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'core')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"

@@ -1,27 +1,31 @@
-"""Figures of the Activations page: data and a translator in, a plotly Figure out.
+"""Figures of the Activations page: what core computed and a translator in, a plotly Figure out.
 
 Every chart is one figure (no side-by-side subplots): the page sets pairs of them in columns,
-which a phone stacks. Each activation keeps its colour and dash pattern on every chart.
+which a phone stacks. Each activation keeps its colour and dash pattern on every chart. The
+builders read core's result dataclasses (Curves, ThroughDepth, OutputDistribution, MaxoutFit)
+by their fields and never call core.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
-from core import activations
-from core.gradient_flow import VALUE_CEILING, VALUE_FLOOR
-from ui.i18n import Translate
+from ui.formatting import format_factor, format_fixed
+from ui.strings import Translate
 from ui.theme import ACTIVATION_DASHES, MUTED, SATURATED, band, color, rgba, style, vline
 
-Intervals = Sequence[tuple[float, float]]
+if TYPE_CHECKING:
+    from core.activations import Curves, TanhIdentity
+    from core.gradient_flow import OutputDistribution, ThroughDepth
+    from core.maxout import MaxoutFit
 
 # f' has a single peak at x = 0 for these two; the page marks it, since the notes got tanh's wrong.
 PEAKED = ("sigmoid", "tanh")
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def _height(series: int) -> int:
@@ -35,77 +39,43 @@ def line(name: str, width: float = 2.5) -> dict:
     return {"color": color(name), "width": width, "dash": ACTIVATION_DASHES.get(name, "solid")}
 
 
-# --- numbers as the page prints them ---------------------------------------------------------
-
-
-def format_factor(value: float) -> str:
-    """A factor for a reader: 1 → "1", 0.25 → "0.25", 3.31e-51 → "3.3 × 10⁻⁵¹"; the depth
-    curves' clip values read as bounds ("≤ 10⁻³⁰⁰")."""
-    if not math.isfinite(value):
-        return "—"
-    if value == 0:
-        return "0"
-    if abs(value) <= VALUE_FLOOR:
-        return "≤ 10⁻³⁰⁰"
-    if abs(value) >= VALUE_CEILING:
-        return "≥ 10³⁰⁰"
-    if 1e-3 <= abs(value) < 1e3:
-        return f"{value:.3g}"
-    mantissa, exponent = f"{value:.1e}".split("e")
-    return f"{mantissa} × 10" + str(int(exponent)).translate(_SUPERSCRIPT)
-
-
-def format_fixed(value: float, digits: int = 3) -> str:
-    """value with `digits` decimals and never a negative zero ("-0.000" reads as 0.000)."""
-    rounded = round(float(value), digits) + 0.0  # −0.0 + 0.0 is +0.0
-    return f"{rounded:.{digits}f}"
-
-
-def format_share(share: float, tr: Translate | None = None) -> str:
-    """A probability as a whole percentage that never rounds a small nonzero share to 0 %
-    ("< 1%"; with a translator, act.share_below / act.share_above: Korean says "1% 미만")."""
-    if 0 < share < 0.005:
-        return tr("act.share_below", share="1%") if tr else "< 1%"
-    if 0.995 <= share < 1:
-        return tr("act.share_above", share="99%") if tr else "> 99%"
-    return f"{share:.0%}"
-
-
 # --- f and f' --------------------------------------------------------------------------------
 
 
+def _saturated_bands(name: str, drawn: Curves) -> list[dict]:
+    """The runs where |f'| < threshold, shaded in the activation's colour within the x range."""
+    lo, hi = float(drawn.x[0]), float(drawn.x[-1])
+    return [band("x", max(a, lo), min(b, hi), rgba(color(name), 0.07)) for a, b in drawn.saturated]
+
+
 def fig_function(
-    x: np.ndarray,
-    values: Mapping[str, np.ndarray],
-    saturated: Mapping[str, Intervals],
-    tr: Translate,
-    identity: Mapping[str, np.ndarray] | None = None,
+    drawn: Mapping[str, Curves], tr: Translate, identity: TanhIdentity | None = None
 ) -> go.Figure:
     """f(x) for each activation, its saturated regions shaded in its colour; with `identity`
-    ({"tanh_from_sigmoid": 2σ(2x) − 1, "misremembered": 2σ(x) − 1}) both overlaid on tanh."""
+    (2σ(2x) − 1 and 2σ(x) − 1) both overlaid on tanh."""
     fig = go.Figure()
+    x = next(iter(drawn.values())).x
     lo, hi = float(x[0]), float(x[-1])
     shapes = []
-    for name, fx in values.items():
+    for name, curve in drawn.items():
         label = tr(f"act.name.{name}")
         fig.add_scatter(
-            x=x,
-            y=fx,
+            x=curve.x,
+            y=curve.f,
             name=label,
             legendgroup=name,
             meta=name,
             line=line(name),
             hovertemplate="x=%{x:.2f}<br>f(x)=%{y:.4f}<extra>" + label + "</extra>",
         )
-        for a, b in saturated.get(name, ()):
-            shapes.append(band("x", max(a, lo), min(b, hi), rgba(color(name), 0.07)))
+        shapes += _saturated_bands(name, curve)
     if identity is not None:
         right = tr("act.fig.identity_right")
         wrong = tr("act.fig.identity_wrong")
-        every = max(1, (len(x) - 1) // 50)  # circles far enough apart to see tanh through them
+        every = max(1, (len(identity.x) - 1) // 50)  # circles far enough apart to see tanh
         fig.add_scatter(
-            x=x[::every],
-            y=identity["tanh_from_sigmoid"][::every],
+            x=identity.x[::every],
+            y=identity.tanh_from_sigmoid[::every],
             name=right,
             meta="tanh_from_sigmoid",
             mode="markers",
@@ -113,8 +83,8 @@ def fig_function(
             hovertemplate="x=%{x:.2f}<br>2σ(2x) − 1=%{y:.4f}<extra></extra>",
         )
         fig.add_scatter(
-            x=x,
-            y=identity["misremembered"],
+            x=identity.x,
+            y=identity.misremembered,
             name=wrong,
             meta="misremembered",
             line={"color": MUTED, "width": 2, "dash": "dot"},
@@ -123,41 +93,36 @@ def fig_function(
     fig.update_layout(shapes=shapes)
     fig.update_xaxes(title_text="x", range=[lo, hi])
     fig.update_yaxes(title_text="f(x)")
-    return style(fig, title=tr("act.fig.f_title"), height=_height(len(values) + 2 * bool(identity)))
+    height = _height(len(drawn) + 2 * (identity is not None))
+    return style(fig, title=tr("act.fig.f_title"), height=height)
 
 
-def fig_derivative(
-    x: np.ndarray,
-    derivatives: Mapping[str, np.ndarray],
-    saturated: Mapping[str, Intervals],
-    threshold: float,
-    tr: Translate,
-) -> go.Figure:
+def fig_derivative(drawn: Mapping[str, Curves], threshold: float, tr: Translate) -> go.Figure:
     """f'(x) for each activation; the grey band is |f'| < threshold, and sigmoid's and tanh's
     maxima (¼ and 1, both at x = 0) are marked."""
     fig = go.Figure()
+    x = next(iter(drawn.values())).x
     lo, hi = float(x[0]), float(x[-1])
     # The grey band is the threshold itself: a curve inside it passes on almost no gradient.
     shapes = [band("y", -threshold, threshold, SATURATED)]
     peaks_x, peaks_y, peaks_text, peaks_color = [], [], [], []
-    for name, dfx in derivatives.items():
+    for name, curve in drawn.items():
         label = tr(f"act.name.{name}")
         fig.add_scatter(
-            x=x,
-            y=dfx,
+            x=curve.x,
+            y=curve.df,
             name=label,
             legendgroup=name,
             meta=name,
             line=line(name),
             hovertemplate="x=%{x:.2f}<br>f′(x)=%{y:.4f}<extra>" + label + "</extra>",
         )
-        for a, b in saturated.get(name, ()):
-            shapes.append(band("x", max(a, lo), min(b, hi), rgba(color(name), 0.07)))
+        shapes += _saturated_bands(name, curve)
         if name in PEAKED:
-            i = int(np.argmax(dfx))
-            peaks_x.append(float(x[i]))
-            peaks_y.append(float(dfx[i]))
-            peaks_text.append(tr("act.fig.peak", value=format_factor(float(dfx[i]))))
+            i = int(np.argmax(curve.df))
+            peaks_x.append(float(curve.x[i]))
+            peaks_y.append(float(curve.df[i]))
+            peaks_text.append(tr("act.fig.peak", value=format_factor(float(curve.df[i]))))
             peaks_color.append(color(name))
     if peaks_x:
         fig.add_scatter(
@@ -188,7 +153,7 @@ def fig_derivative(
                     "bgcolor": "rgba(255, 255, 255, 0.85)",
                 }
                 for name, px, py, text, hue in zip(
-                    [n for n in derivatives if n in PEAKED],
+                    [n for n in drawn if n in PEAKED],
                     peaks_x,
                     peaks_y,
                     peaks_text,
@@ -200,19 +165,16 @@ def fig_derivative(
     fig.update_layout(shapes=shapes)
     fig.update_xaxes(title_text="x", range=[lo, hi])
     fig.update_yaxes(title_text="f′(x)")
-    return style(fig, title=tr("act.fig.df_title"), height=_height(len(derivatives) + 1))
+    return style(fig, title=tr("act.fig.df_title"), height=_height(len(drawn) + 1))
 
 
 # --- through depth ---------------------------------------------------------------------------
 
 
-def fig_expected(
-    depths: np.ndarray,
-    expected: Mapping[str, np.ndarray],
-    tr: Translate,
-) -> go.Figure:
+def fig_expected(depth: Mapping[str, ThroughDepth], tr: Translate) -> go.Figure:
     """E|f'(z₁)·…·f'(z_L)| against depth on a log axis (dead paths count as 0), with (1/4)^L."""
     fig = go.Figure()
+    depths = next(iter(depth.values())).depths
     fig.add_scatter(
         x=depths,
         y=0.25 ** depths.astype(float),
@@ -221,11 +183,11 @@ def fig_expected(
         line={"color": MUTED, "dash": "dot", "width": 1.5},
         hovertemplate="L=%{x}<br>(1/4)^L=%{y:.2e}<extra></extra>",
     )
-    for name, values in expected.items():
+    for name, result in depth.items():
         label = tr(f"act.name.{name}")
         fig.add_scatter(
-            x=depths,
-            y=values,
+            x=result.depths,
+            y=result.expected,
             name=label,
             legendgroup=name,
             meta=name,
@@ -235,25 +197,20 @@ def fig_expected(
         )
     fig.update_xaxes(title_text=tr("act.fig.depth_axis"))
     fig.update_yaxes(type="log", exponentformat="power", title_text=tr("act.fig.expected_axis"))
-    return style(fig, title=tr("act.fig.expected_title"), height=_height(len(expected) + 1))
+    return style(fig, title=tr("act.fig.expected_title"), height=_height(len(depth) + 1))
 
 
-def fig_alive(
-    depths: np.ndarray,
-    alive: Mapping[str, np.ndarray],
-    typical: Mapping[str, np.ndarray],
-    tr: Translate,
-) -> go.Figure:
+def fig_alive(depth: Mapping[str, ThroughDepth], tr: Translate) -> go.Figure:
     """The share of paths whose product is not cut to zero; the hover adds the typical factor
     along a path still alive."""
     fig = go.Figure()
     along = tr("act.fig.typical_hover")
-    for name, values in alive.items():
+    for name, result in depth.items():
         label = tr(f"act.name.{name}")
         fig.add_scatter(
-            x=depths,
-            y=values,
-            customdata=typical[name],
+            x=result.depths,
+            y=result.alive,
+            customdata=result.typical,
             name=label,
             legendgroup=name,
             meta=name,
@@ -266,25 +223,25 @@ def fig_alive(
         )
     fig.update_xaxes(title_text=tr("act.fig.depth_axis"))
     fig.update_yaxes(range=[0, 1.05], tickformat=".0%", title_text=tr("act.fig.alive_axis"))
-    return style(fig, title=tr("act.fig.alive_title"), height=_height(len(alive)))
+    return style(fig, title=tr("act.fig.alive_title"), height=_height(len(depth)))
 
 
 # --- the output distribution -----------------------------------------------------------------
 
 
 def fig_output_distribution(
-    histograms: Mapping[str, tuple[np.ndarray, np.ndarray, float]],
-    tr: Translate,
+    histograms: Mapping[str, OutputDistribution], tr: Translate
 ) -> go.Figure:
-    """Density of f(z) for z ~ N(μ, σ²) per activation: (bin edges, density, mean)."""
+    """Density of f(z) for z ~ N(μ, σ²) per activation, a dotted line at each mean."""
     fig = go.Figure()
     means = []
-    for name, (edges, density, mean) in histograms.items():
+    for name, histogram in histograms.items():
         label = tr(f"act.name.{name}")
+        edges = histogram.edges
         centres = 0.5 * (edges[:-1] + edges[1:])
         fig.add_scatter(
             x=centres,
-            y=density,
+            y=histogram.density,
             name=label,
             legendgroup=name,
             meta=name,
@@ -294,11 +251,37 @@ def fig_output_distribution(
             line=line(name, 2),
             hovertemplate="f(z)≈%{x:.3f}<br>%{y:.3f}<extra>" + label + "</extra>",
         )
-        means.append(vline(mean, {"color": color(name), "width": 2, "dash": "dot"}))
+        means.append(vline(histogram.mean, {"color": color(name), "width": 2, "dash": "dot"}))
     fig.update_layout(shapes=[vline(0.0, {"color": MUTED, "width": 1}), *means])
     fig.update_xaxes(title_text=tr("act.fig.output_axis"))
     fig.update_yaxes(title_text=tr("act.fig.density_axis"), rangemode="tozero")
     return style(fig, title=tr("act.fig.output_title"), height=_height(len(histograms)))
+
+
+# --- the properties table --------------------------------------------------------------------
+
+
+def _mark(flag: bool) -> str:
+    return "✓" if flag else "✗"
+
+
+def table_properties(table: pd.DataFrame, picked: Sequence[str], tr: Translate) -> pd.DataFrame:
+    """core.gradient_flow.properties_table as the page shows it: translated headings and words,
+    numbers formatted, and a dot before each picked activation."""
+    return pd.DataFrame(
+        {
+            tr("act.col.name"): [
+                ("● " if n in picked else "") + tr(f"act.name.{n}") for n in table["name"]
+            ],
+            tr("act.col.range"): table["output_range"],
+            tr("act.col.zero_centred"): table["zero_centred"].map(_mark),
+            tr("act.col.monotonic"): table["monotonic"].map(_mark),
+            tr("act.col.max_derivative"): table["max_derivative"].map(format_factor),
+            tr("act.col.mean"): table["output_mean"].map(format_fixed),
+            tr("act.col.saturates"): table["saturates"].map(lambda v: tr(f"act.saturates.{v}")),
+            tr("act.col.cost"): table["cost"].map(lambda v: tr(f"act.cost.{v}")),
+        }
+    )
 
 
 # --- Maxout ----------------------------------------------------------------------------------
@@ -306,15 +289,9 @@ def fig_output_distribution(
 FIT = "#c2255c"
 
 
-def fig_maxout_fit(
-    x: np.ndarray,
-    target: np.ndarray,
-    fitted: np.ndarray,
-    pieces: np.ndarray,
-    k: int,
-    tr: Translate,
-) -> go.Figure:
+def fig_maxout_fit(fit: MaxoutFit, tr: Translate) -> go.Figure:
     """The target, the maxout fit and its k lines."""
+    x, target, fitted, pieces, k = fit.x, fit.y, fit.y_hat, fit.pieces, fit.k
     fig = go.Figure()
     span = float(np.max(target) - np.min(target)) or 1.0
     y_lo, y_hi = float(np.min(target)) - 0.15 * span, float(np.max(target)) + 0.15 * span
@@ -350,13 +327,13 @@ def fig_maxout_fit(
     return style(fig, title=tr("act.fig.maxout_title", k=k), height=400)
 
 
-def fig_maxout_error(errors: Sequence[float], k: int, tr: Translate) -> go.Figure:
-    """The fit's mean squared error for every k (log axis), the chosen k highlighted."""
+def fig_maxout_error(fits: Sequence[MaxoutFit], k: int, tr: Translate) -> go.Figure:
+    """Each fit's mean squared error against its k (log axis), the chosen k highlighted."""
     fig = go.Figure()
-    ks = np.arange(1, len(errors) + 1)
+    ks = np.array([fit.k for fit in fits])
     fig.add_bar(
         x=ks,
-        y=np.maximum(np.asarray(errors, dtype=float), 1e-12),
+        y=np.maximum(np.array([fit.mse for fit in fits], dtype=float), 1e-12),
         name="MSE",
         showlegend=False,
         marker={"color": [FIT if kk == k else "#ced4da" for kk in ks]},
@@ -379,20 +356,18 @@ _THUMBNAIL_LABELS = {
 }
 
 
-def thumbnail_data() -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Sigmoid, tanh and ReLU on [−5, 5] for the home page's card."""
-    x = np.linspace(-5.0, 5.0, 121)
-    return x, {n: activations.get(n).forward(x) for n, _ in _THUMBNAIL}
+THUMBNAIL = tuple(name for name, _ in _THUMBNAIL)  # the activations the card draws
 
 
-def fig_thumbnail(data: tuple[np.ndarray, Mapping[str, np.ndarray]]) -> go.Figure:
+def fig_thumbnail(drawn: Mapping[str, Curves]) -> go.Figure:
     """A small, static picture of a few activations for the home page's card, each curve
     labelled in its own colour."""
-    x, values = data
     fig = go.Figure()
     names = dict(_THUMBNAIL)
-    for name, fx in values.items():
-        fig.add_scatter(x=x, y=fx, name=names.get(name, name), line=line(name, 3), hoverinfo="skip")
+    for name, curve in drawn.items():
+        fig.add_scatter(
+            x=curve.x, y=curve.f, name=names.get(name, name), line=line(name, 3), hoverinfo="skip"
+        )
     fig.update_layout(
         annotations=[
             {
@@ -403,7 +378,7 @@ def fig_thumbnail(data: tuple[np.ndarray, Mapping[str, np.ndarray]]) -> go.Figur
                 "showarrow": False,
                 "font": {"color": color(name), "size": 13},
             }
-            for name in values
+            for name in drawn
             if name in _THUMBNAIL_LABELS
         ]
     )
