@@ -669,7 +669,9 @@ def test_raw_html_is_drawn_only_by_the_copy_link_button_and_the_escaping_swatch(
                 and not source.args
                 and all(_is_translation(k.value) for k in source.keywords)
             )
-            if not ok:
+            # st.html(_KOREAN_LINE_BREAKING): a module constant, nothing of the visitor's in it
+            fixed = isinstance(arg, ast.Name) and isinstance(constants.get(arg.id), ast.Constant)
+            if not (ok or fixed):
                 offenders.append(f"{where}: HTML not built only from a constant and t('…')")
     assert not offenders, "\n".join(offenders)
 
