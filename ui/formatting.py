@@ -48,9 +48,9 @@ def format_fixed(value: float, digits: int = 3) -> str:
 
 def format_share(share: float, tr: Translate | None = None) -> str:
     """A probability as a whole percentage that never rounds a small nonzero share to 0 %
-    ("< 1%"; with a translator, act.share_below / act.share_above: Korean says "1% 미만")."""
+    ("< 1%"; with a translator, fmt.share_below / fmt.share_above: Korean says "1% 미만")."""
     if 0 < share < 0.005:
-        return tr("act.share_below", share="1%") if tr else "< 1%"
+        return tr("fmt.share_below", share="1%") if tr else "< 1%"
     if 0.995 <= share < 1:
-        return tr("act.share_above", share="99%") if tr else "> 99%"
+        return tr("fmt.share_above", share="99%") if tr else "> 99%"
     return f"{share:.0%}"
