@@ -13,7 +13,6 @@ so every square and sum of squares below stays finite.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -23,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from core import activations
+from core import activations, validate
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -58,38 +57,14 @@ LATEX_EVAL = r"y = \gamma\,\frac{x - \hat{\mu}}{\sqrt{\hat{\sigma}^2 + \epsilon}
 # --- validation ------------------------------------------------------------------------------
 
 
-def _check_int(value: object, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _check_real(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a real number, got {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return number
-
-
 def _check_eps(eps: object) -> float:
-    value = _check_real(eps, "eps")
-    if value <= 0:
-        # eps > 0 is what keeps a constant batch (σ_B² = 0) finite.
-        raise ValueError(f"eps must be > 0, got {eps!r}")
-    return value
+    # eps > 0 is what keeps a constant batch (σ_B² = 0) finite.
+    return validate.real("eps", eps, lo=0.0, lo_open=True)
 
 
 def _check_momentum(momentum: object) -> float | None:
-    if momentum is None:
-        return None
-    value = _check_real(momentum, "momentum")
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(f"momentum must be in [0, 1] or None, got {momentum!r}")
-    return value
+    # None is torch's cumulative average (factor 1/t); a number is the EMA's weight.
+    return None if momentum is None else validate.real("momentum", momentum, lo=0.0, hi=1.0)
 
 
 def _as_array(a: npt.ArrayLike, name: str) -> FloatArray:
@@ -219,7 +194,7 @@ class BatchNorm:
     """torch.nn.BatchNorm1d on (N, D) input: γ, β, running statistics, forward and backward."""
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1) -> None:
-        self.num_features = _check_int(num_features, "num_features", 1)
+        self.num_features = validate.integer("num_features", num_features, lo=1)
         self.eps = _check_eps(eps)
         self.momentum = _check_momentum(momentum)
         self.gamma: FloatArray = np.ones(self.num_features)
@@ -233,8 +208,7 @@ class BatchNorm:
 
     def forward(self, x: npt.ArrayLike, training: bool = True) -> FloatArray:
         """y (N, D): batch statistics (updating the running ones) if training, else running ones."""
-        if not isinstance(training, bool | np.bool_):
-            raise ValueError(f"training must be True or False, got {training!r}")
+        training = validate.flag("training", training)
         x = _as_batch(x)
         if x.shape[1] != self.num_features:
             raise ValueError(f"x must have {self.num_features} features, got shape {x.shape}")
@@ -337,19 +311,17 @@ DISTRIBUTIONS: tuple[str, ...] = tuple(DISTRIBUTION_REGISTRY)
 
 
 def _distribution(name: object) -> Distribution:
-    spec = DISTRIBUTION_REGISTRY.get(name) if isinstance(name, str) else None
-    if spec is None:
-        raise ValueError(
-            f"unknown distribution {name!r}; choose one of: {', '.join(DISTRIBUTIONS)}"
-        )
-    return spec
+    return DISTRIBUTION_REGISTRY[validate.choice("distribution", name, DISTRIBUTIONS)]
 
 
 def sample_batch(distribution: str, batch_size: int, seed: int, features: int = 1) -> FloatArray:
     """(batch_size, features) i.i.d. draws from `distribution`, deterministic in seed."""
     spec = _distribution(distribution)
-    shape = (_check_int(batch_size, "batch_size", 1), _check_int(features, "features", 1))
-    rng = np.random.default_rng(_check_int(seed, "seed", 0))
+    shape = (
+        validate.integer("batch_size", batch_size, lo=1),
+        validate.integer("features", features, lo=1),
+    )
+    rng = np.random.default_rng(validate.integer("seed", seed, lo=0))
     return np.asarray(spec.draw(rng, shape), dtype=np.float64)
 
 
@@ -379,8 +351,8 @@ def normalize_steps(
 ) -> NormalizeSteps:
     """The forward's intermediate values for a 1-D batch x (N,); N = 1 gives x̂ = 0, y = β."""
     x = _as_vector(x)
-    gamma = _check_real(gamma, "gamma")
-    beta = _check_real(beta, "beta")
+    gamma = validate.real("gamma", gamma)
+    beta = validate.real("beta", beta)
     eps = _check_eps(eps)
     x_hat, mean, var = _standardize(x[:, None], eps)
     mu_b, var_b = float(mean[0, 0]), float(var[0, 0])
@@ -447,10 +419,8 @@ def gamma_beta_loss(x: npt.ArrayLike, target: tuple, eps: float = 1e-5) -> Gamma
     kind = target[0] if isinstance(target, tuple | list) and len(target) > 0 else None
     s_hat = math.sqrt(steps.var_B) / steps.std_B
     if kind == "moments" and len(target) == 3:
-        mean_target = _check_real(target[1], "target mean")
-        std_target = _check_real(target[2], "target std")
-        if std_target < 0:
-            raise ValueError(f"target std must be >= 0, got {target[2]!r}")
+        mean_target = validate.real("target mean", target[1])
+        std_target = validate.real("target std", target[2], lo=0.0)
         minimum = (std_target / s_hat, mean_target)
         if abs(minimum[0]) > MAX_ABS or abs(mean_target) > MAX_ABS:
             # Only for a batch whose spread is ~1e-150 or less: γ* = s/std(x̂) would not fit.
@@ -475,8 +445,8 @@ def running_stats_stream(
     step's batch, with y_eval from the just-updated running statistics. Batch t (from 1) is
     rows (t − 1)·N … t·N − 1 of sample_batch(distribution, N·steps, seed).
     """
-    batch_size = _check_int(batch_size, "batch_size", 2)
-    steps = _check_int(steps, "steps", 1)
+    batch_size = validate.integer("batch_size", batch_size, lo=2)
+    steps = validate.integer("steps", steps, lo=1)
     xs = sample_batch(distribution, batch_size * steps, seed).reshape(steps, batch_size, 1)
     bn = BatchNorm(1, momentum=momentum)
     running = np.empty((steps, 2))
@@ -605,9 +575,7 @@ def gradient_check(
     dy = _as_array(dy, "dy")
     if dy.shape != x.shape:
         raise ValueError(f"dy must have x's shape {x.shape}, got {dy.shape}")
-    h = _check_real(h, "h")
-    if h <= 0:
-        raise ValueError(f"h must be > 0, got {h!r}")
+    h = validate.real("h", h, lo=0.0, lo_open=True)
     gamma = np.ones(d) if gamma is None else _as_params(gamma, "gamma", d)
     beta = np.zeros(d) if beta is None else _as_params(beta, "beta", d)
     _, cache = batchnorm_forward(x, gamma, beta, eps)

@@ -938,7 +938,7 @@ def test_gradient_check_on_a_constant_batch_is_finite():
     [
         (np.ones((40, 40)), np.ones((40, 40)), {}, "at most"),
         (np.ones((4, 2)), np.ones((4, 3)), {}, "shape"),
-        (np.ones((4, 2)), np.ones((4, 2)), {"h": 0.0}, "h must be > 0"),
+        (np.ones((4, 2)), np.ones((4, 2)), {"h": 0.0}, "h must be in \\(0, inf\\)"),
         (np.ones((1, 2)), np.ones((1, 2)), {}, "more than 1 value"),
         (np.ones((4, 2)), np.ones((4, 2)), {"gamma": [1.0]}, "gamma"),
     ],
