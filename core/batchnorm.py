@@ -2,9 +2,10 @@
 
 The layer itself is a cs231n-style pair, ``batchnorm_forward`` / ``batchnorm_backward`` (plus the
 eval-mode ``batchnorm_eval_forward``), wrapped by ``BatchNorm`` which keeps γ, β and the running
-statistics. Around it sit the pure helpers the page draws from: sample batches from five
+statistics. Around it sit the pure helpers built on it: sample batches from five
 distributions, the normalization step by step, a loss over (γ, β), running statistics over a
 stream of batches, saturation of an activation before and after BN, and a gradient check.
+core.batchnorm_experiments turns them into what the page plots.
 
 Inputs are (batch N, features D) float64 arrays. Entries must be finite with |value| ≤ 1e150,
 so every square and sum of squares below stays finite.
@@ -533,6 +534,11 @@ class GradientCheck:
     rel_error_dgamma: float
     rel_error_dbeta: float
     max_rel_error: float
+
+    @property
+    def dx_sum(self) -> float:
+        """Σᵢ ∂L/∂xᵢ: 0 up to rounding, since shifting every xᵢ by one amount leaves y as it is."""
+        return float(self.dx.sum())
 
 
 def _rel_error(a: FloatArray, b: FloatArray, floor: float = 1e-8) -> float:
