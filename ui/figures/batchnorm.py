@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.batchnorm import GRADIENT_CHECK_PASS, GradientCheck
-from core.batchnorm_experiments import Moments
+from core.batchnorm import GRADIENT_CHECK_PASS
 from ui.strings import Translate
 from ui.theme import MUTED, SATURATED, color, rgba, style, subplots
+
+if TYPE_CHECKING:  # the data these figures draw; nothing here computes it
+    from core.batchnorm import GradientCheck
+    from core.batchnorm_experiments import Moments
 
 # One colour per stage of the layer, kept on every chart of the page.
 INPUT = "#495057"  # x
