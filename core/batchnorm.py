@@ -27,6 +27,12 @@ from core import activations, validate
 
 FloatArray = npt.NDArray[np.float64]
 
+# torch.nn.BatchNorm1d's defaults, declared once: the layer, the helpers and the page read them.
+EPS = 1e-5  # added to σ_B² under the square root
+MOMENTUM = 0.1  # the running statistics' weight on each new batch
+MOMENTUM_RANGE = (0.0, 1.0)
+GAMMA_INIT, BETA_INIT = 1.0, 0.0  # γ = 1, β = 0: the layer starts as plain normalization
+
 MAX_ABS = 1e150  # (2·1e150)² = 4e300: squared deviations of any accepted batch stay finite
 SATURATION_THRESHOLD = 0.05  # |f'(x)| below this counts as saturated
 GRADIENT_CHECK_MAX_SIZE = 1024  # the check runs N·D perturbed forwards of the whole (N, D) batch
@@ -65,7 +71,10 @@ def _check_eps(eps: object) -> float:
 
 def _check_momentum(momentum: object) -> float | None:
     # None is torch's cumulative average (factor 1/t); a number is the EMA's weight.
-    return None if momentum is None else validate.real("momentum", momentum, lo=0.0, hi=1.0)
+    if momentum is None:
+        return None
+    lo, hi = MOMENTUM_RANGE
+    return validate.real("momentum", momentum, lo=lo, hi=hi)
 
 
 def _as_array(a: npt.ArrayLike, name: str) -> FloatArray:
@@ -131,7 +140,7 @@ def _standardize(x: FloatArray, eps: float) -> tuple[FloatArray, FloatArray, Flo
 
 
 def batchnorm_forward(
-    x: npt.ArrayLike, gamma: npt.ArrayLike, beta: npt.ArrayLike, eps: float = 1e-5
+    x: npt.ArrayLike, gamma: npt.ArrayLike, beta: npt.ArrayLike, eps: float = EPS
 ) -> tuple[FloatArray, BatchNormCache]:
     """Training mode: y = γ·(x − μ_B)/√(σ_B² + ε) + β with batch statistics; x (N, D) → y (N, D)."""
     x = _as_batch(x)
@@ -155,7 +164,7 @@ def batchnorm_eval_forward(
     beta: npt.ArrayLike,
     running_mean: npt.ArrayLike,
     running_var: npt.ArrayLike,
-    eps: float = 1e-5,
+    eps: float = EPS,
 ) -> tuple[FloatArray, BatchNormCache]:
     """Eval mode: y = γ·(x − μ̂)/√(σ̂² + ε) + β with the running statistics; (N, D) → (N, D)."""
     x = _as_batch(x)
@@ -194,12 +203,14 @@ def batchnorm_backward(
 class BatchNorm:
     """torch.nn.BatchNorm1d on (N, D) input: γ, β, running statistics, forward and backward."""
 
-    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1) -> None:
+    def __init__(
+        self, num_features: int, eps: float = EPS, momentum: float | None = MOMENTUM
+    ) -> None:
         self.num_features = validate.integer("num_features", num_features, lo=1)
         self.eps = _check_eps(eps)
         self.momentum = _check_momentum(momentum)
-        self.gamma: FloatArray = np.ones(self.num_features)
-        self.beta: FloatArray = np.zeros(self.num_features)
+        self.gamma: FloatArray = np.full(self.num_features, GAMMA_INIT)
+        self.beta: FloatArray = np.full(self.num_features, BETA_INIT)
         self.running_mean: FloatArray = np.zeros(self.num_features)
         self.running_var: FloatArray = np.ones(self.num_features)
         self.num_batches_tracked = 0
@@ -348,7 +359,7 @@ class NormalizeSteps:
 
 
 def normalize_steps(
-    x: npt.ArrayLike, gamma: float = 1.0, beta: float = 0.0, eps: float = 1e-5
+    x: npt.ArrayLike, gamma: float = GAMMA_INIT, beta: float = BETA_INIT, eps: float = EPS
 ) -> NormalizeSteps:
     """The forward's intermediate values for a 1-D batch x (N,); N = 1 gives x̂ = 0, y = β."""
     x = _as_vector(x)
@@ -363,7 +374,7 @@ def normalize_steps(
     )
 
 
-def recover_params(x: npt.ArrayLike, eps: float = 1e-5) -> tuple[float, float]:
+def recover_params(x: npt.ArrayLike, eps: float = EPS) -> tuple[float, float]:
     """(γ, β) = (√(σ_B² + ε), μ_B): the choice that makes y = x, i.e. undoes the normalization."""
     steps = normalize_steps(x, eps=eps)
     return steps.std_B, steps.mu_B
@@ -406,7 +417,7 @@ _LOSS_LATEX = {
 }
 
 
-def gamma_beta_loss(x: npt.ArrayLike, target: tuple, eps: float = 1e-5) -> GammaBetaLoss:
+def gamma_beta_loss(x: npt.ArrayLike, target: tuple, eps: float = EPS) -> GammaBetaLoss:
     """Loss over (γ, β) for y = γx̂ + β: target ("moments", m, s) or ("recover",); x (N,)."""
     # With mean(x̂) = 0 and mean(x̂²) = s_x̂²: mean(y) = β and std(y) = |γ|·s_x̂. Both targets
     # are then exact quadratics in (γ, β); "recover" because y − x = (γ − √(σ_B²+ε))x̂ + (β − μ_B).
@@ -437,7 +448,7 @@ def gamma_beta_loss(x: npt.ArrayLike, target: tuple, eps: float = 1e-5) -> Gamma
 
 
 def running_stats_stream(
-    distribution: str, batch_size: int, steps: int, momentum: float | None = 0.1, seed: int = 0
+    distribution: str, batch_size: int, steps: int, momentum: float | None = MOMENTUM, seed: int = 0
 ) -> pd.DataFrame:
     """One row per training step of a 1-feature BatchNorm fed batches of `distribution`.
 
@@ -495,7 +506,7 @@ def saturation_before_after(
     """How many pre-activations sit where |f'| < 0.05, before and after BN (γ = 1, β = 0)."""
     act = activations.get(activation_name)
     before = sample_batch(distribution, batch_size, seed)
-    after, _ = batchnorm_forward(before, np.ones(1), np.zeros(1))
+    after, _ = batchnorm_forward(before, np.full(1, GAMMA_INIT), np.full(1, BETA_INIT))
     before, after = before[:, 0], after[:, 0]
     d_before = act.derivative(before)
     d_after = act.derivative(after)
@@ -567,7 +578,7 @@ def _central_difference(
 def gradient_check(
     x: npt.ArrayLike,
     dy: npt.ArrayLike,
-    eps: float = 1e-5,
+    eps: float = EPS,
     h: float = 1e-6,
     *,
     gamma: npt.ArrayLike | None = None,
@@ -582,8 +593,8 @@ def gradient_check(
     if dy.shape != x.shape:
         raise ValueError(f"dy must have x's shape {x.shape}, got {dy.shape}")
     h = validate.real("h", h, lo=0.0, lo_open=True)
-    gamma = np.ones(d) if gamma is None else _as_params(gamma, "gamma", d)
-    beta = np.zeros(d) if beta is None else _as_params(beta, "beta", d)
+    gamma = np.full(d, GAMMA_INIT) if gamma is None else _as_params(gamma, "gamma", d)
+    beta = np.full(d, BETA_INIT) if beta is None else _as_params(beta, "beta", d)
     _, cache = batchnorm_forward(x, gamma, beta, eps)
     eps = float(eps)
     dx, dgamma, dbeta = batchnorm_backward(dy, cache)

@@ -17,6 +17,8 @@ import pandas as pd
 
 from core import activations, optimizers, validate
 from core.batchnorm import (
+    BETA_INIT,
+    GAMMA_INIT,
     FloatArray,
     GammaBetaLoss,
     GradientCheck,
@@ -32,7 +34,7 @@ from core.batchnorm import (
     saturation_before_after,
 )
 
-START = (1.0, 0.0)  # (γ, β) as torch initializes them: the layer starts as plain normalization
+START = (GAMMA_INIT, BETA_INIT)  # a learning run starts where the layer does
 CURVE_POINTS = 401  # points of f′ drawn under the saturation histograms
 CURVE_REACH = 6.0  # f′ is drawn over at least [−6, 6], where tanh and sigmoid saturate
 CURVE_PAD = 0.5  # and half a unit past the furthest pre-activation

@@ -629,3 +629,12 @@ def test_recover_values_snap_to_the_sliders_grid_and_say_when_they_are_out_of_re
 def test_new_batch_is_the_next_seed_wrapping_round_at_the_last():
     assert topic.next_batch(41) == {"seed": 42}
     assert topic.next_batch(999) == {"seed": 0}
+
+
+def test_controls_that_mirror_the_layer_take_the_layer_s_own_defaults():
+    layer = batchnorm.BatchNorm(1)
+    assert topic.CONTROLS["gamma"].default == layer.gamma[0] == 1.0  # torch's initialization
+    assert topic.CONTROLS["beta"].default == layer.beta[0] == 0.0
+    assert topic.CONTROLS["eps"].default == layer.eps == 1e-5  # torch's defaults
+    assert topic.CONTROLS["mom"].default == layer.momentum == 0.1
+    assert (topic.CONTROLS["mom"].lo, topic.CONTROLS["mom"].hi) == batchnorm.MOMENTUM_RANGE

@@ -1,7 +1,8 @@
 """Topic entry: Batch normalization — its controls, its buttons' values and what its charts span.
 
-γ and β start where torch initializes them (1 and 0): the reset button and the learning run's
-start both read that from here, and the sliders' step is what the recover button snaps to.
+Controls that mirror the layer's own parameters take their defaults from core.batchnorm (γ and β
+as torch initializes them, torch's ε and momentum), so the sliders, the reset button and the
+learning run's start agree; the recover button snaps to the sliders' step declared here.
 """
 
 from __future__ import annotations
@@ -32,10 +33,10 @@ CONTROLS = table(
     ),
     Control("n", "integer", 128, "bn.ctl.n", help="bn.ctl.n_help", lo=2, hi=512),
     Control("seed", "integer", 0, "bn.ctl.seed", help="bn.ctl.seed_help", lo=0, hi=999),
-    Control("eps", "log", 1e-5, "bn.ctl.eps", help="bn.ctl.eps_help", lo=1e-8, hi=1.0),
+    Control("eps", "log", batchnorm.EPS, "bn.ctl.eps", help="bn.ctl.eps_help", lo=1e-8, hi=1.0),
     # Step by step: the layer's own parameters.
-    Control("gamma", "number", 1.0, "bn.ctl.gamma", lo=0.0, hi=10.0, step=0.01),
-    Control("beta", "number", 0.0, "bn.ctl.beta", lo=-10.0, hi=10.0, step=0.01),
+    Control("gamma", "number", batchnorm.GAMMA_INIT, "bn.ctl.gamma", lo=0.0, hi=10.0, step=0.01),
+    Control("beta", "number", batchnorm.BETA_INIT, "bn.ctl.beta", lo=-10.0, hi=10.0, step=0.01),
     # Learning γ and β.
     Control(
         "target",
@@ -63,11 +64,11 @@ CONTROLS = table(
     Control(
         "mom",
         "number",
-        0.1,
+        batchnorm.MOMENTUM,
         "bn.ctl.momentum",
         help="bn.ctl.momentum_help",
-        lo=0.0,
-        hi=1.0,
+        lo=batchnorm.MOMENTUM_RANGE[0],
+        hi=batchnorm.MOMENTUM_RANGE[1],
         step=0.01,
     ),
     Control("sn", "integer", 8, "bn.ctl.stream_n", help="bn.ctl.stream_n_help", lo=2, hi=256),
@@ -85,7 +86,7 @@ CONTROLS = table(
 )
 
 PRESETS: Mapping[str, Mapping[str, float]] = {
-    # The reset button: the identity initialization, the table's own defaults.
+    # The reset button: γ and β as the layer initializes them (the table's defaults).
     "reset": {key: CONTROLS[key].default for key in ("gamma", "beta")},
 }
 
