@@ -2,9 +2,10 @@
 
 The layer itself is a cs231n-style pair, ``batchnorm_forward`` / ``batchnorm_backward`` (plus the
 eval-mode ``batchnorm_eval_forward``), wrapped by ``BatchNorm`` which keeps γ, β and the running
-statistics. Around it sit the pure helpers the page draws from: sample batches from five
+statistics. Around it sit the pure helpers built on it: sample batches from five
 distributions, the normalization step by step, a loss over (γ, β), running statistics over a
 stream of batches, saturation of an activation before and after BN, and a gradient check.
+core.batchnorm_experiments turns them into what the page plots.
 
 Inputs are (batch N, features D) float64 arrays. Entries must be finite with |value| ≤ 1e150,
 so every square and sum of squares below stays finite.
@@ -13,7 +14,6 @@ so every square and sum of squares below stays finite.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -23,9 +23,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from core import activations
+from core import activations, validate
 
 FloatArray = npt.NDArray[np.float64]
+
+# torch.nn.BatchNorm1d's defaults, declared once: the layer, the helpers and the page read them.
+EPS = 1e-5  # added to σ_B² under the square root
+MOMENTUM = 0.1  # the running statistics' weight on each new batch
+MOMENTUM_RANGE = (0.0, 1.0)
+GAMMA_INIT, BETA_INIT = 1.0, 0.0  # γ = 1, β = 0: the layer starts as plain normalization
 
 MAX_ABS = 1e150  # (2·1e150)² = 4e300: squared deviations of any accepted batch stay finite
 SATURATION_THRESHOLD = 0.05  # |f'(x)| below this counts as saturated
@@ -58,38 +64,17 @@ LATEX_EVAL = r"y = \gamma\,\frac{x - \hat{\mu}}{\sqrt{\hat{\sigma}^2 + \epsilon}
 # --- validation ------------------------------------------------------------------------------
 
 
-def _check_int(value: object, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _check_real(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a real number, got {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return number
-
-
 def _check_eps(eps: object) -> float:
-    value = _check_real(eps, "eps")
-    if value <= 0:
-        # eps > 0 is what keeps a constant batch (σ_B² = 0) finite.
-        raise ValueError(f"eps must be > 0, got {eps!r}")
-    return value
+    # eps > 0 is what keeps a constant batch (σ_B² = 0) finite.
+    return validate.real("eps", eps, lo=0.0, lo_open=True)
 
 
 def _check_momentum(momentum: object) -> float | None:
+    # None is torch's cumulative average (factor 1/t); a number is the EMA's weight.
     if momentum is None:
         return None
-    value = _check_real(momentum, "momentum")
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(f"momentum must be in [0, 1] or None, got {momentum!r}")
-    return value
+    lo, hi = MOMENTUM_RANGE
+    return validate.real("momentum", momentum, lo=lo, hi=hi)
 
 
 def _as_array(a: npt.ArrayLike, name: str) -> FloatArray:
@@ -155,7 +140,7 @@ def _standardize(x: FloatArray, eps: float) -> tuple[FloatArray, FloatArray, Flo
 
 
 def batchnorm_forward(
-    x: npt.ArrayLike, gamma: npt.ArrayLike, beta: npt.ArrayLike, eps: float = 1e-5
+    x: npt.ArrayLike, gamma: npt.ArrayLike, beta: npt.ArrayLike, eps: float = EPS
 ) -> tuple[FloatArray, BatchNormCache]:
     """Training mode: y = γ·(x − μ_B)/√(σ_B² + ε) + β with batch statistics; x (N, D) → y (N, D)."""
     x = _as_batch(x)
@@ -179,7 +164,7 @@ def batchnorm_eval_forward(
     beta: npt.ArrayLike,
     running_mean: npt.ArrayLike,
     running_var: npt.ArrayLike,
-    eps: float = 1e-5,
+    eps: float = EPS,
 ) -> tuple[FloatArray, BatchNormCache]:
     """Eval mode: y = γ·(x − μ̂)/√(σ̂² + ε) + β with the running statistics; (N, D) → (N, D)."""
     x = _as_batch(x)
@@ -218,12 +203,14 @@ def batchnorm_backward(
 class BatchNorm:
     """torch.nn.BatchNorm1d on (N, D) input: γ, β, running statistics, forward and backward."""
 
-    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1) -> None:
-        self.num_features = _check_int(num_features, "num_features", 1)
+    def __init__(
+        self, num_features: int, eps: float = EPS, momentum: float | None = MOMENTUM
+    ) -> None:
+        self.num_features = validate.integer("num_features", num_features, lo=1)
         self.eps = _check_eps(eps)
         self.momentum = _check_momentum(momentum)
-        self.gamma: FloatArray = np.ones(self.num_features)
-        self.beta: FloatArray = np.zeros(self.num_features)
+        self.gamma: FloatArray = np.full(self.num_features, GAMMA_INIT)
+        self.beta: FloatArray = np.full(self.num_features, BETA_INIT)
         self.running_mean: FloatArray = np.zeros(self.num_features)
         self.running_var: FloatArray = np.ones(self.num_features)
         self.num_batches_tracked = 0
@@ -233,8 +220,7 @@ class BatchNorm:
 
     def forward(self, x: npt.ArrayLike, training: bool = True) -> FloatArray:
         """y (N, D): batch statistics (updating the running ones) if training, else running ones."""
-        if not isinstance(training, bool | np.bool_):
-            raise ValueError(f"training must be True or False, got {training!r}")
+        training = validate.flag("training", training)
         x = _as_batch(x)
         if x.shape[1] != self.num_features:
             raise ValueError(f"x must have {self.num_features} features, got shape {x.shape}")
@@ -337,19 +323,17 @@ DISTRIBUTIONS: tuple[str, ...] = tuple(DISTRIBUTION_REGISTRY)
 
 
 def _distribution(name: object) -> Distribution:
-    spec = DISTRIBUTION_REGISTRY.get(name) if isinstance(name, str) else None
-    if spec is None:
-        raise ValueError(
-            f"unknown distribution {name!r}; choose one of: {', '.join(DISTRIBUTIONS)}"
-        )
-    return spec
+    return DISTRIBUTION_REGISTRY[validate.choice("distribution", name, DISTRIBUTIONS)]
 
 
 def sample_batch(distribution: str, batch_size: int, seed: int, features: int = 1) -> FloatArray:
     """(batch_size, features) i.i.d. draws from `distribution`, deterministic in seed."""
     spec = _distribution(distribution)
-    shape = (_check_int(batch_size, "batch_size", 1), _check_int(features, "features", 1))
-    rng = np.random.default_rng(_check_int(seed, "seed", 0))
+    shape = (
+        validate.integer("batch_size", batch_size, lo=1),
+        validate.integer("features", features, lo=1),
+    )
+    rng = np.random.default_rng(validate.integer("seed", seed, lo=0))
     return np.asarray(spec.draw(rng, shape), dtype=np.float64)
 
 
@@ -375,12 +359,12 @@ class NormalizeSteps:
 
 
 def normalize_steps(
-    x: npt.ArrayLike, gamma: float = 1.0, beta: float = 0.0, eps: float = 1e-5
+    x: npt.ArrayLike, gamma: float = GAMMA_INIT, beta: float = BETA_INIT, eps: float = EPS
 ) -> NormalizeSteps:
     """The forward's intermediate values for a 1-D batch x (N,); N = 1 gives x̂ = 0, y = β."""
     x = _as_vector(x)
-    gamma = _check_real(gamma, "gamma")
-    beta = _check_real(beta, "beta")
+    gamma = validate.real("gamma", gamma)
+    beta = validate.real("beta", beta)
     eps = _check_eps(eps)
     x_hat, mean, var = _standardize(x[:, None], eps)
     mu_b, var_b = float(mean[0, 0]), float(var[0, 0])
@@ -390,7 +374,7 @@ def normalize_steps(
     )
 
 
-def recover_params(x: npt.ArrayLike, eps: float = 1e-5) -> tuple[float, float]:
+def recover_params(x: npt.ArrayLike, eps: float = EPS) -> tuple[float, float]:
     """(γ, β) = (√(σ_B² + ε), μ_B): the choice that makes y = x, i.e. undoes the normalization."""
     steps = normalize_steps(x, eps=eps)
     return steps.std_B, steps.mu_B
@@ -433,7 +417,7 @@ _LOSS_LATEX = {
 }
 
 
-def gamma_beta_loss(x: npt.ArrayLike, target: tuple, eps: float = 1e-5) -> GammaBetaLoss:
+def gamma_beta_loss(x: npt.ArrayLike, target: tuple, eps: float = EPS) -> GammaBetaLoss:
     """Loss over (γ, β) for y = γx̂ + β: target ("moments", m, s) or ("recover",); x (N,)."""
     # With mean(x̂) = 0 and mean(x̂²) = s_x̂²: mean(y) = β and std(y) = |γ|·s_x̂. Both targets
     # are then exact quadratics in (γ, β); "recover" because y − x = (γ − √(σ_B²+ε))x̂ + (β − μ_B).
@@ -447,10 +431,8 @@ def gamma_beta_loss(x: npt.ArrayLike, target: tuple, eps: float = 1e-5) -> Gamma
     kind = target[0] if isinstance(target, tuple | list) and len(target) > 0 else None
     s_hat = math.sqrt(steps.var_B) / steps.std_B
     if kind == "moments" and len(target) == 3:
-        mean_target = _check_real(target[1], "target mean")
-        std_target = _check_real(target[2], "target std")
-        if std_target < 0:
-            raise ValueError(f"target std must be >= 0, got {target[2]!r}")
+        mean_target = validate.real("target mean", target[1])
+        std_target = validate.real("target std", target[2], lo=0.0)
         minimum = (std_target / s_hat, mean_target)
         if abs(minimum[0]) > MAX_ABS or abs(mean_target) > MAX_ABS:
             # Only for a batch whose spread is ~1e-150 or less: γ* = s/std(x̂) would not fit.
@@ -466,7 +448,7 @@ def gamma_beta_loss(x: npt.ArrayLike, target: tuple, eps: float = 1e-5) -> Gamma
 
 
 def running_stats_stream(
-    distribution: str, batch_size: int, steps: int, momentum: float | None = 0.1, seed: int = 0
+    distribution: str, batch_size: int, steps: int, momentum: float | None = MOMENTUM, seed: int = 0
 ) -> pd.DataFrame:
     """One row per training step of a 1-feature BatchNorm fed batches of `distribution`.
 
@@ -475,8 +457,8 @@ def running_stats_stream(
     step's batch, with y_eval from the just-updated running statistics. Batch t (from 1) is
     rows (t − 1)·N … t·N − 1 of sample_batch(distribution, N·steps, seed).
     """
-    batch_size = _check_int(batch_size, "batch_size", 2)
-    steps = _check_int(steps, "steps", 1)
+    batch_size = validate.integer("batch_size", batch_size, lo=2)
+    steps = validate.integer("steps", steps, lo=1)
     xs = sample_batch(distribution, batch_size * steps, seed).reshape(steps, batch_size, 1)
     bn = BatchNorm(1, momentum=momentum)
     running = np.empty((steps, 2))
@@ -524,7 +506,7 @@ def saturation_before_after(
     """How many pre-activations sit where |f'| < 0.05, before and after BN (γ = 1, β = 0)."""
     act = activations.get(activation_name)
     before = sample_batch(distribution, batch_size, seed)
-    after, _ = batchnorm_forward(before, np.ones(1), np.zeros(1))
+    after, _ = batchnorm_forward(before, np.full(1, GAMMA_INIT), np.full(1, BETA_INIT))
     before, after = before[:, 0], after[:, 0]
     d_before = act.derivative(before)
     d_after = act.derivative(after)
@@ -564,6 +546,11 @@ class GradientCheck:
     rel_error_dbeta: float
     max_rel_error: float
 
+    @property
+    def dx_sum(self) -> float:
+        """Σᵢ ∂L/∂xᵢ: 0 up to rounding, since shifting every xᵢ by one amount leaves y as it is."""
+        return float(self.dx.sum())
+
 
 def _rel_error(a: FloatArray, b: FloatArray, floor: float = 1e-8) -> float:
     """max|a − b| / max(max|a| + max|b|, floor): relative to the array's scale, not per entry."""
@@ -591,7 +578,7 @@ def _central_difference(
 def gradient_check(
     x: npt.ArrayLike,
     dy: npt.ArrayLike,
-    eps: float = 1e-5,
+    eps: float = EPS,
     h: float = 1e-6,
     *,
     gamma: npt.ArrayLike | None = None,
@@ -605,11 +592,9 @@ def gradient_check(
     dy = _as_array(dy, "dy")
     if dy.shape != x.shape:
         raise ValueError(f"dy must have x's shape {x.shape}, got {dy.shape}")
-    h = _check_real(h, "h")
-    if h <= 0:
-        raise ValueError(f"h must be > 0, got {h!r}")
-    gamma = np.ones(d) if gamma is None else _as_params(gamma, "gamma", d)
-    beta = np.zeros(d) if beta is None else _as_params(beta, "beta", d)
+    h = validate.real("h", h, lo=0.0, lo_open=True)
+    gamma = np.full(d, GAMMA_INIT) if gamma is None else _as_params(gamma, "gamma", d)
+    beta = np.full(d, BETA_INIT) if beta is None else _as_params(beta, "beta", d)
     _, cache = batchnorm_forward(x, gamma, beta, eps)
     eps = float(eps)
     dx, dgamma, dbeta = batchnorm_backward(dy, cache)

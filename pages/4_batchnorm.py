@@ -2,235 +2,101 @@
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import activations, batchnorm, optimizers
-from ui import i18n, state
-from ui.figures.batchnorm import (
-    Moments,
-    fig_check_errors,
-    fig_check_scatter,
-    fig_gap_by_batch,
-    fig_loss_curve,
-    fig_plane,
-    fig_running,
-    fig_saturation,
-    fig_steps,
-    plane_window,
-    power_of_ten,
-)
+from core import batchnorm
+from core import batchnorm_experiments as bn
+from ui import cache, i18n, state
+from ui.figures import batchnorm as figures
 from ui.frame import page_frame
+from ui.topics import batchnorm as topic
+from ui.topics.batchnorm import CONTROLS, GAP_SIZES, GAP_STEPS, LOSS_GRID
 from ui.widgets import chart, explain
 
-GAMMA = state.Number(default=1.0, lo=0.0, hi=10.0, step=0.01)
-BETA = state.Number(default=0.0, lo=-10.0, hi=10.0, step=0.01)
-OPTIMIZERS = ("sgd", "momentum", "adam")
-TARGETS = ("recover", "moments")
-GAP_SIZES = (2, 4, 8, 16, 32, 64, 128, 256)
-GAP_STEPS = 100  # each batch size's stream; the gap is averaged over its second half
-GRID = 90  # loss-contour resolution per axis
+# --- calls into core, keyed on the page's scalar settings ----------------------------------------
+
+recovery = cache.computation()(bn.recovery)
+stages = cache.computation()(bn.stages)
+learning_run = cache.computation()(bn.learning_run)
+train_eval = cache.computation()(bn.train_eval)
+gap_by_batch = cache.computation()(bn.gap_by_batch)
+saturation = cache.computation()(bn.saturation)
+gradient_check = cache.computation()(bn.gradient_check_of_batch)
 
 
-# --- cached calls into core, keyed on scalars --------------------------------------------------
+# --- the charts, built once per setting and language ---------------------------------------------
 
 
-def _batch(dist: str, n: int, seed: int) -> np.ndarray:
-    return batchnorm.sample_batch(dist, n, seed)[:, 0]
+@cache.chart()
+def steps_chart(dist, n, seed, eps, gamma, beta, tr):
+    s = stages(dist, n, seed, eps, gamma, beta)
+    return figures.fig_steps(s.steps.x, s.steps.x_hat, s.steps.y, s.moments, tr)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def recovery(dist: str, n: int, seed: int, eps: float) -> tuple[float, float, float]:
-    """(γ*, β*) = (√(σ_B² + ε), μ_B) and max|y − x| when the layer uses exactly them."""
-    x = _batch(dist, n, seed)
-    g_star, b_star = batchnorm.recover_params(x, eps)
-    exact = batchnorm.normalize_steps(x, g_star, b_star, eps)
-    return g_star, b_star, float(np.max(np.abs(exact.y - x)))
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def forward(dist: str, n: int, seed: int, eps: float, gamma: float, beta: float):
-    x = _batch(dist, n, seed)
-    s = batchnorm.normalize_steps(x, gamma, beta, eps)
-    # Each stage's mean and std, measured by the same core routine that measures the input.
-    of_hat, of_y = batchnorm.normalize_steps(s.x_hat), batchnorm.normalize_steps(s.y)
-    moments = [
-        Moments(s.mu_B, math.sqrt(s.var_B)),
-        Moments(of_hat.mu_B, math.sqrt(of_hat.var_B)),
-        Moments(of_y.mu_B, math.sqrt(of_y.var_B)),
-    ]
-    return s, moments, float(np.max(np.abs(s.y - x)))
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def learning(
-    dist: str, n: int, seed: int, eps: float, target: tuple, name: str, lr: float, steps: int
-):
-    x = _batch(dist, n, seed)
-    loss = batchnorm.gamma_beta_loss(x, target, eps)
-    run = optimizers.trace(name, loss.gradient, np.array([1.0, 0.0]), steps, lr=lr)
-    rec = batchnorm.recover_params(x, eps)
-    (g_lo, g_hi), (b_lo, b_hi) = plane_window((1.0, 0.0), [loss.minimum, rec])
-    gammas, betas = np.linspace(g_lo, g_hi, GRID), np.linspace(b_lo, b_hi, GRID)
-    grid = loss.value(gammas[None, :], betas[:, None])
-    path_loss = loss.value(run.points[:, 0], run.points[:, 1])
-    return loss, run.points, path_loss, run.diverged_at, gammas, betas, grid, rec
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def stream(dist: str, size: int, steps: int, momentum: float, seed: int) -> pd.DataFrame:
-    return batchnorm.running_stats_stream(dist, size, steps, momentum, seed)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def gap_by_batch(dist: str, momentum: float, seed: int) -> list[float]:
-    return [
-        float(
-            stream(dist, size, GAP_STEPS, momentum, seed)["train_eval_gap"][GAP_STEPS // 2 :].mean()
-        )
-        for size in GAP_SIZES
-    ]
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def saturation(dist: str, n: int, seed: int, name: str):
-    s = batchnorm.saturation_before_after(dist, n, seed, name)
-    lo = min(-6.0, float(np.min(s.before)) - 0.5)
-    hi = max(6.0, float(np.max(s.before)) + 0.5)
-    xs = np.linspace(lo, hi, 401)
-    dfx = activations.get(name).derivative(xs)
-    return s, xs, dfx, activations.saturated_intervals(xs, dfx, s.threshold)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def gradient_check(dist: str, n: int, seed: int, eps: float) -> batchnorm.GradientCheck:
-    # Upstream gradient dy: a fixed random draw, so L = Σ y·dy is a generic scalar loss.
-    x = batchnorm.sample_batch(dist, n, seed)
-    dy = batchnorm.sample_batch("normal", n, seed + 1)
-    return batchnorm.gradient_check(x, dy, eps)
-
-
-# --- the charts, built once per setting and language -------------------------------------------
-# Building a plotly figure costs more than the NumPy behind it, so each chart is kept as one shared
-# object (cache_resource: no copy per rerun; chart() never mutates it, plotly_chart serializes).
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def steps_chart(dist: str, n: int, seed: int, eps: float, gamma: float, beta: float, lang: str):
-    s, moments, _ = forward(dist, n, seed, eps, gamma, beta)
-    return fig_steps(s.x, s.x_hat, s.y, moments, i18n.translator(lang))
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def learning_charts(
-    dist: str,
-    n: int,
-    seed: int,
-    eps: float,
-    target: tuple,
-    name: str,
-    lr: float,
-    steps: int,
-    lang: str,
-):
-    loss, path, path_loss, _, gammas, betas, grid, rec = learning(
-        dist, n, seed, eps, target, name, lr, steps
-    )
-    tr = i18n.translator(lang)
+@cache.chart()
+def learning_charts(dist, n, seed, eps, target, name, lr, steps, tr):
+    run = learning_run(dist, n, seed, eps, target, name, lr, steps, LOSS_GRID)
     return (
-        fig_plane(gammas, betas, grid, path, loss.minimum, rec, name, tr),
-        fig_loss_curve(path_loss, name, tr),
+        figures.fig_plane(
+            run.gammas, run.betas, run.grid, run.path, run.loss.minimum, run.recovery, name, tr
+        ),
+        figures.fig_loss_curve(run.path_loss, name, tr),
     )
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def running_chart(dist: str, size: int, steps: int, momentum: float, seed: int, lang: str):
-    population = batchnorm.population_stats(dist)
-    return fig_running(stream(dist, size, steps, momentum, seed), population, i18n.translator(lang))
+@cache.chart()
+def running_chart(dist, size, steps, momentum, seed, tr):
+    run = train_eval(dist, size, steps, momentum, seed)
+    return figures.fig_running(run.stream, run.population, tr)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def gap_chart(dist: str, momentum: float, seed: int, size: int, lang: str):
-    return fig_gap_by_batch(
-        GAP_SIZES, gap_by_batch(dist, momentum, seed), size, i18n.translator(lang)
-    )
+@cache.chart()
+def gap_chart(dist, momentum, seed, size, tr):
+    gap = gap_by_batch(dist, momentum, seed, GAP_SIZES, GAP_STEPS)
+    return figures.fig_gap_by_batch(gap.sizes, gap.gaps, size, tr)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def saturation_chart(dist: str, n: int, seed: int, name: str, lang: str):
-    s, xs, dfx, intervals = saturation(dist, n, seed, name)
-    fractions = (s.fraction_before, s.fraction_after)
-    return fig_saturation(
-        s.before, s.after, xs, dfx, intervals, fractions, name, i18n.translator(lang)
-    )
+@cache.chart()
+def saturation_chart(dist, n, seed, name, tr):
+    s = saturation(dist, n, seed, name)
+    c, curve = s.comparison, (s.z, s.derivative, s.saturated)
+    shares = (c.fraction_before, c.fraction_after)
+    return figures.fig_saturation(c.before, c.after, *curve, shares, name, tr)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def check_charts(dist: str, n: int, seed: int, eps: float, lang: str):
-    check, tr = gradient_check(dist, n, seed, eps), i18n.translator(lang)
-    return fig_check_scatter(check, tr), fig_check_errors(check, tr)
+@cache.chart()
+def check_charts(dist, n, seed, eps, tr):
+    check = gradient_check(dist, n, seed, eps)
+    return figures.fig_check_scatter(check, tr), figures.fig_check_errors(check, tr)
+
+
+# --- numbers as the page prints them -------------------------------------------------------------
 
 
 def _fmt(value: float) -> str:
-    return (
-        f"{value:.2e}"
-        if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e5)
-        else f"{value:.4g}"
-    )
+    """Four digits, or a mantissa and an exponent below 10⁻³ and from 10⁵ up."""
+    tiny_or_huge = value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e5)
+    return f"{value:.2e}" if tiny_or_huge else f"{value:.4g}"
 
 
-def _tex(value: float, digits: int = 4) -> str:
-    """A number for LaTeX: 1e-05 as 10^{-5}, 2.5e-07 as 2.5·10^{-7}, else `digits` digits."""
-    text = f"{value:.{digits}g}"
-    if "e" not in text:
-        return text
-    mantissa, exponent = text.split("e")
-    power = rf"10^{{{int(exponent)}}}"
-    return power if mantissa == "1" else rf"{mantissa}\cdot {power}"
+def button(label: str, values: dict, *, where=st, **look) -> None:
+    """A full-width button that sets the controls in `values` (a preset, the recovery point)."""
+    where.button(tr(label), on_click=state.apply, args=(values,), width="stretch", **look)
 
 
-def _signed(value: float, digits: int = 4) -> str:
-    """' + 5.187' or ' - 5.187': a term added to what precedes it."""
-    return (" - " if value < 0 else " + ") + _tex(abs(value), digits)
-
-
-# --- the page ----------------------------------------------------------------------------------
+# --- the page ------------------------------------------------------------------------------------
 
 tr = page_frame("batchnorm")
-lang = i18n.current_lang()
 explain("batchnorm/intro")
 
 with st.container(border=True):
-    cols = st.columns([2, 2, 2, 2])
-    dist = state.choice(
-        "dist",
-        tr("bn.ctl.dist"),
-        batchnorm.DISTRIBUTIONS,
-        "shifted_scaled",
-        format_func=lambda v: tr(f"bn.dist.{v}"),
-        help=tr("bn.ctl.dist_help"),
-        where=cols[0],
-    )
-    n = state.integer("n", tr("bn.ctl.n"), 128, 2, 512, help=tr("bn.ctl.n_help"), where=cols[1])
-    seed = state.integer(
-        "seed", tr("bn.ctl.seed"), 0, 0, 999, help=tr("bn.ctl.seed_help"), where=cols[2]
-    )
-    eps = state.log_number(
-        "eps", tr("bn.ctl.eps"), 1e-5, 1e-8, 1.0, help=tr("bn.ctl.eps_help"), where=cols[3]
-    )
+    batch = zip(("dist", "n", "seed", "eps"), st.columns([2, 2, 2, 2]), strict=True)
+    dist, n, seed, eps = (state.draw(CONTROLS[key], where=box) for key, box in batch)
     info = st.columns([2, 2, 4])
     info[0].latex(r"x \sim " + batchnorm.DISTRIBUTION_REGISTRY[dist].latex)
-    info[1].button(
-        tr("bn.ctl.new_batch"),
-        icon=":material/casino:",
-        on_click=state.apply,
-        args=({"seed": (seed + 1) % 1000},),
-        width="stretch",
-    )
-    pop_mean, pop_var = batchnorm.population_stats(dist)
+    button("bn.ctl.new_batch", topic.next_batch(seed), icon=":material/casino:", where=info[1])
+    pop_mean, pop_var = batchnorm.population_stats(dist)  # closed form: a lookup
     info[2].caption(tr("bn.population", mean=f"{pop_mean:.4g}", var=f"{pop_var:.4g}"))
 
 # 1. Step by step, and recovering the input --------------------------------------------------
@@ -239,62 +105,26 @@ st.header(tr("bn.sec.steps"))
 
 @st.fragment
 def section_steps(dist: str, n: int, seed: int, eps: float) -> None:
-    g_star, b_star, exact_error = recovery(dist, n, seed, eps)
+    exact = recovery(dist, n, seed, eps)
     # The sliders first: a phone stacks the columns, and γ, β belong above the chart they move.
     controls, plot = st.columns([1, 3])
     with controls:
-        gamma = state.number("gamma", tr("bn.ctl.gamma"), 1.0, GAMMA.lo, GAMMA.hi, GAMMA.step)
-        beta = state.number("beta", tr("bn.ctl.beta"), 0.0, BETA.lo, BETA.hi, BETA.step)
-        st.button(
-            tr("bn.ctl.recover"),
-            icon=":material/undo:",
-            type="primary",
-            on_click=state.apply,
-            args=({"gamma": GAMMA.snap(g_star), "beta": BETA.snap(b_star)},),
-            help=tr("bn.ctl.recover_help"),
-            width="stretch",
-        )
-        st.button(
-            tr("bn.ctl.reset"),
-            icon=":material/restart_alt:",
-            on_click=state.apply,
-            args=({"gamma": 1.0, "beta": 0.0},),
-            width="stretch",
-        )
-    steps, _, slider_error = forward(dist, n, seed, eps, gamma, beta)
-    with plot:
-        chart(steps_chart(dist, n, seed, eps, gamma, beta, lang), key="steps")
+        gamma, beta = state.draw(CONTROLS["gamma"]), state.draw(CONTROLS["beta"])
+        recover = {"icon": ":material/undo:", "type": "primary", "help": tr("bn.ctl.recover_help")}
+        button("bn.ctl.recover", topic.recovered(exact), **recover)
+        button("bn.ctl.reset", topic.PRESETS["reset"], icon=":material/restart_alt:")
+    s = stages(dist, n, seed, eps, gamma, beta)
+    chart(steps_chart(dist, n, seed, eps, gamma, beta), key="steps", where=plot)
     with controls:
-        st.markdown(
-            tr(
-                "bn.recover_exact",
-                gamma=f"{g_star:.6g}",
-                beta=f"{b_star:.6g}",
-                err=f"{exact_error:.1e}",
-            )
-        )
-        st.markdown(
-            tr(
-                "bn.recover_slider",
-                gamma=f"{gamma:.2f}",
-                beta=f"{beta:.2f}",
-                err=_fmt(slider_error),
-            )
-        )
-        if (
-            abs(GAMMA.snap(g_star) - g_star) > GAMMA.step
-            or abs(BETA.snap(b_star) - b_star) > BETA.step
-        ):
+        g, b, err = f"{exact.gamma:.6g}", f"{exact.beta:.6g}", f"{exact.error:.1e}"
+        st.markdown(tr("bn.recover_exact", gamma=g, beta=b, err=err))
+        err = _fmt(s.distance_to_input)
+        st.markdown(tr("bn.recover_slider", gamma=f"{gamma:.2f}", beta=f"{beta:.2f}", err=err))
+        if not topic.recovery_in_reach(exact):
             st.info(tr("bn.recover_out_of_range"))
     # Three short pieces in columns rather than one long line: a phone stacks them.
-    pieces = st.columns([2, 3, 2])
-    pieces[0].latex(rf"\mu_B = {_tex(steps.mu_B)},\quad \sigma_B^2 = {_tex(steps.var_B)}")
-    centred = rf"x_i{_signed(-steps.mu_B)}"
-    pieces[1].latex(
-        rf"\hat x_i = \frac{{{centred}}}{{\sqrt{{{_tex(steps.var_B)} + {_tex(eps)}}}}}"
-        rf" = \frac{{{centred}}}{{{_tex(steps.std_B)}}}"
-    )
-    pieces[2].latex(rf"y_i = {gamma:.2f}\,\hat x_i {'-' if beta < 0 else '+'} {abs(beta):.2f}")
+    for piece, formula in zip(st.columns([2, 3, 2]), s.formulas, strict=True):
+        piece.latex(formula)
     explain("batchnorm/steps")
 
 
@@ -308,58 +138,32 @@ st.header(tr("bn.sec.learning"))
 @st.fragment
 def section_learning(dist: str, n: int, seed: int, eps: float) -> None:
     cols = st.columns([2, 1, 1, 2, 2, 2])
-    kind = state.choice(
-        "target",
-        tr("bn.ctl.target"),
-        TARGETS,
-        "recover",
-        format_func=lambda v: tr(f"bn.target.{v}"),
-        widget="radio",
-        where=cols[0],
-    )
-    target: tuple = ("recover",)
-    if kind == "moments":
-        t_mean = state.number("tmean", tr("bn.ctl.tmean"), 2.0, -5.0, 5.0, 0.1, where=cols[1])
-        t_std = state.number("tstd", tr("bn.ctl.tstd"), 0.5, 0.0, 5.0, 0.1, where=cols[2])
-        target = ("moments", t_mean, t_std)
-    name = state.choice(
-        "opt",
-        tr("bn.ctl.opt"),
-        OPTIMIZERS,
-        "sgd",
-        format_func=lambda v: tr(f"bn.opt.{v}"),
-        widget="radio",
-        where=cols[3],
-    )
-    lr = state.log_number(
-        "lr", tr("bn.ctl.lr"), 0.1, 1e-3, 2.0, help=tr("bn.ctl.lr_help"), where=cols[4]
-    )
-    steps = state.integer("steps", tr("bn.ctl.steps"), 100, 10, 500, 10, where=cols[5])
+    target: tuple = (state.draw(CONTROLS["target"], where=cols[0]),)
+    if target == ("moments",):
+        target += (state.draw(CONTROLS["tmean"], where=cols[1]),)
+        target += (state.draw(CONTROLS["tstd"], where=cols[2]),)
+    name = state.draw(CONTROLS["opt"], where=cols[3])
+    lr = state.draw(CONTROLS["lr"], where=cols[4])
+    steps = state.draw(CONTROLS["steps"], where=cols[5])
     try:
-        loss, path, path_loss, diverged, *_ = learning(dist, n, seed, eps, target, name, lr, steps)
+        run = learning_run(dist, n, seed, eps, target, name, lr, steps, LOSS_GRID)
     except ValueError:  # a constant batch: γ has no effect, so there is no single minimum
         st.warning(tr("bn.constant_batch"))
         return
-    plane, curve = learning_charts(dist, n, seed, eps, target, name, lr, steps, lang)
+    plane, curve = learning_charts(dist, n, seed, eps, target, name, lr, steps)
     left, right = st.columns([3, 2])
     chart(plane, key="learning", where=left)
     chart(curve, key="learning_loss", where=right)
-    if diverged is not None:
-        st.warning(tr("bn.diverged", step=diverged, lr=f"{lr:g}"))
+    if run.diverged_at is not None:
+        st.warning(tr("bn.diverged", step=run.diverged_at, lr=f"{lr:g}"))
     left, right = st.columns([1, 1])
     with left:
-        st.latex(loss.latex)
-        st.markdown(
-            tr(
-                "bn.learning_result",
-                steps=len(path) - 1,
-                gamma=f"{path[-1, 0]:.4g}",
-                beta=f"{path[-1, 1]:.4g}",
-                g_star=f"{loss.minimum[0]:.4g}",
-                b_star=f"{loss.minimum[1]:.4g}",
-                loss=f"{path_loss[-1]:.2e}",
-            )
-        )
+        st.latex(run.loss.latex)
+        (gamma, beta), (g_star, b_star) = run.path[-1], run.loss.minimum
+        ends = {"gamma": gamma, "beta": beta, "g_star": g_star, "b_star": b_star}
+        ends = {key: f"{value:.4g}" for key, value in ends.items()}
+        loss = f"{run.path_loss[-1]:.2e}"
+        st.markdown(tr("bn.learning_result", steps=len(run.path) - 1, loss=loss, **ends))
     with right:
         explain("batchnorm/learning")
 
@@ -371,46 +175,26 @@ st.header(tr("bn.sec.train_eval"))
 
 
 @st.fragment
-def section_train_eval(dist: str, seed: int, population: tuple[float, float]) -> None:
-    cols = st.columns(3)
-    momentum = state.number(
-        "mom",
-        tr("bn.ctl.momentum"),
-        0.1,
-        0.0,
-        1.0,
-        0.01,
-        help=tr("bn.ctl.momentum_help"),
-        where=cols[0],
-    )
-    size = state.integer(
-        "sn", tr("bn.ctl.stream_n"), 8, 2, 256, help=tr("bn.ctl.stream_n_help"), where=cols[1]
-    )
-    steps = state.integer("stream", tr("bn.ctl.stream_steps"), 200, 20, 500, 10, where=cols[2])
-    table = stream(dist, size, steps, momentum, seed)
+def section_train_eval(dist: str, seed: int) -> None:
+    stream = zip(("mom", "sn", "stream"), st.columns(3), strict=True)
+    momentum, size, steps = (state.draw(CONTROLS[key], where=box) for key, box in stream)
+    run = train_eval(dist, size, steps, momentum, seed)
     left, right = st.columns([3, 2])
-    with left:
-        chart(running_chart(dist, size, steps, momentum, seed, lang), key="running")
+    chart(running_chart(dist, size, steps, momentum, seed), key="running", where=left)
     with right:
-        chart(gap_chart(dist, momentum, seed, size, lang), key="gap_by_batch")
-        last = table.iloc[-1]
-        st.markdown(
-            tr(
-                "bn.running_result",
-                steps=steps,
-                mean=f"{last['running_mean']:.4g}",
-                var=f"{last['running_var']:.4g}",
-                true_mean=f"{population[0]:.4g}",
-                true_var=f"{population[1]:.4g}",
-                gap=f"{table['train_eval_gap'][steps // 2 :].mean():.3g}",
-            )
-        )
+        chart(gap_chart(dist, momentum, seed, size), key="gap_by_batch")
+        last, (true_mean, true_var) = run.stream.iloc[-1], run.population
+        ends = {"mean": last["running_mean"], "var": last["running_var"]}
+        ends |= {"true_mean": true_mean, "true_var": true_var}
+        ends = {key: f"{value:.4g}" for key, value in ends.items()}
+        gap = f"{run.settled_gap:.3g}"
+        st.markdown(tr("bn.running_result", steps=steps, gap=gap, **ends))
         st.latex(batchnorm.LATEX_RUNNING)
         st.latex(batchnorm.LATEX_EVAL)
     explain("batchnorm/train_eval")
 
 
-section_train_eval(dist, seed, (pop_mean, pop_var))
+section_train_eval(dist, seed)
 
 # 4. Why it helps: saturation -------------------------------------------------------------------
 st.header(tr("bn.sec.saturation"))
@@ -419,29 +203,15 @@ st.header(tr("bn.sec.saturation"))
 @st.fragment
 def section_saturation(dist: str, n: int, seed: int) -> None:
     left, right = st.columns([3, 1])
+    name = state.draw(CONTROLS["act"], where=right)
+    shares = saturation(dist, n, seed, name).comparison
+    chart(saturation_chart(dist, n, seed, name), key="saturation", where=left)
     with right:
-        name = state.choice(
-            "act",
-            tr("bn.ctl.act"),
-            ("tanh", "sigmoid"),
-            "tanh",
-            format_func=lambda v: tr(f"bn.act.{v}"),
-            widget="radio",
-        )
-    s = saturation(dist, n, seed, name)[0]
-    with left:
-        chart(saturation_chart(dist, n, seed, name, lang), key="saturation")
-    with right:
-        st.metric(tr("bn.saturated_before"), f"{s.fraction_before:.0%}")
-        st.metric(tr("bn.saturated_after"), f"{s.fraction_after:.0%}")
+        st.metric(tr("bn.saturated_before"), f"{shares.fraction_before:.0%}")
+        st.metric(tr("bn.saturated_after"), f"{shares.fraction_after:.0%}")
         explain("batchnorm/saturation")
-    with left:
-        st.page_link(
-            "pages/3_initialization.py",
-            label=tr("bn.init_link"),
-            icon=":material/stacked_bar_chart:",
-            query_params={"lang": i18n.current_lang()},
-        )
+    to_init = {"label": tr("bn.init_link"), "query_params": {"lang": i18n.current_lang()}}
+    left.page_link("pages/3_initialization.py", icon=":material/stacked_bar_chart:", **to_init)
 
 
 section_saturation(dist, n, seed)
@@ -449,42 +219,26 @@ section_saturation(dist, n, seed)
 # 5. Formulas and a gradient check --------------------------------------------------------------
 st.header(tr("bn.sec.formulas"))
 left, right = st.columns(2)
-with left:
-    st.markdown(f"**{tr('bn.forward')}**")
-    st.latex(batchnorm.LATEX_FORWARD)
-with right:
-    st.markdown(f"**{tr('bn.backward')}**")
-    st.latex(batchnorm.LATEX_BACKWARD)
+left.markdown(f"**{tr('bn.forward')}**")
+left.latex(batchnorm.LATEX_FORWARD)
+right.markdown(f"**{tr('bn.backward')}**")
+right.latex(batchnorm.LATEX_BACKWARD)
 check = gradient_check(dist, n, seed, eps)
-scatter, errors = check_charts(dist, n, seed, eps, lang)
+scatter, errors = check_charts(dist, n, seed, eps)
 left, right = st.columns([3, 2])
 chart(scatter, key="gradient_check", where=left)
 chart(errors, key="gradient_errors", where=right)
-st.dataframe(
-    pd.DataFrame(
-        {
-            tr("bn.col.quantity"): ["∂L/∂γ", "∂L/∂β", "∂L/∂x₁", "∂L/∂x₂"],
-            tr("bn.col.analytic"): [
-                f"{v:.10g}" for v in (check.dgamma[0], check.dbeta[0], *check.dx[:2, 0])
-            ],
-            tr("bn.col.numeric"): [
-                f"{v:.10g}"
-                for v in (check.dgamma_numeric[0], check.dbeta_numeric[0], *check.dx_numeric[:2, 0])
-            ],
-        }
-    ),
-    hide_index=True,
-    width="stretch",
-)
-st.markdown(
-    tr(
-        "bn.check_result",
-        n=n,
-        err=f"{check.max_rel_error:.1e}",
-        mark=power_of_ten(batchnorm.GRADIENT_CHECK_PASS),
-        total=f"{float(check.dx.sum()):.1e}",
-    )
-)
+analytic = (check.dgamma[0], check.dbeta[0], *check.dx[:2, 0])
+numeric = (check.dgamma_numeric[0], check.dbeta_numeric[0], *check.dx_numeric[:2, 0])
+rows = {
+    tr("bn.col.quantity"): ["∂L/∂γ", "∂L/∂β", "∂L/∂x₁", "∂L/∂x₂"],
+    tr("bn.col.analytic"): [f"{v:.10g}" for v in analytic],
+    tr("bn.col.numeric"): [f"{v:.10g}" for v in numeric],
+}
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+err, total = f"{check.max_rel_error:.1e}", f"{check.dx_sum:.1e}"
+mark = figures.power_of_ten(batchnorm.GRADIENT_CHECK_PASS)
+st.markdown(tr("bn.check_result", n=n, err=err, mark=mark, total=total))
 explain("batchnorm/formulas")
 
 st.divider()

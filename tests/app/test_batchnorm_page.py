@@ -20,8 +20,10 @@ from apptools import (
 )
 
 from core import activations, batchnorm
-from ui import i18n
+from core.batchnorm_experiments import Recovery
+from ui import i18n, state
 from ui.state import widget_key
+from ui.topics import batchnorm as topic
 
 # One non-default value for every control on the page (target=moments draws its two sliders).
 EVERY_PARAM = {
@@ -596,3 +598,43 @@ def test_korean_title_and_navigation_say_batch_normalization_in_korean():
     assert at.title[0].value == "배치 정규화 (BN)"
     links = [el.proto.label for el in at.get("page_link") if el.proto.page == "batchnorm"]
     assert links == ["배치 정규화"]
+
+
+# --- the page's controls and buttons, from the topic's table ----------------------------------
+
+
+def test_every_control_the_page_draws_is_declared_once_in_the_topic_s_table():
+    at = open_page("batchnorm", {"target": "moments"})  # draws the target's two sliders too
+    drawn = at.session_state[state.SPECS_KEY]["batchnorm"]
+    assert set(drawn) == set(topic.CONTROLS) == set(WIDGETS)
+    for key, spec in drawn.items():
+        assert spec == topic.CONTROLS[key].spec(), key
+
+
+def test_reset_is_the_table_s_own_defaults_the_identity_initialization():
+    assert topic.PRESETS["reset"] == {"gamma": 1.0, "beta": 0.0}
+    for key, value in topic.PRESETS["reset"].items():
+        assert topic.CONTROLS[key].default == value
+
+
+def test_recover_values_snap_to_the_sliders_grid_and_say_when_they_are_out_of_reach():
+    near = Recovery(gamma=2.8461, beta=5.1873, error=0.0)
+    assert topic.recovered(near) == {"gamma": 2.85, "beta": 5.19}
+    assert topic.recovery_in_reach(near)
+    far = Recovery(gamma=30.0, beta=-12.0, error=0.0)
+    assert topic.recovered(far) == {"gamma": 10.0, "beta": -10.0}
+    assert not topic.recovery_in_reach(far)
+
+
+def test_new_batch_is_the_next_seed_wrapping_round_at_the_last():
+    assert topic.next_batch(41) == {"seed": 42}
+    assert topic.next_batch(999) == {"seed": 0}
+
+
+def test_controls_that_mirror_the_layer_take_the_layer_s_own_defaults():
+    layer = batchnorm.BatchNorm(1)
+    assert topic.CONTROLS["gamma"].default == layer.gamma[0] == 1.0  # torch's initialization
+    assert topic.CONTROLS["beta"].default == layer.beta[0] == 0.0
+    assert topic.CONTROLS["eps"].default == layer.eps == 1e-5  # torch's defaults
+    assert topic.CONTROLS["mom"].default == layer.momentum == 0.1
+    assert (topic.CONTROLS["mom"].lo, topic.CONTROLS["mom"].hi) == batchnorm.MOMENTUM_RANGE

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import batchnorm
+from core import activations, batchnorm
+from core import batchnorm_experiments as experiments
 from core.batchnorm import (
     DISTRIBUTION_REGISTRY,
     DISTRIBUTIONS,
@@ -938,7 +939,7 @@ def test_gradient_check_on_a_constant_batch_is_finite():
     [
         (np.ones((40, 40)), np.ones((40, 40)), {}, "at most"),
         (np.ones((4, 2)), np.ones((4, 3)), {}, "shape"),
-        (np.ones((4, 2)), np.ones((4, 2)), {"h": 0.0}, "h must be > 0"),
+        (np.ones((4, 2)), np.ones((4, 2)), {"h": 0.0}, "h must be in \\(0, inf\\)"),
         (np.ones((1, 2)), np.ones((1, 2)), {}, "more than 1 value"),
         (np.ones((4, 2)), np.ones((4, 2)), {"gamma": [1.0]}, "gamma"),
     ],
@@ -974,7 +975,7 @@ def test_latex_states_the_formulas():
 
 def test_core_batchnorm_imports_no_streamlit_or_plotly():
     code = (
-        "import sys, core.batchnorm; "
+        "import sys, core.batchnorm, core.batchnorm_experiments; "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('streamlit', 'plotly')]; "
         "assert not bad, bad"
     )
@@ -983,3 +984,173 @@ def test_core_batchnorm_imports_no_streamlit_or_plotly():
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+# --- core.batchnorm_experiments: what the page shows ---------------------------------------------
+
+
+def test_gradient_check_dx_sum_is_the_sum_of_dx_and_vanishes():
+    # Shifting every x_i by one amount leaves y unchanged, so Σᵢ ∂L/∂xᵢ = 0.
+    x, dy = sample_batch("skewed", 50, 4), sample_batch("normal", 50, 5)
+    check = gradient_check(x, dy)
+    assert check.dx_sum == pytest.approx(float(check.dx.sum()), abs=0)
+    assert abs(check.dx_sum) < 1e-12
+
+
+def test_moments_are_the_mean_and_the_biased_std():
+    m = experiments.moments([1.0, 2.0, 3.0, 4.0])
+    assert m.mean == 2.5
+    assert m.std == pytest.approx(math.sqrt(1.25), rel=1e-15)  # (2.25 + 0.25 + 0.25 + 2.25)/4
+
+
+def test_the_page_s_batch_is_one_feature_of_the_sampled_batch():
+    np.testing.assert_array_equal(
+        experiments.batch("bimodal", 9, 3), sample_batch("bimodal", 9, 3)[:, 0]
+    )
+
+
+@pytest.mark.parametrize("dist", DISTRIBUTIONS)
+def test_stages_moments_are_those_of_x_of_normalized_x_and_of_y(dist):
+    s = experiments.stages(dist, 64, 2, 1e-5, 2.5, -1.0)
+    x = sample_batch(dist, 64, 2)[:, 0]
+    m_x, m_hat, m_y = s.moments
+    assert (m_x.mean, m_x.std) == pytest.approx((x.mean(), x.std()), rel=1e-12)
+    std_hat = math.sqrt(x.var() / (x.var() + 1e-5))  # std(x̂) = √(σ_B²/(σ_B² + ε))
+    assert abs(m_hat.mean) < 1e-12
+    assert m_hat.std == pytest.approx(std_hat, rel=1e-9)
+    assert (m_y.mean, m_y.std) == pytest.approx((-1.0, 2.5 * std_hat), rel=1e-9)
+    assert s.distance_to_input == np.max(np.abs(s.steps.y - x))
+
+
+@pytest.mark.parametrize("dist", DISTRIBUTIONS)
+def test_recovery_gives_sqrt_var_plus_eps_and_the_mean_and_only_rounding_is_left(dist):
+    x = sample_batch(dist, 40, 6)[:, 0]
+    r = experiments.recovery(dist, 40, 6, 1e-3)
+    assert r.gamma == pytest.approx(math.sqrt(x.var() + 1e-3), rel=1e-12)
+    assert r.beta == pytest.approx(x.mean(), rel=1e-12, abs=1e-15)
+    assert r.error < 1e-13 * max(1.0, np.abs(x).max())
+    # the stages at (γ*, β*) are the same measurement
+    assert experiments.stages(dist, 40, 6, 1e-3, r.gamma, r.beta).distance_to_input == r.error
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (5.18734, "5.187"),
+        (1e-5, "10^{-5}"),
+        (2.5e-7, r"2.5\cdot 10^{-7}"),
+        (0.0, "0"),
+        (128, "128"),
+    ],
+)
+def test_tex_number_writes_powers_of_ten_as_latex(value, text):
+    assert experiments.tex_number(value) == text
+
+
+def test_worked_formulas_put_this_batch_s_numbers_into_the_forward():
+    # x = (1, 3): μ_B = 2, σ_B² = 1, √(1 + 10⁻⁵) = 1.000005 (to 4 digits: 1).
+    steps = normalize_steps([1.0, 3.0], 1.5, -0.25, 1e-5)
+    moments, x_hat, y = experiments.worked_formulas(steps, 1.5, -0.25, 1e-5)
+    assert moments == r"\mu_B = 2,\quad \sigma_B^2 = 1"
+    assert x_hat == r"\hat x_i = \frac{x_i - 2}{\sqrt{1 + 10^{-5}}} = \frac{x_i - 2}{1}"
+    assert y == r"y_i = 1.50\,\hat x_i - 0.25"
+    shifted = experiments.worked_formulas(normalize_steps([-3.0, -1.0]), 1.0, 0.5, 1e-5)
+    assert "x_i + 2" in shifted[1]
+    assert shifted[2].endswith("+ 0.50")
+    for latex in (moments, x_hat, y):
+        test_latex_is_balanced(latex)
+
+
+def test_plane_window_is_never_degenerate():
+    (g0, g1), (b0, b1) = experiments.plane_window((1.0, 0.0), [(1.0, 0.0)])
+    assert g1 - g0 > 1
+    assert b1 - b0 > 1
+
+
+def test_plane_window_is_a_square_holding_every_point_with_a_margin():
+    points = [(3.0, 5.0), (0.5, -2.0)]
+    (g0, g1), (b0, b1) = experiments.plane_window((1.0, 0.0), points)
+    assert g1 - g0 == pytest.approx(b1 - b0)
+    assert b1 - b0 == pytest.approx(7.0 * 1.35)  # the wider (β) span, 35 % larger
+    for g, b in [(1.0, 0.0), *points]:
+        assert g0 < g < g1
+        assert b0 < b < b1
+
+
+@pytest.mark.parametrize("target", [("recover",), ("moments", 2.0, 0.5)])
+def test_learning_run_records_the_path_its_loss_and_the_loss_grid(target):
+    run = experiments.learning_run("shifted_scaled", 64, 0, 1e-5, target, "momentum", 0.1, 30, 12)
+    assert run.path.shape == (31, 2)
+    np.testing.assert_array_equal(run.path[0], [1.0, 0.0])
+    np.testing.assert_array_equal(run.path_loss, run.loss.value(run.path[:, 0], run.path[:, 1]))
+    assert run.gammas.shape == run.betas.shape == (12,)
+    assert run.grid.shape == (12, 12)
+    assert run.grid[3, 7] == run.loss.value(run.gammas[7], run.betas[3])  # grid[j, i] = L(γᵢ, βⱼ)
+    assert run.diverged_at is None
+    x = sample_batch("shifted_scaled", 64, 0)[:, 0]
+    assert run.recovery == recover_params(x, 1e-5)
+    for g, b in [(1.0, 0.0), run.loss.minimum, run.recovery]:
+        assert run.gammas[0] < g < run.gammas[-1]
+        assert run.betas[0] < b < run.betas[-1]
+
+
+def test_learning_run_with_sgd_at_one_half_lands_on_beta_star_in_one_step():
+    # ∂²L/∂β² = 2, so lr = ½ is exactly the Newton step along β.
+    run = experiments.learning_run("normal", 32, 1, 1e-5, ("moments", 2.0, 0.5), "sgd", 0.5, 3, 4)
+    assert run.path[1, 1] == pytest.approx(2.0, abs=1e-12)
+
+
+def test_learning_run_says_where_a_too_large_learning_rate_diverged():
+    run = experiments.learning_run("normal", 32, 1, 1e-5, ("recover",), "sgd", 2.0, 500, 4)
+    assert run.diverged_at is not None
+    assert run.path.shape == (run.diverged_at, 2)  # the points before it left the chart
+    assert np.isfinite(run.path_loss).all()
+
+
+def test_settled_gap_averages_the_second_half_of_the_stream():
+    stream = pd.DataFrame({"train_eval_gap": [9.0, 7.0, 3.0, 4.0, 5.0]})
+    assert experiments.settled_gap(stream) == 4.0  # rows 2, 3, 4: from len // 2 on
+
+
+def test_train_eval_carries_the_stream_its_truth_and_its_settled_gap():
+    run = experiments.train_eval("skewed", 8, 60, 0.1, 4)
+    pd.testing.assert_frame_equal(run.stream, running_stats_stream("skewed", 8, 60, 0.1, 4))
+    assert run.population == population_stats("skewed")
+    assert run.settled_gap == pytest.approx(run.stream["train_eval_gap"][30:].mean(), rel=1e-12)
+
+
+def test_gap_by_batch_is_each_size_s_settled_gap_and_falls_like_one_over_root_n():
+    sizes = (2, 8, 32, 128)
+    gap = experiments.gap_by_batch("normal", 0.1, 0, sizes, 100)
+    assert gap.sizes == sizes
+    for size, value in zip(sizes, gap.gaps, strict=True):
+        assert value == experiments.settled_gap(running_stats_stream("normal", size, 100, 0.1, 0))
+    slope = np.polyfit(np.log(sizes), np.log(gap.gaps), 1)[0]
+    assert -0.65 < slope < -0.3
+
+
+def test_gap_by_batch_refuses_a_batch_of_one():
+    with pytest.raises(ValueError, match="batch size"):
+        experiments.gap_by_batch("normal", 0.1, 0, (1, 4), 10)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+@pytest.mark.parametrize("dist", ["normal", "shifted_scaled"])
+def test_saturation_draws_f_prime_over_every_input_and_shades_where_it_is_small(dist, activation):
+    s = experiments.saturation(dist, 200, 0, activation)
+    c = s.comparison
+    assert c.fraction_before == saturation_before_after(dist, 200, 0, activation).fraction_before
+    assert s.z.size == experiments.CURVE_POINTS
+    assert s.z[0] == min(-6.0, c.before.min() - 0.5)
+    assert s.z[-1] == max(6.0, c.before.max() + 0.5)
+    np.testing.assert_array_equal(s.derivative, activations.get(activation).derivative(s.z))
+    for lo, hi in s.saturated:
+        inside = (s.z >= lo) & (s.z <= hi)
+        assert np.all(np.abs(s.derivative[inside]) < c.threshold)
+
+
+def test_gradient_check_of_batch_uses_a_normal_upstream_gradient_from_the_next_seed():
+    check = experiments.gradient_check_of_batch("bimodal", 30, 7, 1e-3)
+    again = gradient_check(sample_batch("bimodal", 30, 7), sample_batch("normal", 30, 8), 1e-3)
+    np.testing.assert_array_equal(check.dx, again.dx)
+    assert check.max_rel_error == again.max_rel_error < batchnorm.GRADIENT_CHECK_PASS

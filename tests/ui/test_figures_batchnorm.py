@@ -8,8 +8,10 @@ import pytest
 from apptools import figure_finite
 
 from core import activations, batchnorm, optimizers
+from core import batchnorm_experiments as bn
 from ui.figures import batchnorm as figs
-from ui.i18n import translator
+from ui.strings import translator
+from ui.topics.batchnorm import thumbnail_data
 
 
 def titled(fig) -> bool:
@@ -31,9 +33,9 @@ def _steps():
     x = batchnorm.sample_batch("skewed", 200, 1)[:, 0]
     s = batchnorm.normalize_steps(x, 1.5, 0.5)
     moments = [
-        figs.Moments(s.mu_B, np.sqrt(s.var_B)),
-        figs.Moments(0.0, 1.0),
-        figs.Moments(0.5, 1.5),
+        bn.Moments(s.mu_B, np.sqrt(s.var_B)),
+        bn.Moments(0.0, 1.0),
+        bn.Moments(0.5, 1.5),
     ]
     return s, moments
 
@@ -73,7 +75,7 @@ def test_learning_plane_and_loss_curve_are_separate_titled_figures(tr, name):
     loss = batchnorm.gamma_beta_loss(x, ("moments", 2.0, 0.5))
     path = optimizers.run(name, loss.gradient, np.array([1.0, 0.0]), 60, lr=0.1)
     rec = batchnorm.recover_params(x)
-    (g0, g1), (b0, b1) = figs.plane_window((1.0, 0.0), [loss.minimum, rec])
+    (g0, g1), (b0, b1) = bn.plane_window((1.0, 0.0), [loss.minimum, rec])
     gammas, betas = np.linspace(g0, g1, 30), np.linspace(b0, b1, 30)
     grid = loss.value(gammas[None, :], betas[:, None])
     plane = figs.fig_plane(gammas, betas, grid, path, loss.minimum, rec, name, tr)
@@ -89,12 +91,6 @@ def test_learning_plane_and_loss_curve_are_separate_titled_figures(tr, name):
     assert g0 < loss.minimum[0] < g1
     assert b0 < loss.minimum[1] < b1
     assert curve.layout.yaxis.type == "log"
-
-
-def test_plane_window_is_never_degenerate():
-    (g0, g1), (b0, b1) = figs.plane_window((1.0, 0.0), [(1.0, 0.0)])
-    assert g1 - g0 > 1
-    assert b1 - b0 > 1
 
 
 def test_running_statistics_figure(tr):
@@ -170,7 +166,7 @@ def test_power_of_ten_is_written_with_superscripts():
 
 
 def test_thumbnail_is_small_static_and_labels_each_batch_directly():
-    fig = figs.fig_thumbnail(figs.thumbnail_data())
+    fig = figs.fig_thumbnail(thumbnail_data())
     assert fig.layout.height == 150
     assert fig.layout.showlegend is False
     assert fig.layout.xaxis.showticklabels is False
@@ -201,7 +197,7 @@ def test_plane_is_drawn_at_one_scale_so_a_round_bowl_looks_round(tr):
     # learning.md calls both losses round bowls: the chart must not stretch one axis.
     x = batchnorm.sample_batch("shifted_scaled", 128, 0)[:, 0]
     loss = batchnorm.gamma_beta_loss(x, ("recover",))
-    (g0, g1), (b0, b1) = figs.plane_window((1.0, 0.0), [loss.minimum])
+    (g0, g1), (b0, b1) = bn.plane_window((1.0, 0.0), [loss.minimum])
     assert g1 - g0 == pytest.approx(b1 - b0)
     gammas, betas = np.linspace(g0, g1, 30), np.linspace(b0, b1, 30)
     path = np.array([[1.0, 0.0], list(loss.minimum)])

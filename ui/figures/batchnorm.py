@@ -1,18 +1,25 @@
-"""Figures of the Batch normalization page: data and a translator in, a plotly Figure out."""
+"""Figures of the Batch normalization page: data and a translator in, a plotly Figure out.
+
+The data come from core.batchnorm and core.batchnorm_experiments (the page calls them); this
+module only draws, and imports neither Streamlit nor anything that computes."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from core import batchnorm
-from ui.i18n import Translate
+from core.batchnorm import GRADIENT_CHECK_PASS
+from ui.strings import Translate
 from ui.theme import MUTED, SATURATED, color, rgba, style, subplots
+
+if TYPE_CHECKING:  # the data these figures draw; nothing here computes it
+    from core.batchnorm import GradientCheck
+    from core.batchnorm_experiments import Moments
 
 # One colour per stage of the layer, kept on every chart of the page.
 INPUT = "#495057"  # x
@@ -25,14 +32,6 @@ AFTER = "#1971c2"
 
 BINS = 50  # histogram bins across the shared x range
 LOSS_FLOOR = 1e-16  # log axes: a loss of exactly 0 is drawn at the floor
-
-
-@dataclass(frozen=True)
-class Moments:
-    """Mean and standard deviation of one stage, as printed on its histogram."""
-
-    mean: float
-    std: float
 
 
 def _refs(fig: go.Figure, row: int, col: int = 1) -> tuple[str, str]:
@@ -86,8 +85,8 @@ def fig_steps(
     """x, x̂ and y as three histograms on one shared x axis, with each stage's mean and std.
 
     This chart follows the γ and β sliders, so it is written as one plain spec and built without
-    plotly's per-property validation (make_subplots and add_* took ~0.3 s a nudge);
-    tests/ui/test_figures_batchnorm.py validates the same spec in full."""
+    plotly's per-property validation (make_subplots and add_* check every property on every
+    nudge); tests/ui/test_figures_batchnorm.py validates the same spec in full."""
     titles = (tr("bn.fig.row_x"), tr("bn.fig.row_xhat"), tr("bn.fig.row_y"))
     lo, hi = _span(x, x_hat, y)
     bins = {"start": lo, "end": hi, "size": (hi - lo) / BINS}
@@ -175,21 +174,6 @@ def fig_steps(
         }
     )
     return style(go.Figure({"data": data, "layout": layout}, _validate=False), height=640)
-
-
-def plane_window(
-    start: Sequence[float], points: Sequence[Sequence[float]]
-) -> tuple[tuple[float, float], tuple[float, float]]:
-    """A square (γ, β) view around the start and the marked points, never degenerate: drawn at
-    one scale on both axes, a round bowl of the loss looks round."""
-    pts = np.array([start, *points], dtype=float)
-    lo, hi = pts.min(axis=0), pts.max(axis=0)
-    centre = 0.5 * (lo + hi)
-    half = np.full(2, max(float(np.max(0.5 * (hi - lo) * 1.35)), 0.75))
-    return (
-        (float(centre[0] - half[0]), float(centre[0] + half[0])),
-        (float(centre[1] - half[1]), float(centre[1] + half[1])),
-    )
 
 
 def fig_plane(
@@ -504,7 +488,7 @@ def fig_saturation(
     return style(fig, height=520)
 
 
-def fig_check_scatter(check: batchnorm.GradientCheck, tr: Translate) -> go.Figure:
+def fig_check_scatter(check: GradientCheck, tr: Translate) -> go.Figure:
     """Analytic ∂L/∂xᵢ against central differences: on the diagonal where they agree."""
     analytic = check.dx.ravel()
     numeric = check.dx_numeric.ravel()
@@ -531,7 +515,7 @@ def fig_check_scatter(check: batchnorm.GradientCheck, tr: Translate) -> go.Figur
     return style(fig, title=tr("bn.fig.check_title"), height=380)
 
 
-def fig_check_errors(check: batchnorm.GradientCheck, tr: Translate) -> go.Figure:
+def fig_check_errors(check: GradientCheck, tr: Translate) -> go.Figure:
     """The three relative errors on a log axis, under the labelled pass mark."""
     labels = ["∂L/∂x", "∂L/∂γ", "∂L/∂β"]
     errors = np.array([check.rel_error_dx, check.rel_error_dgamma, check.rel_error_dbeta])
@@ -546,7 +530,7 @@ def fig_check_errors(check: batchnorm.GradientCheck, tr: Translate) -> go.Figure
         textposition="outside",
         hovertemplate="%{x}: %{y:.2e}<extra></extra>",
     )
-    mark = math.log10(batchnorm.GRADIENT_CHECK_PASS)
+    mark = math.log10(GRADIENT_CHECK_PASS)
     top = max(-3.0, math.ceil(math.log10(float(shown.max()))) + 1.0)
     fig.update_layout(
         shapes=[
@@ -556,15 +540,15 @@ def fig_check_errors(check: batchnorm.GradientCheck, tr: Translate) -> go.Figure
                 "yref": "y",
                 "x0": 0,
                 "x1": 1,
-                "y0": batchnorm.GRADIENT_CHECK_PASS,
-                "y1": batchnorm.GRADIENT_CHECK_PASS,
+                "y0": GRADIENT_CHECK_PASS,
+                "y1": GRADIENT_CHECK_PASS,
                 "line": {"color": TARGET, "dash": "dash", "width": 1.5},
             }
         ],
         # On a log axis an annotation's y is the exponent.
         annotations=[
             {
-                "text": tr("bn.fig.pass_mark", mark=power_of_ten(batchnorm.GRADIENT_CHECK_PASS)),
+                "text": tr("bn.fig.pass_mark", mark=power_of_ten(GRADIENT_CHECK_PASS)),
                 "xref": "x domain",
                 "yref": "y",
                 "x": 1.0,
@@ -588,12 +572,6 @@ def fig_check_errors(check: batchnorm.GradientCheck, tr: Translate) -> go.Figure
 
 
 # --- the home page's card ---------------------------------------------------------------------
-
-
-def thumbnail_data() -> tuple[np.ndarray, np.ndarray]:
-    """A skewed batch before and after normalization (γ = 1, β = 0)."""
-    steps = batchnorm.normalize_steps(batchnorm.sample_batch("skewed", 400, 3)[:, 0])
-    return steps.x, steps.x_hat
 
 
 def fig_thumbnail(data: tuple[np.ndarray, np.ndarray]) -> go.Figure:
