@@ -19,8 +19,16 @@ from ui.i18n import current_lang, translator
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _bound(max_entries: int) -> int:
+    """Every cache is bounded, so memory stays flat however many settings visitors try."""
+    if isinstance(max_entries, bool) or not isinstance(max_entries, int) or max_entries < 1:
+        raise ValueError(f"a cache needs a bound of at least 1 entry, got {max_entries!r}")
+    return max_entries
+
+
 def computation(max_entries: int = 32) -> Callable[[F], F]:
     """Cache a call into core: each caller gets its own copy of the result (st.cache_data)."""
+    _bound(max_entries)
 
     def decorate(func: F) -> F:
         return st.cache_data(max_entries=max_entries, show_spinner=False)(func)
@@ -41,6 +49,7 @@ def _keyed_as(wrapper: F, func: Callable[..., Any]) -> F:
 def chart(max_entries: int = 16) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Cache a chart builder `build(*args, tr)`: pages call `build(*args)`, and the figure for
     these arguments in the session's language is built once and shared (st.cache_resource)."""
+    _bound(max_entries)
 
     def decorate(build: Callable[..., Any]) -> Callable[..., Any]:
         def built(lang: str, *args: Any) -> Any:

@@ -53,3 +53,13 @@ def test_a_computation_hands_each_caller_a_copy():
     first = listing(3)
     first.append(99)
     assert listing(3) == [0, 1, 2]
+
+
+def test_every_cache_is_bounded():
+    import pytest
+
+    for unbounded in (None, 0, -1, 2.5, True):
+        with pytest.raises(ValueError, match="bound"):
+            cache.computation(max_entries=unbounded)
+        with pytest.raises(ValueError, match="bound"):
+            cache.chart(max_entries=unbounded)
