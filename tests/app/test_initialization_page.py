@@ -68,7 +68,7 @@ def test_page_renders_without_exception(lang):
     at = open_page("initialization", {"lang": lang})
     assert not at.exception, [e.stack_trace for e in at.exception]
     assert not at.error
-    assert len(charts(at)) == 6
+    assert len(charts(at)) == 12
     assert at.title[0].value == ("가중치 초기화" if lang == "ko" else "Weight initialization")
     assert notices(at) == []
 
@@ -174,7 +174,7 @@ def test_all_sliders_at_their_minimum_give_finite_figures():
         },
     )
     assert not at.exception, [e.stack_trace for e in at.exception]
-    assert len(charts(at)) == 6
+    assert len(charts(at)) == 12
     assert finite(at)
 
 

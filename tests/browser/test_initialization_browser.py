@@ -21,7 +21,7 @@ def test_nudging_depth_redraws_the_charts_and_updates_the_link(server, page, lan
     page.goto(f"{server}/initialization?lang={lang}")
     wait_for_app(page)
     page.wait_for_selector(".js-plotly-plot")
-    assert page.locator('[data-testid="stPlotlyChart"]').count() == 6
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 12
     title = page.locator("h1").first.inner_text().strip()
     assert title == ("가중치 초기화" if lang == "ko" else "Weight initialization")
     before = page.evaluate(CHART_DATA)
