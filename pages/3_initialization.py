@@ -310,9 +310,7 @@ def section_symmetry() -> None:
     weights, curves, fits = symmetry_figures(steps, lr, seed, current_lang())
     chart(weights, key="sym_weights")
     st.caption(tr("init.sym_caption", units=initialization.SYMMETRY_HIDDEN))
-    for column, figure, key in zip(
-        st.columns(2), curves, ("sym_loss", "sym_spread"), strict=True
-    ):
+    for column, figure, key in zip(st.columns(2), curves, ("sym_loss", "sym_spread"), strict=True):
         with column:
             chart(figure, key=key)
     for column, figure, init in zip(st.columns(len(fits)), fits, runs, strict=True):
@@ -343,7 +341,9 @@ def train_result(scheme: str, r: initialization.DeepRun) -> str:
         return tr("init.diverged", scheme=name, step=r.diverged_at)
     fields = {"scheme": name, "loss": f"{r.loss[-1]:.3f}", "acc": f"{r.accuracy[-1]:.0%}"}
     if abs(r.loss[-1] - np.log(2)) < 1e-4 and r.margin < 1e-3:
-        return tr("init.train_flat", margin=f"{r.margin:.1e}", acc0=f"{r.accuracy[0]:.0%}", **fields)
+        return tr(
+            "init.train_flat", margin=f"{r.margin:.1e}", acc0=f"{r.accuracy[0]:.0%}", **fields
+        )
     return tr("init.train_result", **fields)
 
 

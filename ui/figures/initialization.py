@@ -316,12 +316,11 @@ def _std_panel(
             y=ys,
             name=label,
             legendgroup=name,
+            showlegend=True,
             mode="lines+markers" if log else "lines",
             marker={"size": 4},
             line={"color": color(name), "width": 2},
-            hovertemplate=(
-                f"l=%{{x}}<br>%{{y:{'.3e' if log else '.1%'}}}<extra>{label}</extra>"
-            ),
+            hovertemplate=(f"l=%{{x}}<br>%{{y:{'.3e' if log else '.1%'}}}<extra>{label}</extra>"),
         )
     if log:
         for extra, key, dash, alpha, width in (
