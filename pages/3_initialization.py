@@ -281,7 +281,8 @@ st.header(tr("init.sec.table"))
 # A table wider than a phone scrolls inside its own box (the page itself must not scroll
 # sideways), and says so on narrow screens only.
 st.html(
-    "<style>.st-key-init_table{overflow-x:auto}.st-key-init_table table{min-width:30rem}"
+    "<style>.st-key-init_table{overflow-x:auto}.st-key-init_table table{width:max-content}"
+    ".st-key-init_table th,.st-key-init_table td{white-space:nowrap}"
     ".st-key-init_table_cue{display:none}"
     "@media (max-width:640px){.st-key-init_table_cue{display:block}}</style>"
 )
