@@ -12,6 +12,7 @@ from apptools import (
     assert_shows,
     chart_annotations,
     charts,
+    decode,
     notices,
     numbers,
     open_page,
@@ -375,3 +376,39 @@ def test_a_training_run_past_its_cpu_budget_is_cut_in_words(monkeypatch):
     assert not at.exception, [e.stack_trace for e in at.exception]
     assert any("stopped at step 0" in w.value for w in at.warning)
     assert finite(at)
+
+
+def measured(at, chart: int, label: str) -> np.ndarray:
+    """The measured curve of scheme `label` on chart `chart` of the page (1: activation std,
+    2: gradient std, 3: saturated share), as drawn."""
+    fig = charts(at)[chart]
+    trace = next(t for t in fig["data"] if t.get("name") == label and t.get("showlegend"))
+    return np.asarray(decode(trace["y"]) if isinstance(trace["y"], dict) else trace["y"], float)
+
+
+def factor(values: np.ndarray) -> float:
+    return float(np.exp(np.mean(np.diff(np.log(values)))))
+
+
+def test_preset_tanh_shows_vanishing_saturating_and_kept_activations():
+    at = open_page("initialization", {"act": "relu", "depth": "5"})
+    at.button(key="preset_tanh").click().run()
+    assert measured(at, 1, "0.01·N(0, 1)")[-1] < 1e-10
+    assert measured(at, 3, "N(0, 1)")[-1] > 0.85
+    assert measured(at, 1, "Xavier normal")[-1] > 0.15
+    assert measured(at, 2, "N(0, 1)")[0] > 1e6  # and its gradient explodes, as the text says
+
+
+def test_preset_relu_shows_xavier_halving_the_variance_and_he_keeping_it():
+    at = open_page("initialization", {})
+    at.button(key="preset_relu").click().run()
+    assert factor(measured(at, 1, "Xavier normal")) == pytest.approx(2**-0.5, rel=0.05)
+    assert factor(measured(at, 1, "He normal")) == pytest.approx(1.0, abs=0.05)
+
+
+def test_preset_bn_rescues_the_bad_inits():
+    at = open_page("initialization", {})
+    at.button(key="preset_bn").click().run()
+    for label in ("0.01·N(0, 1)", "N(0, 1)"):
+        assert np.all((measured(at, 1, label) > 0.5) & (measured(at, 1, label) < 0.7)), label
+        assert 1 < measured(at, 2, label)[0] < 10, label

@@ -1216,3 +1216,21 @@ def test_lesson_pytorch_linear_default_is_a_third_of_lecuns_variance():
     n = 256
     assert (1 / math.sqrt(n)) ** 2 / 3 == pytest.approx(std("lecun_uniform", n, n) ** 2 / 3)
     assert bound("lecun_uniform", n, n) == pytest.approx(math.sqrt(3) * std("lecun_normal", n, n))
+
+
+@pytest.mark.parametrize("name", ["tanh", "relu", "linear"])
+def test_lesson_batchnorm_rescues_both_bad_inits_whatever_the_activation(name):
+    # batchnorm.md: whether they vanish, saturate or explode without BN, with BN 0.01·N and
+    # N(0, 1) keep a healthy scale at every depth.
+    for scheme in ("small_normal", "standard_normal"):
+        t = propagate(scheme, name, 15, 256, 256, 0, True)
+        assert t["activation_std"].between(0.3, 3).all(), (scheme, name)
+
+
+def test_lesson_home_card_activations_vanish_or_explode_with_a_bad_init():
+    # home.initialization_question: the page shows both, at its own settings.
+    assert propagate("small_normal", "tanh", 15, 256, 256, 0)["activation_std"].iloc[-1] < 1e-10
+    assert propagate("standard_normal", "relu", 15, 256, 256, 0)["activation_std"].iloc[-1] > 1e10
+    # home.initialization_summary: zero, small, LeCun, Xavier and He are all offered.
+    for prefix in ("zeros", "small_", "lecun_", "xavier_", "he_"):
+        assert any(s.startswith(prefix) for s in SCHEMES)

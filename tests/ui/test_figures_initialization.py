@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import plotly.graph_objects as go
 import pytest
@@ -158,7 +160,7 @@ def test_symmetry_figures_show_identical_columns_for_the_constant_start(tr):
     assert figure_finite(fig)
     # Stacked one start per row (full width on a phone), one slider replaying all three.
     domains = [fig.layout[f"yaxis{'' if k == 1 else k}"].domain for k in (1, 2, 3)]
-    assert all(a[0] > b[1] for a, b in zip(domains, domains[1:], strict=False))
+    assert all(a[0] > b[1] for a, b in itertools.pairwise(domains))
     assert all(fig.layout[f"xaxis{'' if k == 1 else k}"].domain == (0, 1) for k in (1, 2, 3))
     curves = figs.fig_symmetry_curves(
         {i: r.loss for i, r in runs.items()}, {i: r.distinctness for i, r in runs.items()}, tr
