@@ -10,7 +10,7 @@ from core import activations, initialization
 from ui import state
 from ui.figures import initialization as figs
 from ui.frame import page_frame
-from ui.heavy import Busy, cpu_budget, gated
+from ui.heavy import Busy, cpu_budget, gated, slot
 from ui.i18n import current_lang, translator
 from ui.widgets import chart, explain
 
@@ -42,6 +42,15 @@ def _train_cost(scheme, act, depth, width, steps, lr, seed, bn, _stop=None):
     """Forward, backward and ∂W on 200 points per layer and step, plus each step's NumPy calls
     (about 2·10⁶ multiply-adds' worth of overhead per layer): for ui.heavy's gate."""
     return steps * depth * (600.0 * width * width + 2e6), 4.0 * depth * 200 * width
+
+
+def _total(costs) -> tuple[float, float]:
+    """A section's cost from its calls': the work adds up, memory is one call's at a time."""
+    costs = list(costs)
+    return sum(c[0] for c in costs), max((c[1] for c in costs), default=0.0)
+
+
+SYMMETRY_WORK = 1e7  # per step of the XOR net and its snapshots: 2000 steps are heavy
 
 
 # --- cached calls into core, keyed on scalars --------------------------------------------------
@@ -215,8 +224,16 @@ if not schemes:
     st.info(tr("init.pick_one"))
     st.stop()
 
+# A heavy section (its core calls and its figures) runs in ui.heavy's one slot.
+pass_cost = _total(
+    _propagate_cost(s, act, depth, width, batch, seed, b) for s in schemes for b in {bn, False}
+)
 try:
-    props = {s: run(s, act, depth, width, batch, seed, bn) for s in schemes}
+    with slot(*pass_cost):
+        props = {s: run(s, act, depth, width, batch, seed, bn) for s in schemes}
+        if bn:  # the faint "without BN" curves
+            for s in schemes:
+                run(s, act, depth, width, batch, seed, False)
 except Busy:
     st.warning(tr("init.busy"))
     st.stop()
@@ -242,11 +259,16 @@ def section_histograms() -> None:
     text = HIST_TEXTS.get(act, "other") + ("_gradient" if kind == "gradient" else "")
     with left:
         explain(f"initialization/histograms_{text}")
+    try:  # cached runs, unless other sessions' settings pushed them out meanwhile
+        with slot(*pass_cost):
+            figure = histogram_figure(
+                schemes, act, depth, width, batch, seed, bn, kind, current_lang()
+            )
+    except Busy:
+        body.warning(tr("init.busy"))
+        return
     with body:
-        chart(
-            histogram_figure(schemes, act, depth, width, batch, seed, bn, kind, current_lang()),
-            key="histograms",
-        )
+        chart(figure, key="histograms")
         st.caption(tr("init.hist_caption", act=tr(f"act.name.{act}"), batch=batch, width=width))
 
 
@@ -255,7 +277,12 @@ section_histograms()
 # 2. Scale through depth ----------------------------------------------------------------------
 st.header(tr("init.sec.depth"))
 tables = {s: p.table for s, p in props.items()}
-depth_charts = depth_figure(schemes, act, depth, width, batch, seed, bn, current_lang())
+try:
+    with slot(*pass_cost):
+        depth_charts = depth_figure(schemes, act, depth, width, batch, seed, bn, current_lang())
+except Busy:
+    st.warning(tr("init.busy"))
+    st.stop()
 for column, figure, key in zip(
     st.columns(3), depth_charts, ("depth_act", "depth_grad", "depth_saturated"), strict=True
 ):
@@ -304,11 +331,16 @@ def section_symmetry() -> None:
         lr = state.log_number("sym_lr", tr("init.ctl.lr"), 0.5, 0.01, 1.0)
     with left:
         explain("initialization/symmetry")
-    data = symmetry(steps, lr, seed)
+    try:
+        with slot(steps * SYMMETRY_WORK):
+            data = symmetry(steps, lr, seed)
+            weights, curves, fits = symmetry_figures(steps, lr, seed, current_lang())
+    except Busy:
+        st.warning(tr("init.busy"))
+        return
     runs = data["runs"]
     for init in data["diverged"]:
         st.warning(tr("init.sym_diverged", init=tr(f"init.sym.{init}")))
-    weights, curves, fits = symmetry_figures(steps, lr, seed, current_lang())
     chart(weights, key="sym_weights")
     st.caption(tr("init.sym_caption", units=initialization.SYMMETRY_HIDDEN))
     for column, figure, key in zip(st.columns(2), curves, ("sym_loss", "sym_spread"), strict=True):
@@ -363,11 +395,13 @@ def section_training() -> None:
     steps = figs.affordable_steps(t_depth, t_width, t_steps)
     if steps < t_steps:
         st.info(tr("init.steps_capped", asked=t_steps, steps=steps))
+    cost = _total(_train_cost(s, act, t_depth, t_width, steps, t_lr, seed, bn) for s in schemes)
     try:
-        results = {s: deep(s, act, t_depth, t_width, steps, t_lr, seed, bn) for s in schemes}
-        figures = training_figures(
-            schemes, act, t_depth, t_width, steps, t_lr, seed, bn, current_lang()
-        )
+        with slot(*cost):
+            results = {s: deep(s, act, t_depth, t_width, steps, t_lr, seed, bn) for s in schemes}
+            figures = training_figures(
+                schemes, act, t_depth, t_width, steps, t_lr, seed, bn, current_lang()
+            )
     except Busy:
         st.warning(tr("init.busy"))
         return

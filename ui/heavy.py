@@ -24,18 +24,19 @@ Put this under the cache decorator: cached answers never wait, and a refusal is 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, ParamSpec, TypeVar
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 BLAS_THREADS = 1
-LIGHT_WORK = 2**34  # multiply-adds (per-call overhead counted in): about half a second on one core
+LIGHT_WORK = 2**35  # multiply-adds (overhead counted in): about a second on one core, the defaults
 LIGHT_CELLS = 2**22  # float32 cells held at once (16 MB)
 WAIT_SECONDS = 45.0  # a heavy call waits this long for the slot at most, then is refused
 
@@ -66,23 +67,37 @@ def limit_blas_threads(threads: int = BLAS_THREADS) -> list[dict[str, Any]]:
 BLAS = limit_blas_threads()
 
 
+def is_light(work: float, cells: float) -> bool:
+    return work <= LIGHT_WORK and cells <= LIGHT_CELLS
+
+
+@contextlib.contextmanager
+def slot(work: float, cells: float = 0.0, what: str = "") -> Iterator[None]:
+    """Run the block at once when (multiply-adds, cells) is light; otherwise inside the one heavy
+    slot, waiting for it at most WAIT_SECONDS (then Busy). A page puts a whole heavy section in
+    one (its core calls and its figures): the Python part of building figures holds the GIL, so
+    six heavy links building figures side by side would starve a light visitor's run of it."""
+    if is_light(work, cells):
+        yield
+        return
+    if not _ONE.acquire(timeout=WAIT_SECONDS):
+        raise Busy(what)
+    try:
+        yield
+    finally:
+        _ONE.release()
+
+
 def gated(cost: Callable[..., tuple[float, float]]) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Decorator: `func(*args)` runs at once when cost(*args) = (multiply-adds, cells) is within
     LIGHT_WORK and LIGHT_CELLS; otherwise it waits for the one heavy slot (at most WAIT_SECONDS,
-    then raises Busy)."""
+    then raises Busy). Inside a slot the same thread already holds (reentrant), it never waits."""
 
     def decorate(func: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(func)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            work, cells = cost(*args, **kwargs)
-            if work <= LIGHT_WORK and cells <= LIGHT_CELLS:
+            with slot(*cost(*args, **kwargs), what=func.__name__):
                 return func(*args, **kwargs)
-            if not _ONE.acquire(timeout=WAIT_SECONDS):
-                raise Busy(func.__name__)
-            try:
-                return func(*args, **kwargs)
-            finally:
-                _ONE.release()
 
         return wrapper
 

@@ -412,3 +412,26 @@ def test_preset_bn_rescues_the_bad_inits():
     for label in ("0.01·N(0, 1)", "N(0, 1)"):
         assert np.all((measured(at, 1, label) > 0.5) & (measured(at, 1, label) < 0.7)), label
         assert 1 < measured(at, 2, label)[0] < 10, label
+
+
+def test_a_visitor_at_the_defaults_never_waits_for_heavy_runs(monkeypatch):
+    # Item 3: while another session's heavy run holds the slot, a light page runs at once.
+    monkeypatch.setattr(heavy, "WAIT_SECONDS", 0.05)
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with heavy._ONE:
+            held.set()
+            release.wait(120)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(5)
+    try:
+        at = open_page("initialization", {"seed": "13"})  # fresh: nothing cached
+    finally:
+        release.set()
+        holder.join()
+    assert not at.exception, [e.stack_trace for e in at.exception]
+    assert not any("busy" in w.value for w in at.warning)
+    assert len(charts(at)) == 12
