@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -224,19 +226,34 @@ if not schemes:
     st.info(tr("init.pick_one"))
     st.stop()
 
-# A heavy section (its core calls and its figures) runs in ui.heavy's one slot.
+# A heavy section runs in ui.heavy's one slot from its core calls to its charts' drawing (turning
+# a figure into JSON is Python work that holds the GIL: six heavy links doing it side by side
+# would starve a light visitor's run).
 pass_cost = _total(
     _propagate_cost(s, act, depth, width, batch, seed, b) for s in schemes for b in {bn, False}
 )
-try:
-    with slot(*pass_cost):
-        props = {s: run(s, act, depth, width, batch, seed, bn) for s in schemes}
-        if bn:  # the faint "without BN" curves
-            for s in schemes:
-                run(s, act, depth, width, batch, seed, False)
-except Busy:
-    st.warning(tr("init.busy"))
+
+
+def hold(cost: tuple[float, float], where: object = st) -> contextlib.ExitStack | None:
+    """The section's hold on the heavy slot (a no-op when it is light), or None, with the
+    refusal said in words, when other heavy runs kept it too long."""
+    stack = contextlib.ExitStack()
+    try:
+        stack.enter_context(slot(*cost))
+    except Busy:
+        where.warning(tr("init.busy"))
+        return None
+    return stack
+
+
+gate = hold(pass_cost)
+if gate is None:
     st.stop()
+with gate:
+    props = {s: run(s, act, depth, width, batch, seed, bn) for s in schemes}
+    if bn:  # the faint "without BN" curves
+        for s in schemes:
+            run(s, act, depth, width, batch, seed, False)
 theory = None if bn else {s: predicted(s, act, depth, width) for s in schemes}
 
 
@@ -259,49 +276,48 @@ def section_histograms() -> None:
     text = HIST_TEXTS.get(act, "other") + ("_gradient" if kind == "gradient" else "")
     with left:
         explain(f"initialization/histograms_{text}")
-    try:  # cached runs, unless other sessions' settings pushed them out meanwhile
-        with slot(*pass_cost):
-            figure = histogram_figure(
-                schemes, act, depth, width, batch, seed, bn, kind, current_lang()
-            )
-    except Busy:
-        body.warning(tr("init.busy"))
+    gate = hold(pass_cost, body)
+    if gate is None:
         return
-    with body:
+    with gate, body:  # cached runs, unless other sessions' settings pushed them out meanwhile
+        figure = histogram_figure(schemes, act, depth, width, batch, seed, bn, kind, current_lang())
         chart(figure, key="histograms")
         st.caption(tr("init.hist_caption", act=tr(f"act.name.{act}"), batch=batch, width=width))
 
 
 section_histograms()
 
+
 # 2. Scale through depth ----------------------------------------------------------------------
-st.header(tr("init.sec.depth"))
-tables = {s: p.table for s, p in props.items()}
-try:
-    with slot(*pass_cost):
-        depth_charts = depth_figure(schemes, act, depth, width, batch, seed, bn, current_lang())
-except Busy:
-    st.warning(tr("init.busy"))
-    st.stop()
-for column, figure, key in zip(
-    st.columns(3), depth_charts, ("depth_act", "depth_grad", "depth_saturated"), strict=True
-):
-    with column:
-        chart(figure, key=key)
-if "zeros" in schemes:
-    st.info(tr("init.zeros_note", zeros=tr("init.scheme.zeros")))
-if any(
-    (t[["activation_std", "gradient_std"]] >= initialization.VALUE_CEILING).any().any()
-    for t in tables.values()
-):
-    st.warning(tr("init.overflow"))
-st.caption(tr("init.bn_caption") if bn else tr("init.depth_caption"))
-st.dataframe(figs.summary_table(tables, theory, tr), hide_index=True, width="stretch")
-left, right = st.columns(2)
-with left:
-    explain("initialization/variance")
-with right:
-    explain("initialization/batchnorm")
+def section_depth() -> None:
+    st.header(tr("init.sec.depth"))
+    tables = {s: p.table for s, p in props.items()}
+    gate = hold(pass_cost)
+    if gate is None:
+        return
+    with gate:
+        figures = depth_figure(schemes, act, depth, width, batch, seed, bn, current_lang())
+        keys = ("depth_act", "depth_grad", "depth_saturated")
+        for column, figure, key in zip(st.columns(3), figures, keys, strict=True):
+            with column:
+                chart(figure, key=key)
+    if "zeros" in schemes:
+        st.info(tr("init.zeros_note", zeros=tr("init.scheme.zeros")))
+    if any(
+        (t[["activation_std", "gradient_std"]] >= initialization.VALUE_CEILING).any().any()
+        for t in tables.values()
+    ):
+        st.warning(tr("init.overflow"))
+    st.caption(tr("init.bn_caption") if bn else tr("init.depth_caption"))
+    st.dataframe(figs.summary_table(tables, theory, tr), hide_index=True, width="stretch")
+    left, right = st.columns(2)
+    with left:
+        explain("initialization/variance")
+    with right:
+        explain("initialization/batchnorm")
+
+
+section_depth()
 
 # 3. The table of schemes ---------------------------------------------------------------------
 st.header(tr("init.sec.table"))
@@ -331,24 +347,24 @@ def section_symmetry() -> None:
         lr = state.log_number("sym_lr", tr("init.ctl.lr"), 0.5, 0.01, 1.0)
     with left:
         explain("initialization/symmetry")
-    try:
-        with slot(steps * SYMMETRY_WORK):
-            data = symmetry(steps, lr, seed)
-            weights, curves, fits = symmetry_figures(steps, lr, seed, current_lang())
-    except Busy:
-        st.warning(tr("init.busy"))
+    gate = hold((steps * SYMMETRY_WORK, 0.0))
+    if gate is None:
         return
-    runs = data["runs"]
-    for init in data["diverged"]:
-        st.warning(tr("init.sym_diverged", init=tr(f"init.sym.{init}")))
-    chart(weights, key="sym_weights")
-    st.caption(tr("init.sym_caption", units=initialization.SYMMETRY_HIDDEN))
-    for column, figure, key in zip(st.columns(2), curves, ("sym_loss", "sym_spread"), strict=True):
-        with column:
-            chart(figure, key=key)
-    for column, figure, init in zip(st.columns(len(fits)), fits, runs, strict=True):
-        with column:
-            chart(figure, key=f"sym_fit_{init}")
+    with gate:
+        data = symmetry(steps, lr, seed)
+        weights, curves, fits = symmetry_figures(steps, lr, seed, current_lang())
+        runs = data["runs"]
+        for init in data["diverged"]:
+            st.warning(tr("init.sym_diverged", init=tr(f"init.sym.{init}")))
+        chart(weights, key="sym_weights")
+        st.caption(tr("init.sym_caption", units=initialization.SYMMETRY_HIDDEN))
+        keys = ("sym_loss", "sym_spread")
+        for column, figure, key in zip(st.columns(2), curves, keys, strict=True):
+            with column:
+                chart(figure, key=key)
+        for column, figure, init in zip(st.columns(len(fits)), fits, runs, strict=True):
+            with column:
+                chart(figure, key=f"sym_fit_{init}")
     cols = st.columns(len(runs))
     for column, (init, r) in zip(cols, runs.items(), strict=True):
         column.metric(
@@ -396,21 +412,19 @@ def section_training() -> None:
     if steps < t_steps:
         st.info(tr("init.steps_capped", asked=t_steps, steps=steps))
     cost = _total(_train_cost(s, act, t_depth, t_width, steps, t_lr, seed, bn) for s in schemes)
-    try:
-        with slot(*cost):
-            results = {s: deep(s, act, t_depth, t_width, steps, t_lr, seed, bn) for s in schemes}
-            figures = training_figures(
-                schemes, act, t_depth, t_width, steps, t_lr, seed, bn, current_lang()
-            )
-    except Busy:
-        st.warning(tr("init.busy"))
+    gate = hold(cost)
+    if gate is None:
         return
-    st.caption(tr("init.train_setup", depth=t_depth, width=t_width, act=tr(f"act.name.{act}")))
-    for column, figure, key in zip(
-        st.columns(2), figures, ("training_loss", "training_accuracy"), strict=True
-    ):
-        with column:
-            chart(figure, key=key)
+    with gate:
+        results = {s: deep(s, act, t_depth, t_width, steps, t_lr, seed, bn) for s in schemes}
+        figures = training_figures(
+            schemes, act, t_depth, t_width, steps, t_lr, seed, bn, current_lang()
+        )
+        st.caption(tr("init.train_setup", depth=t_depth, width=t_width, act=tr(f"act.name.{act}")))
+        keys = ("training_loss", "training_accuracy")
+        for column, figure, key in zip(st.columns(2), figures, keys, strict=True):
+            with column:
+                chart(figure, key=key)
     for s, r in results.items():
         if r.stopped_at is not None:
             st.warning(
