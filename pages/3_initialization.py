@@ -321,18 +321,8 @@ section_depth()
 
 # 3. The table of schemes ---------------------------------------------------------------------
 st.header(tr("init.sec.table"))
-# A table wider than a phone scrolls inside its own box (the page itself must not scroll
-# sideways), and says so on narrow screens only.
-st.html(
-    "<style>.st-key-init_table{overflow-x:auto}.st-key-init_table table{width:max-content}"
-    ".st-key-init_table th,.st-key-init_table td{white-space:nowrap}"
-    ".st-key-init_table_cue{display:none}"
-    "@media (max-width:640px){.st-key-init_table_cue{display:block}}</style>"
-)
-with st.container(key="init_table_cue"):
-    st.caption(tr("init.table_scroll"))
-with st.container(key="init_table"):
-    st.markdown(figs.init_table(schemes, width, tr))
+# Two narrow tables rather than one wide one: each fits a phone's column (no sideways scroll).
+st.markdown(figs.init_table(schemes, width, tr))
 explain("initialization/table")
 
 # 4. Symmetry ---------------------------------------------------------------------------------

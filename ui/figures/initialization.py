@@ -377,27 +377,35 @@ def _std_panel(
 
 
 def init_table(picked: Sequence[str], width: int, tr: Translate) -> str:
-    """Markdown table: each scheme's distribution (LaTeX), σ and the uniform bound r for a
-    width × width layer (n_in = n_out = width); the picked schemes marked."""
-    head = [
-        tr("init.col.scheme"),
-        tr("init.col.distribution"),
-        tr("init.col.sigma", n=width),
-        tr("init.col.bound", n=width),
+    """Markdown: each scheme's distribution (LaTeX) in one table, and its σ and uniform bound r
+    for a width × width layer (n_in = n_out = width) in a second; the picked schemes marked.
+    Two tables of two and three columns fit a phone, where one of four (489 px) did not."""
+    names = [
+        f"{'● ' if n in picked else ''}{tr(f'init.scheme.{n}')}" for n in initialization.SCHEMES
     ]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for name in initialization.SCHEMES:
-        sigma = initialization.std(name, width, width)
-        r = initialization.bound(name, width, width)
-        mark = "● " if name in picked else ""
-        cells = [
-            f"{mark}{tr(f'init.scheme.{name}')}",
-            f"${initialization.LATEX[name]}$",
-            f"{sigma:.4g}",
-            "—" if r is None else f"{r:.4g}",
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+
+    def markdown(head: list[str], rows: list[list[str]]) -> str:
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
+
+    formulas = markdown(
+        [tr("init.col.scheme"), tr("init.col.distribution")],
+        [
+            [name, f"${initialization.LATEX[n]}$"]
+            for name, n in zip(names, initialization.SCHEMES, strict=True)
+        ],
+    )
+    numbers = []
+    for name, n in zip(names, initialization.SCHEMES, strict=True):
+        r = initialization.bound(n, width, width)
+        numbers.append(
+            [name, f"{initialization.std(n, width, width):.4g}", "—" if r is None else f"{r:.4g}"]
+        )
+    values = markdown(
+        [tr("init.col.scheme"), tr("init.col.sigma", n=width), tr("init.col.bound", n=width)],
+        numbers,
+    )
+    return formulas + "\n\n" + values
 
 
 def summary_table(
