@@ -4,17 +4,17 @@ runs never wait, and no run past a budget.
 Why each rule (bench/RESULTS.md, Heavy runs, has the figures):
 - BLAS on one thread. NumPy's OpenBLAS starts a worker per core and its workers spin while
   they wait for each other; when the two cores are shared (another process, another session's
-  run) they spin against each other and a 2-second training run took 9–17 s. One thread per
+  run) they spin against each other and a training run of seconds took minutes. One thread per
   run does the same work in the caller's thread and leaves the other core to everyone else.
   The limit is set at run time with threadpoolctl, because NumPy is usually loaded before this
   module (a page imports it first), too late for OPENBLAS_NUM_THREADS.
 - Big runs one at a time. A network propagated at the largest settings holds ~128 MB for a
-  moment; four of them at once once took the server to 687 MB, against Community Cloud's
-  690 MB. So a call whose estimated cost is past LIGHT_WORK multiply-adds or LIGHT_CELLS
-  float32 cells waits for the one heavy slot.
-- Light runs never wait. The old lock made every call wait, so a visitor opening a page at
-  its defaults queued behind six max-setting links (12 s instead of 2.7 s). A light call needs
-  little memory and little time: it runs at once, beside the heavy one, on the other core.
+  moment; four of them at once took the server to Community Cloud's memory limit. So a call
+  (or a page's whole section: slot) whose estimated cost is past LIGHT_WORK multiply-adds or
+  LIGHT_CELLS float32 cells waits for the one heavy slot.
+- Light runs never wait. The old lock made every call wait, so a visitor opening a page at its
+  defaults queued behind six max-setting links. A light call needs little memory and little
+  time: it runs at once, beside the heavy one, on the other core.
 - A budget. A heavy call that cannot get the slot within WAIT_SECONDS is refused (Busy) rather
   than queued for minutes; the page says so in words, and nothing is cached for it. What one
   call may compute is bounded by the page's work budgets, and train runs check a CPU budget as
