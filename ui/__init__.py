@@ -8,6 +8,8 @@
 # does not.
 import pandas  # noqa: F401
 
+from ui.heavy import limit_blas_threads
 from ui.memory import return_big_blocks
 
 return_big_blocks()
+limit_blas_threads()  # every page imports ui first: the limit holds from the first page run on
