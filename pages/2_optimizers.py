@@ -9,16 +9,8 @@ from ui import cache, state
 from ui.figures import optimizers as figures
 from ui.frame import page_frame
 from ui.theme import color
-from ui.topics.optimizers import (
-    CONTROLS,
-    HYPERPARAMETERS,
-    MAP_N,
-    PRESETS,
-    SURFACE_N,
-    SURFACE_PARAMETERS,
-    hparams_for_core,
-    surface_defaults,
-)
+from ui.topics import optimizers as topic
+from ui.topics.optimizers import CONTROLS, HYPERPARAMETERS, Track
 from ui.widgets import chart, explain, swatch
 
 SEEN_SURFACE = "_opt_surface"  # the surface drawn last: picking another loads its start and lrs
@@ -28,31 +20,24 @@ Racers = tuple[tuple[str, tuple], ...]  # ((optimizer, sorted hyperparameters), 
 # --- calls into core, keyed on scalars -----------------------------------------------------------
 
 
-def oracle(surf: str, sparams: tuple, sigma: float, batch: int | None, seed: int) -> race.Oracle:
-    return race.Oracle(surfaces.get(surf, **dict(sparams)), sigma, batch, seed)
-
-
 @cache.computation(max_entries=16)
 def height_map(surf: str, sparams: tuple, n: int) -> surfaces.HeightMap:
     return surfaces.height_map(surfaces.get(surf, **dict(sparams)), n)
 
 
 @cache.computation(max_entries=64)
-def run(surf, sparams, name, hp, start, steps, sigma, batch, seed) -> race.Run | None:
-    seen = oracle(surf, sparams, sigma, batch, seed)
-    return race.run(seen, name, start, steps, **hparams_for_core(dict(hp)))
+def run(track: Track, name: str, hp: tuple) -> race.Run | None:
+    hparams = topic.hparams_for_core(dict(hp))
+    return race.run(track.oracle(), name, track.start, track.steps, **hparams)
 
 
-def races(surf: str, sparams: tuple, racers: Racers, start, steps, sigma, batch, seed):
+def races(track: Track, racers: Racers) -> tuple[dict, dict]:
     """Each racer's run (None if torch would refuse its hyperparameters), and, when the gradient
     is stochastic, each valid racer's run on the exact gradient."""
-    results = {n: run(surf, sparams, n, hp, start, steps, sigma, batch, seed) for n, hp in racers}
-    noisy = oracle(surf, sparams, sigma, batch, seed).stochastic
-    references = {
-        n: run(surf, sparams, n, hp, start, steps, 0.0, None, seed)
-        for n, hp in racers
-        if noisy and results[n] is not None
-    }
+    results = {n: run(track, n, hp) for n, hp in racers}
+    noisy = track.oracle().stochastic
+    exact = track.exact()
+    references = {n: run(exact, n, hp) for n, hp in racers if noisy and results[n] is not None}
     return results, references
 
 
@@ -60,41 +45,37 @@ def races(surf: str, sparams: tuple, racers: Racers, start, steps, sigma, batch,
 
 
 @cache.chart(max_entries=16)
-def paths_chart(surf, sparams, racers: Racers, start, steps, sigma, batch, seed, tr):
-    results, references = races(surf, sparams, racers, start, steps, sigma, batch, seed)
-    shade = height_map(surf, sparams, MAP_N)
+def paths_chart(track: Track, racers: Racers, tr):
+    results, references = races(track, racers)
+    shade = height_map(track.surf, track.sparams, topic.MAP_N)
     paths = {n: r.points for n, r in results.items() if r is not None}
     refs = {n: r.points for n, r in references.items() if r is not None}
-    return figures.fig_paths(
-        surf, shade.xs, shade.ys, shade.heights, shade.minima, paths, refs, steps, tr
-    )
+    shown = (shade.xs, shade.ys, shade.heights, shade.minima)
+    return figures.fig_paths(track.surf, *shown, paths, refs, track.steps, tr)
 
 
 @cache.chart(max_entries=8)
-def surface_chart(surf, sparams, racers: Racers, start, steps, sigma, batch, seed, tr):
-    results, _ = races(surf, sparams, racers, start, steps, sigma, batch, seed)
-    shade = height_map(surf, sparams, SURFACE_N)
+def surface_chart(track: Track, racers: Racers, tr):
+    results, _ = races(track, racers)
+    shade = height_map(track.surf, track.sparams, topic.SURFACE_N)
     lifted = {n: (r.points, r.heights) for n, r in results.items() if r is not None}
-    return figures.fig_surface(
-        surf, shade.xs, shade.ys, shade.heights, shade.minima_heights, shade.minima, lifted, tr
-    )
+    shown = (shade.xs, shade.ys, shade.heights, shade.minima_heights, shade.minima)
+    return figures.fig_surface(track.surf, *shown, lifted, tr)
 
 
 @cache.chart(max_entries=16)
-def progress_charts(surf, sparams, racers: Racers, start, steps, sigma, batch, seed, tr):
-    results, _ = races(surf, sparams, racers, start, steps, sigma, batch, seed)
+def progress_charts(track: Track, racers: Racers, tr):
+    results, _ = races(track, racers)
     progress = {n: (r.gap, r.distance) for n, r in results.items() if r is not None}
-    return figures.fig_progress(progress, tr, "loss"), figures.fig_progress(
-        progress, tr, "distance"
-    )
+    return tuple(figures.fig_progress(progress, tr, metric) for metric in ("loss", "distance"))
 
 
 # --- presets and surface changes -----------------------------------------------------------------
 
 
 def apply_preset(preset: str) -> None:
-    state.apply(PRESETS[preset])
-    st.session_state[SEEN_SURFACE] = PRESETS[preset]["surf"]
+    state.apply(topic.PRESETS[preset])
+    st.session_state[SEEN_SURFACE] = topic.PRESETS[preset]["surf"]
 
 
 def load_surface_defaults(surf: str) -> None:
@@ -102,7 +83,7 @@ def load_surface_defaults(surf: str) -> None:
     seen = st.session_state.get(SEEN_SURFACE)
     st.session_state[SEEN_SURFACE] = surf
     if seen is not None and seen != surf:
-        state.apply(surface_defaults(surf))
+        state.apply(topic.surface_defaults(surf))
 
 
 def more_label(name: str) -> str:
@@ -118,7 +99,7 @@ explain("optimizers/intro")
 
 st.markdown(f"**{tr('opt.sec.presets')}**")
 with st.container(horizontal=True, wrap=True, gap="small"):
-    for preset in PRESETS:
+    for preset in topic.PRESETS:
         st.button(
             tr(f"opt.preset.{preset}"),
             key=f"preset_{preset}",
@@ -144,8 +125,8 @@ settings = st.container(border=True)
 with settings:
     row = st.columns(5)
     sparams: dict[str, float] = {}
-    if surf in SURFACE_PARAMETERS:
-        key, name = SURFACE_PARAMETERS[surf]
+    if surf in topic.SURFACE_PARAMETERS:
+        key, name = topic.SURFACE_PARAMETERS[surf]
         sparams[name] = state.draw(CONTROLS[key], where=row[0])
     else:
         row[0].caption(tr("opt.ctl.no_params"))
@@ -160,8 +141,8 @@ with settings:
     else:
         sigma = state.draw(CONTROLS["sigma"], where=row[3])
     seed = state.draw(CONTROLS["seed"], where=row[4])
-    key_params = tuple(sorted(sparams.items()))
-    gradient = oracle(surf, key_params, sigma, batch, seed)
+    track = Track(surf, tuple(sorted(sparams.items())), (x0, y0), steps, sigma, batch, seed)
+    gradient = track.oracle()
     if gradient.minibatch:
         per_epoch, epochs = gradient.updates_per_epoch, gradient.epochs(steps)
         st.caption(tr("opt.epochs", batch=batch, per_epoch=per_epoch, epochs=f"{epochs:g}"))
@@ -189,17 +170,8 @@ with settings:
                     values |= {h.hparam: state.draw(CONTROLS[h.key]) for h in more}
                 hps[name] = tuple(sorted(values.items()))
 
-setting = (
-    surf,
-    key_params,
-    tuple((n, hps[n]) for n in picked),
-    (x0, y0),
-    steps,
-    sigma,
-    batch,
-    seed,
-)
-results, _ = races(*setting)
+racers = tuple((n, hps[n]) for n in picked)
+results, _ = races(track, racers)
 runs = {n: r for n, r in results.items() if r is not None}
 
 # 1. the race on the map ----------------------------------------------------------------------
@@ -208,29 +180,22 @@ runs = {n: r for n, r in results.items() if r is not None}
 @st.fragment
 def section_map() -> None:
     for name, result in results.items():
+        label = tr(f"opt.name.{name}")
         if result is None:
-            st.warning(tr("opt.invalid", name=tr(f"opt.name.{name}")))
-        elif result.trace.diverged_at is not None:
-            trace = result.trace
-            st.warning(
-                tr(
-                    "opt.diverged",
-                    name=tr(f"opt.name.{name}"),
-                    step=trace.diverged_at,
-                    why=tr(f"opt.reason.{trace.reason}"),
-                    lr=f"{trace.hparams['lr']:g}",
-                )
-            )
+            st.warning(tr("opt.invalid", name=label))
+        elif (stopped := result.trace).diverged_at is not None:
+            why, lr = tr(f"opt.reason.{stopped.reason}"), f"{stopped.hparams['lr']:g}"
+            st.warning(tr("opt.diverged", name=label, step=stopped.diverged_at, why=why, lr=lr))
     left, right = st.columns([3, 1])
     with right:
         view = state.draw(CONTROLS["view"])
         explain(f"optimizers/surface_{surf}")
     with left:
         if view == "2d":
-            chart(paths_chart(*setting), key="paths")
+            chart(paths_chart(track, racers), key="paths")
             st.caption(tr("opt.map_caption"))
         else:
-            chart(surface_chart(*setting), key="surface")
+            chart(surface_chart(track, racers), key="surface")
         st.latex(shape.latex)
 
 
@@ -239,7 +204,7 @@ with map_box:
 
 # 2. progress -----------------------------------------------------------------------------------
 st.header(tr("opt.sec.progress"))
-loss_fig, distance_fig = progress_charts(*setting)
+loss_fig, distance_fig = progress_charts(track, racers)
 left, right = st.columns(2)
 chart(loss_fig, key="progress_loss", where=left)
 chart(distance_fig, key="progress_distance", where=right)

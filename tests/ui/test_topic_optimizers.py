@@ -14,6 +14,7 @@ from ui.topics.optimizers import (
     PRESETS,
     SUGGESTED_LR,
     SURFACE_PARAMETERS,
+    Track,
     hparams_for_core,
     surface_defaults,
 )
@@ -120,3 +121,17 @@ def test_the_default_ravine_s_suggested_sgd_rate_sits_just_under_2_over_kappa():
     grid = CONTROLS["sgd_lr"].spec().options
     assert min(g for g in grid if g > lr) > 2 / kappa  # the next lr on the slider diverges
     assert math.isclose(CONTROLS["sgd_lr"].default, lr)
+
+
+@pytest.mark.parametrize(
+    ("surf", "sigma", "batch", "stochastic"),
+    [("ravine", 0.0, None, False), ("ravine", 0.5, None, True), ("logistic", 0.0, 5, True),
+     ("logistic", 0.0, 200, False)],
+)  # fmt: skip
+def test_a_track_s_oracle_and_its_exact_twin(surf, sigma, batch, stochastic):
+    track = Track(surf, (), (-3.0, 2.0), 50, sigma, batch, 7)
+    oracle = track.oracle()
+    assert oracle.stochastic is stochastic
+    assert (oracle.sigma, oracle.batch, oracle.seed) == (sigma, batch, 7)
+    assert track.exact().oracle() == oracle.exact()
+    assert track.exact() == Track(surf, (), (-3.0, 2.0), 50, 0.0, None, 7)

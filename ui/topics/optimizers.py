@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import plotly.graph_objects as go
 
-from core import optimizers, surfaces
+from core import optimizers, race, surfaces
 from ui.state import Control, table
 from ui.topics import Topic
 
@@ -25,6 +25,7 @@ DEFAULT_PICK = ("sgd", "momentum", "adam")
 BATCHES = (1, 2, 5, 10, 20, 50, 100, 200)  # rows per mini-batch on the logistic surface
 MAP_N, SURFACE_N = 240, 60  # grid points a side: the contour map's image, the 3-D surface
 LR_RANGE = (1e-4, 10.0)
+MAX_STEPS = 500
 
 # Learning rates that give an instructive race from each surface's default start in ~100-300
 # steps (well inside each optimizer's stable range); picking a surface loads them.
@@ -109,6 +110,11 @@ class Hyperparameter:
     main: bool
 
 
+def _select(*options: float) -> dict[str, Any]:
+    """A select slider over a few values."""
+    return {"kind": "choice", "widget": "select_slider", "options": options}
+
+
 # torch's name -> (link suffix, the slider's range or options). Defaults are torch's.
 _SLIDER_OF: Mapping[str, tuple[str, dict[str, Any]]] = {
     "momentum": ("mu", {"kind": "number", "lo": 0.0, "hi": 0.99, "step": 0.01}),
@@ -116,10 +122,10 @@ _SLIDER_OF: Mapping[str, tuple[str, dict[str, Any]]] = {
     "weight_decay": ("wd", {"kind": "number", "lo": 0.0, "hi": 1.0, "step": 0.01}),
     "lr_decay": ("decay", {"kind": "number", "lo": 0.0, "hi": 0.1, "step": 0.005}),
     "eps": ("eps", {"kind": "log", "lo": 1e-10, "hi": 1.0, "per_decade": 1}),
-    "alpha": ("alpha", {"kind": "choice", "options": (0.5, 0.8, 0.9, 0.95, 0.99, 0.999)}),
-    "rho": ("rho", {"kind": "choice", "options": (0.5, 0.8, 0.9, 0.95, 0.99)}),
+    "alpha": ("alpha", _select(0.5, 0.8, 0.9, 0.95, 0.99, 0.999)),
+    "rho": ("rho", _select(0.5, 0.8, 0.9, 0.95, 0.99)),
     "beta1": ("b1", {"kind": "number", "lo": 0.0, "hi": 0.99, "step": 0.01}),
-    "beta2": ("b2", {"kind": "choice", "options": (0.9, 0.99, 0.999, 0.9999)}),
+    "beta2": ("b2", _select(0.9, 0.99, 0.999, 0.9999)),
     "centered": ("c", {"kind": "flag"}),
     "amsgrad": ("ams", {"kind": "flag"}),
 }
@@ -160,11 +166,8 @@ def _torch_default(name: str, hparam: str) -> Any:
 
 def _hyperparameter(name: str, entry: Hyperparameter) -> Control:
     slider = _SLIDER_OF[entry.hparam][1] | _NARROWED.get((name, entry.hparam), {})
-    widget = "select_slider" if slider["kind"] == "choice" else "selectbox"
     default = _torch_default(name, entry.hparam)
-    return Control(
-        entry.key, default=default, label=f"opt.hp.{entry.hparam}", widget=widget, **slider
-    )
+    return Control(entry.key, default=default, label=f"opt.hp.{entry.hparam}", **slider)
 
 
 def _learning_rate(key: str, default: float, label: str) -> Control:
@@ -198,7 +201,7 @@ CONTROLS = table(
         options=optimizers.NAMES,
         option_label="opt.name.{}",
     ),
-    Control("steps", "integer", 100, "opt.ctl.steps", lo=10, hi=500, step=10),
+    Control("steps", "integer", 100, "opt.ctl.steps", lo=10, hi=MAX_STEPS, step=10),
     *(_surface_parameter(surface) for surface in SURFACE_PARAMETERS),
     _start(0),
     _start(1),
@@ -237,7 +240,8 @@ CONTROLS = table(
         option_label="opt.view.{}",
         widget="radio",
     ),
-    Control("t", "integer", 1, "opt.ctl.t", "opt.ctl.t_help", lo=1, hi=500),
+    # its range is set by steps when drawn
+    Control("t", "integer", 1, "opt.ctl.t", "opt.ctl.t_help", lo=1, hi=MAX_STEPS),
 )
 
 
@@ -245,6 +249,27 @@ def surface_defaults(surface: str) -> dict[str, Any]:
     """What picking `surface` loads: its default start and the learning rates that suit it."""
     x0, y0 = surfaces.REGISTRY[surface].starts[0]
     return {"x0": x0, "y0": y0} | {f"{n}_lr": lr for n, lr in SUGGESTED_LR[surface].items()}
+
+
+class Track(NamedTuple):
+    """Where the page's optimizers race, as its controls set it: scalars only (the caches' key)."""
+
+    surf: str
+    sparams: tuple[tuple[str, float], ...]
+    start: tuple[float, float]
+    steps: int
+    sigma: float
+    batch: int | None
+    seed: int
+
+    def oracle(self) -> race.Oracle:
+        """The gradient every racer sees here."""
+        surface = surfaces.get(self.surf, **dict(self.sparams))
+        return race.Oracle(surface, self.sigma, self.batch, self.seed)
+
+    def exact(self) -> Track:
+        """The same race on the exact gradient: the reference a noisy race is drawn against."""
+        return self._replace(sigma=0.0, batch=None)
 
 
 # Each preset: the controls it sets (by link key), as one click.
@@ -280,11 +305,12 @@ PRESETS: Mapping[str, dict[str, Any]] = {
 
 # --- the home page's card ----------------------------------------------------------------------
 
-THUMB_OPTIMIZERS = ("sgd", "momentum", "adam")
+THUMB_OPTIMIZERS = DEFAULT_PICK
 
 
 def thumbnail_data() -> dict[str, Any]:
-    """SGD, momentum and Adam for 60 steps on the default ravine, over a coarse 40 × 40 contour."""
+    """The page's default race (SGD, momentum and Adam on the ravine) for 60 steps, over a coarse
+    40 × 40 contour."""
     surface = surfaces.get(DEFAULT_SURFACE)
     xs, ys, z = surfaces.grid(surface, 40)
     start = surface.starts[0]
