@@ -52,7 +52,8 @@ class Oracle:
 
     @property
     def updates_per_epoch(self) -> int:
-        """⌈n / batch⌉ steps for one pass over the n rows (the last batch may be smaller)."""
+        """⌈n / batch⌉ steps for one pass over the n rows (the last batch may be smaller); 1 when
+        every step sees all of them."""
         if not self.minibatch:
             return 1
         return math.ceil(self.surface.rows / self.batch)
