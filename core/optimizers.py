@@ -11,7 +11,6 @@ and every state buffer; ``run`` returns only the path.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -19,6 +18,8 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
+
+from core import validate
 
 FloatArray = npt.NDArray[np.float64]
 HParam = float | bool | tuple[float, float]
@@ -579,35 +580,23 @@ LATEX: Mapping[str, str] = MappingProxyType({name: spec.latex for name, spec in 
 # --- validation -------------------------------------------------------------------------------
 
 
-def _real(name: str, key: str, value: object) -> float:
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} {key} must be a real number, got {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{name} {key} must be finite, got {value!r}")
-    return number
-
-
 def _hparam(name: str, key: str, value: object, default: HParam) -> HParam:
     """value coerced to the type of default (bool, float or a pair of floats), or ValueError."""
+    what = f"{name} {key}"
     if isinstance(default, bool):
-        if not isinstance(value, bool | np.bool_):
-            raise ValueError(f"{name} {key} must be True or False, got {value!r}")
-        return bool(value)
+        return validate.flag(what, value)
     if isinstance(default, tuple):
         if isinstance(value, str | bytes) or not isinstance(value, Sequence | np.ndarray):
-            raise ValueError(f"{name} {key} must be a pair of real numbers, got {value!r}")
+            raise ValueError(f"{what} must be a pair of real numbers, got {value!r}")
         if len(value) != len(default):
-            raise ValueError(f"{name} {key} must be a pair of real numbers, got {value!r}")
-        return tuple(_real(name, key, v) for v in value)  # type: ignore[return-value]
-    return _real(name, key, value)
+            raise ValueError(f"{what} must be a pair of real numbers, got {value!r}")
+        return tuple(validate.real(what, v) for v in value)  # type: ignore[return-value]
+    return validate.real(what, value)
 
 
 def hparams(name: str, **overrides: object) -> dict[str, HParam]:
     """torch's defaults for `name` with overrides applied, each validated as torch does."""
-    spec = REGISTRY.get(name) if isinstance(name, str) else None
-    if spec is None:
-        raise ValueError(f"unknown optimizer {name!r}; choose one of: {', '.join(NAMES)}")
+    spec = REGISTRY[validate.choice("optimizer", name, NAMES)]
     unknown = sorted(set(overrides) - set(spec.defaults))
     if unknown:
         raise ValueError(
@@ -682,15 +671,12 @@ def trace(
     if not callable(gradient):
         raise ValueError("gradient must be a callable p -> ∇f(p)")
     p = _start_point(start)
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
-        raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
-    bound = _real(name, "bound", bound)
-    if bound <= 0:
-        raise ValueError(f"bound must be > 0, got {bound!r}")
+    steps = validate.integer("steps", steps, lo=0)
+    bound = validate.real("bound", bound, lo=0.0, lo_open=True)
     if not p @ p <= bound * bound:
         raise ValueError(f"start must lie within |p| <= bound = {bound:g}")
 
-    steps, d = int(steps), p.size
+    d = p.size
     names = spec.buffers(h)
     # One block holds the live p, g and state buffers as rows (views), so a single row copy
     # records a whole step: record[t] = (p_t, g_t, buffers after step t).

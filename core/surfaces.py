@@ -1,16 +1,16 @@
 """Two-dimensional loss surfaces for the optimizer pages: value beside analytic gradient.
 
 Every entry of ``REGISTRY`` keeps f(x, y) beside its gradient plus what the page draws: the
-plotting domain, default start points, the known minima and a LaTeX formula. ``get(name,
-**params)`` validates parameters and returns a ``Surface``; ``logistic`` returns a
-``LogisticSurface``, a real loss over a small generated dataset whose mini-batch gradients are
-true mini-batch gradients. ``noisy`` imitates stochastic gradients on the analytic surfaces.
+plotting domain, default start points, the known minima, a LaTeX formula and a declaration of
+each parameter (default, accepted range, the span worth exploring). ``get(name, **params)``
+validates parameters and returns a ``Surface``; ``logistic`` returns a ``LogisticSurface``, a
+real loss over a small generated dataset whose mini-batch gradients are true mini-batch
+gradients. ``noisy`` imitates stochastic gradients on the analytic surfaces; ``height_map`` is
+log(1 + f − f*) on a grid, as the page shades it.
 """
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,6 +18,8 @@ from types import MappingProxyType
 
 import numpy as np
 import numpy.typing as npt
+
+from core import validate
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -205,6 +207,26 @@ def _d_logistic(x: FloatArray, y: FloatArray, l2: float) -> tuple[FloatArray, Fl
 
 
 @dataclass(frozen=True)
+class Param:
+    """One parameter of a surface: its default, the closed range [lo, hi] that `get` accepts, and
+    `span`, the part of that range an explainer lets a reader move it over (all of it unless
+    given)."""
+
+    default: float
+    lo: float
+    hi: float
+    span: tuple[float, float] | None = None
+
+    def __post_init__(self) -> None:
+        if self.span is None:
+            object.__setattr__(self, "span", (self.lo, self.hi))
+
+    def validated(self, name: str, value: object) -> float:
+        """value as a float in [lo, hi], or ValueError naming `name`."""
+        return validate.real(name, value, lo=self.lo, hi=self.hi)
+
+
+@dataclass(frozen=True)
 class SurfaceSpec:
     """One surface: f(x, y, **params) and its gradient, both broadcasting, plus page metadata."""
 
@@ -216,9 +238,13 @@ class SurfaceSpec:
     starts: tuple[Point, ...]
     # Closed-form minima, or guesses that get() polishes with Newton's method.
     minima: Callable[..., tuple[Point, ...]]
-    # Plain dicts (treat as read-only) so specs and surfaces pickle and hash for caching.
-    params: dict[str, float] = field(default_factory=dict, hash=False)
-    bounds: dict[str, tuple[float, float]] = field(default_factory=dict, hash=False)
+    # A plain dict (treat as read-only) so specs and surfaces pickle and hash for caching.
+    parameters: dict[str, Param] = field(default_factory=dict, hash=False)
+
+    @property
+    def params(self) -> dict[str, float]:
+        """Each parameter's default, by name."""
+        return {key: param.default for key, param in self.parameters.items()}
 
 
 # Minima: exact where known in closed form, otherwise guesses that Newton's method polishes.
@@ -271,8 +297,10 @@ _SPECS = (
         domain=((-5.0, 5.0), (-2.5, 2.5)),
         starts=((-4.0, 2.0), (4.5, 0.5)),
         minima=_at_origin,
-        params={"condition": 10.0},
-        bounds={"condition": (1.0, 1000.0)},
+        # κ = 79 by default: SGD's stable limit 2/κ ≈ 0.0253 then sits just above lr = 0.025, a
+        # point of the log-spaced lr grid, so SGD at 0.025 zig-zags and barely settles. κ spans
+        # three decades: a round bowl at 1, a ravine SGD can hardly use at 1000.
+        parameters={"condition": Param(79.0, 1.0, 1000.0)},
     ),
     SurfaceSpec(
         "rosenbrock",
@@ -282,8 +310,7 @@ _SPECS = (
         domain=((-2.0, 2.0), (-1.0, 3.0)),
         starts=((-1.2, 1.0), (-1.5, 2.5), (1.5, -0.5)),
         minima=_rosenbrock_minima,
-        params={"a": 1.0, "b": 100.0},
-        bounds={"a": (-1.5, 1.5), "b": (1.0, 1000.0)},
+        parameters={"a": Param(1.0, -1.5, 1.5), "b": Param(100.0, 1.0, 1000.0)},
     ),
     SurfaceSpec(
         "beale",
@@ -342,8 +369,9 @@ _SPECS = (
         # The data overlap, so a finite minimiser exists even at λ = 0; the default tiny
         # λ = 1e-3 makes the loss strictly convex whatever the data. Newton finds the minimum.
         minima=_at_origin,
-        params={"l2": 1e-3},
-        bounds={"l2": (0.0, 1.0)},
+        # Past λ = 0.1 the penalty, not the data, shapes the bowl (at 0.1 the minimum has
+        # already moved more than halfway to the origin): worth exploring up to there.
+        parameters={"l2": Param(1e-3, 0.0, 1.0, span=(0.0, 0.1))},
     ),
 )
 
@@ -518,12 +546,8 @@ class MiniBatchGradient:
 
     def __init__(self, surface: LogisticSurface, batch_size: int, seed: int = 0) -> None:
         n = surface.rows
-        if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral):
-            raise ValueError(f"batch_size must be an integer, got {batch_size!r}")
-        if not 1 <= batch_size <= n:
-            raise ValueError(f"batch_size must be in [1, {n}], got {batch_size}")
         self.surface = surface
-        self.batch_size = int(batch_size)
+        self.batch_size = validate.integer("batch_size", batch_size, lo=1, hi=n)
         self.updates_per_epoch = -(-n // self.batch_size)
         self.epoch = 0  # completed epochs
         self._rng = np.random.default_rng(seed)
@@ -549,9 +573,7 @@ class NoisyGradient:
     """gradient(p) + N(0, σ²) noise per coordinate, fresh each call, reproducible by seed."""
 
     def __init__(self, gradient: Gradient, sigma: float, seed: int = 0) -> None:
-        sigma = _validated("noisy", "sigma", sigma)
-        if sigma < 0:
-            raise ValueError(f"noisy sigma must be >= 0, got {sigma!r}")
+        sigma = validate.real("noisy sigma", sigma, lo=0.0)
         self.gradient = gradient
         self.sigma = sigma
         self._rng = np.random.default_rng(seed)
@@ -566,43 +588,28 @@ def noisy(gradient: Gradient, sigma: float, seed: int = 0) -> NoisyGradient:
     return NoisyGradient(gradient, sigma, seed)
 
 
-def _validated(name: str, key: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} {key} must be a real number, got {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{name} {key} must be finite, got {value!r}")
-    return number
-
-
 def get(name: str, **params: float) -> Surface:
     """The surface `name` with its parameters (defaults filled in, ranges checked)."""
-    spec = REGISTRY.get(name) if isinstance(name, str) else None
-    if spec is None:
-        raise ValueError(f"unknown surface {name!r}; choose one of: {', '.join(NAMES)}")
-    unknown = sorted(set(params) - set(spec.params))
+    spec = REGISTRY[validate.choice("surface", name, NAMES)]
+    unknown = sorted(set(params) - set(spec.parameters))
     if unknown:
-        valid = ", ".join(spec.params) if spec.params else None
+        valid = ", ".join(spec.parameters) if spec.parameters else None
         hint = f"valid parameters: {valid}" if valid else f"{name} takes no parameters"
         raise ValueError(f"unknown parameter {unknown[0]!r} for {name}; {hint}")
-    values = {}
-    for key, default in spec.params.items():
-        number = _validated(name, key, params.get(key, default))
-        lo, hi = spec.bounds[key]
-        if not lo <= number <= hi:
-            raise ValueError(f"{name} {key} must be in [{lo:g}, {hi:g}], got {number!r}")
-        values[key] = number
+    values = {
+        key: param.validated(f"{name} {key}", params.get(key, param.default))
+        for key, param in spec.parameters.items()
+    }
     cls = LogisticSurface if name == "logistic" else Surface
     return cls(spec, tuple(values.items()))
 
 
 def grid(surface: Surface, n: int = 200) -> tuple[FloatArray, FloatArray, FloatArray]:
     """xs (n,), ys (n,) spanning the domain and Z (n, n) with Z[i, j] = f(xs[j], ys[i])."""
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
-        raise ValueError(f"n must be an integer >= 2, got {n!r}")
+    n = validate.integer("n", n, lo=2)
     (x0, x1), (y0, y1) = surface.domain
-    xs = np.linspace(x0, x1, int(n))
-    ys = np.linspace(y0, y1, int(n))
+    xs = np.linspace(x0, x1, n)
+    ys = np.linspace(y0, y1, n)
     with np.errstate(over="ignore", invalid="ignore"):
         z = surface.value(xs[np.newaxis, :], ys[:, np.newaxis])
     # Rows follow y, as plotly's contour and surface traces expect. Plots need finite numbers.
@@ -616,6 +623,28 @@ def log_height(z: npt.ArrayLike, floor: float | None = None) -> FloatArray:
     with np.errstate(over="ignore", invalid="ignore"):
         gap = np.maximum(z - base, 0.0)
     return np.log1p(np.nan_to_num(gap, nan=0.0, posinf=_FMAX))
+
+
+@dataclass(frozen=True, eq=False)
+class HeightMap:
+    """log(1 + f − f*) on an n × n grid: xs (n,), ys (n,), heights (n, n) with rows following y,
+    and the known minima (m, 2) with their heights (m,) on the same scale."""
+
+    xs: FloatArray
+    ys: FloatArray
+    heights: FloatArray
+    minima: FloatArray
+    minima_heights: FloatArray
+
+
+def height_map(surface: Surface, n: int = 200) -> HeightMap:
+    """The surface as the page shades it: log(1 + f − f*) over the domain, f* the global minimum."""
+    xs, ys, z = grid(surface, n)
+    floor = surface.min_value
+    minima = surface.minima
+    return HeightMap(
+        xs, ys, log_height(z, floor), minima, log_height(surface.minimum_values, floor)
+    )
 
 
 GAP_FLOOR = 1e-16  # f − f* and distances below this sit at the floor of a log axis

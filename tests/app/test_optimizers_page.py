@@ -18,9 +18,9 @@ from apptools import (
 )
 
 from core import optimizers, surfaces
-from ui.figures.optimizers import CONTROLS, PRESETS
 from ui.i18n import translator
 from ui.state import widget_key
+from ui.topics.optimizers import CONTROLS, HYPERPARAMETERS, PRESETS
 
 IGNORED = translator("en")("url.ignored_intro")
 
@@ -198,9 +198,9 @@ def test_the_noise_seed_changes_noisy_paths():
 @pytest.mark.parametrize("name", [n for n in optimizers.NAMES if n not in ("sgd", "momentum")])
 def test_each_optimizers_own_controls_change_its_path(name):
     at = open_page("optimizers", {"opt": name})
-    for control in CONTROLS[name]:
+    for control in (CONTROLS[h.key] for h in HYPERPARAMETERS[name]):
         before = charts(at)[0]["data"]
-        w = widget(at, f"{name}_{control.suffix}")
+        w = widget(at, control.key)
         if control.kind == "flag":
             w.set_value(not w.value)
         elif control.kind in ("choice", "log"):
@@ -210,7 +210,7 @@ def test_each_optimizers_own_controls_change_its_path(name):
             w.set_value(control.hi if w.value != control.hi else control.lo)
         at.run()
         assert not at.exception
-        assert charts(at)[0]["data"] != before, control.suffix
+        assert charts(at)[0]["data"] != before, control.key
 
 
 def test_logistic_batch_size_and_l2_change_the_paths():
@@ -302,15 +302,15 @@ def test_extreme_corners_give_finite_figures(corner):
         "seed": "0" if lo else "99",
         "t": "10" if lo else "500",
     }
-    for name, controls in CONTROLS.items():
+    for name, hyperparameters in HYPERPARAMETERS.items():
         params[f"{name}_lr"] = "0.0001" if lo else "10"
-        for c in controls:
+        for c in (CONTROLS[h.key] for h in hyperparameters):
             if c.kind == "flag":
-                params[f"{name}_{c.suffix}"] = "0" if lo else "1"
+                params[c.key] = "0" if lo else "1"
             elif c.kind == "choice":
-                params[f"{name}_{c.suffix}"] = f"{(c.options[0] if lo else c.options[-1]):g}"
+                params[c.key] = f"{(c.options[0] if lo else c.options[-1]):g}"
             else:
-                params[f"{name}_{c.suffix}"] = f"{c.lo if lo else c.hi:g}"
+                params[c.key] = f"{c.lo if lo else c.hi:g}"
     for view in ("2d", "3d"):
         at = open_page("optimizers", {**params, "view": view})
         assert not at.exception

@@ -633,7 +633,7 @@ def test_minibatch_sgd_on_logistic_regression_walks_epochs():
 
 
 def test_large_lr_on_the_ravine_stops_cleanly():
-    ravine = surfaces.get("ravine")
+    ravine = surfaces.get("ravine", condition=10.0)
     # y is multiplied by 1 − 0.5·10 = −4 each step: 2·4⁹ ≈ 5.2e5 stays in bound, 2·4¹⁰ does not.
     tr = strict(trace, "sgd", ravine.gradient, ravine.starts[0], 100, lr=0.5)
     assert tr.diverged_at == 10
@@ -674,7 +674,7 @@ def test_nan_after_some_steps_keeps_the_finite_prefix():
 
 
 def test_bound_sets_where_a_run_counts_as_diverged():
-    ravine = surfaces.get("ravine")
+    ravine = surfaces.get("ravine", condition=10.0)
     tr = trace("sgd", ravine.gradient, [0.0, 1.0], 100, lr=0.3, bound=100.0)
     # y is multiplied by |1 − 3| = 2 each step: 64 is inside |p| ≤ 100, 128 is not.
     assert tr.diverged_at == 7

@@ -20,6 +20,7 @@ from core.surfaces import (
     Surface,
     get,
     grid,
+    height_map,
     log_height,
     logistic_dataset,
     noisy,
@@ -233,7 +234,7 @@ def test_gradient_of_a_field_matches_pointwise_gradients(name, params):
 
 
 def test_gradient_accepts_lists_and_returns_a_fresh_float_array():
-    surface = get("ravine")
+    surface = get("ravine", condition=10.0)
     p = np.array([1.0, 2.0])
     g = surface.gradient(p)
     g[0] = 99.0
@@ -570,6 +571,71 @@ def test_log_height_is_zero_at_the_floor_and_increasing():
 def test_log_height_with_an_explicit_floor_clips_below_it():
     out = log_height(np.array([-5.0, 0.0, math.e - 1.0]), floor=0.0)
     np.testing.assert_allclose(out, [0.0, 0.0, 1.0], rtol=1e-15)
+
+
+# --- the parameters each surface declares -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "key"), [(n, k) for n, spec in REGISTRY.items() for k in spec.parameters]
+)
+def test_a_parameter_s_default_lies_in_its_span_and_its_span_in_its_range(name, key):
+    param = REGISTRY[name].parameters[key]
+    lo, hi = param.span
+    assert param.lo <= lo < hi <= param.hi
+    assert lo <= param.default <= hi
+    assert get(name).params[key] == param.default
+    for value in (param.lo, lo, hi, param.hi):
+        assert get(name, **{key: value}).params[key] == value
+
+
+def test_the_declared_parameters_are_what_the_page_offers():
+    """κ from a round bowl to a ravine SGD can hardly use, b the same three decades, λ up to
+    where the penalty rather than the data shapes the logistic bowl."""
+    spans = {(n, k): p.span for n, spec in REGISTRY.items() for k, p in spec.parameters.items()}
+    assert spans == {
+        ("ravine", "condition"): (1.0, 1000.0),
+        ("rosenbrock", "a"): (-1.5, 1.5),
+        ("rosenbrock", "b"): (1.0, 1000.0),
+        ("logistic", "l2"): (0.0, 0.1),
+    }
+    assert REGISTRY["logistic"].parameters["l2"].hi == 1.0  # core accepts more than is offered
+
+
+def test_the_ravine_s_default_kappa_puts_sgd_s_limit_just_above_lr_0_025():
+    kappa = get("ravine").params["condition"]
+    assert kappa == 79.0
+    assert 0.025 < 2 / kappa < 0.0254
+    # SGD's y is multiplied by 1 − lr·κ per step: just inside (−1, 1) at 0.025, outside at 0.032.
+    assert abs(1 - 0.025 * kappa) < 1 < abs(1 - 0.032 * kappa)
+
+
+def test_at_lambda_0_1_the_logistic_minimum_has_moved_more_than_halfway_to_the_origin():
+    free, pulled = get("logistic", l2=0.0).minima[0], get("logistic", l2=0.1).minima[0]
+    assert 0.3 < np.hypot(*pulled) / np.hypot(*free) < 0.5
+
+
+# --- the height map -------------------------------------------------------------------------
+
+
+def test_height_map_is_log_one_plus_the_gap_above_the_global_minimum():
+    surface = get("saddle")  # f* = −2 at (0, ±2), so the floor is not 0
+    shade = height_map(surface, 31)
+    xs, ys, z = grid(surface, 31)
+    np.testing.assert_array_equal(shade.xs, xs)
+    np.testing.assert_array_equal(shade.ys, ys)
+    np.testing.assert_allclose(shade.heights, np.log1p(np.maximum(z + 2.0, 0.0)), rtol=1e-12)
+    np.testing.assert_allclose(shade.minima, [[0.0, 2.0], [0.0, -2.0]], atol=1e-12)
+    np.testing.assert_allclose(shade.minima_heights, [0.0, 0.0], atol=1e-12)
+    # (0, 0) is on the grid: f = 0 there, 2 above f*, so its height is log 3.
+    assert shade.heights[15, 15] == pytest.approx(math.log(3.0))
+
+
+def test_height_map_of_himmelblau_puts_every_minimum_at_height_zero():
+    shade = height_map(get("himmelblau"), 20)
+    assert shade.minima.shape == (4, 2)
+    np.testing.assert_allclose(shade.minima_heights, 0.0, atol=1e-12)
+    assert shade.heights.min() >= 0.0
 
 
 # --- get() errors -----------------------------------------------------------------------------

@@ -13,11 +13,7 @@ from apptools import figure_finite
 from core import optimizers, surfaces
 from ui.figures.optimizers import (
     CONTOUR_LEVELS,
-    CONTROLS,
-    PRESETS,
-    SUGGESTED_LR,
     THUMB_LABELS,
-    THUMB_OPTIMIZERS,
     contour_bands,
     dash,
     fig_paths,
@@ -25,13 +21,12 @@ from ui.figures.optimizers import (
     fig_surface,
     fig_thumbnail,
     frame_steps,
-    hparams_for_core,
     state_table,
     symbol,
-    thumbnail_data,
 )
-from ui.i18n import translator
+from ui.strings import translator
 from ui.theme import OPTIMIZER_COLORS, color
+from ui.topics.optimizers import SUGGESTED_LR, THUMB_OPTIMIZERS, thumbnail_data
 
 
 def _runs(steps: int = 40, names=("sgd", "momentum", "adam")):
@@ -138,20 +133,6 @@ def test_state_table_shows_adams_bias_corrected_moments_in_korean():
     assert rows["m̂ₜ (m_hat)"] == rows["gₜ (본 gradient)"]
     assert rows["Δθₜ (실제 이동)"] == "(+0.2, -0.2)"
     assert (table["SGD"] == "—").sum() >= 4  # SGD has no state buffers
-
-
-def test_every_control_maps_to_a_torch_hyperparameter():
-    for name, controls in CONTROLS.items():
-        values = {c.hparam: c.default for c in controls}
-        optimizers.hparams(name, **hparams_for_core(values))  # raises if a name is wrong
-
-
-def test_every_preset_runs_without_error():
-    for preset in PRESETS.values():
-        surface = surfaces.get(preset["surf"])
-        for name in preset["opt"]:
-            lr = preset.get("lr") if preset.get("same_lr") else preset[f"{name}_lr"]
-            optimizers.trace(name, surface.gradient, (preset["x0"], preset["y0"]), 10, lr=lr)
 
 
 def test_thumbnail_is_small_static_with_a_compact_legend():

@@ -1,8 +1,8 @@
 """Figures of the Optimizers page: paths on a contour map (animated), the 3-D surface, progress
-against step, the optimizer-state table; plus the page's tables of controls and presets.
+against step, the optimizer-state table, and the home card's picture.
 
-Builders take arrays from core and a translator and return a plotly Figure; nothing here runs
-Streamlit.
+Builders take arrays computed by core and a translator and return a plotly Figure (or a table);
+nothing here runs Streamlit or computes in core.
 """
 
 from __future__ import annotations
@@ -11,17 +11,18 @@ import base64
 import itertools
 import struct
 import zlib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from core import optimizers, surfaces
-from ui.i18n import Translate
+from ui.strings import Translate
 from ui.theme import OPTIMIZER_DASHES, OPTIMIZER_SYMBOLS, TEXT, color, style, with_frames
+
+if TYPE_CHECKING:
+    from core.optimizers import Trace
 
 MAX_FRAMES = 150  # animation frames per figure; longer runs are sampled evenly
 # Light greys and blues under the paths: every optimizer colour stays readable on top.
@@ -40,146 +41,6 @@ MINIMUM_MARKER = {
     "color": "#fab005",
     "line": {"color": "#212529", "width": 1},
 }
-
-# --- what the page offers: suggested learning rates, hyperparameter controls, presets ----------
-
-# Learning rates that give an instructive race from each surface's default start in ~100-300
-# steps (well inside each optimizer's stable range); picking a surface loads them.
-SUGGESTED_LR: Mapping[str, Mapping[str, float]] = {
-    # κ = 79 (the page's default): SGD just under its limit 2/κ ≈ 0.0253, momentum at the same lr.
-    "ravine": {
-        "sgd": 0.025, "momentum": 0.025, "nesterov": 0.01, "adagrad": 1.0, "rmsprop": 0.1,
-        "adadelta": 5.0, "adam": 0.2, "adamw": 0.2, "adamax": 0.2, "nadam": 0.2,
-    },
-    "rosenbrock": {
-        "sgd": 0.002, "momentum": 0.001, "nesterov": 0.001, "adagrad": 0.5, "rmsprop": 0.05,
-        "adadelta": 5.0, "adam": 0.1, "adamw": 0.1, "adamax": 0.2, "nadam": 0.1,
-    },
-    "beale": {
-        "sgd": 0.01, "momentum": 0.002, "nesterov": 0.002, "adagrad": 1.0, "rmsprop": 0.05,
-        "adadelta": 5.0, "adam": 0.2, "adamw": 0.2, "adamax": 0.5, "nadam": 0.2,
-    },
-    "saddle": {
-        "sgd": 0.05, "momentum": 0.02, "nesterov": 0.02, "adagrad": 0.5, "rmsprop": 0.05,
-        "adadelta": 5.0, "adam": 0.1, "adamw": 0.1, "adamax": 0.2, "nadam": 0.1,
-    },
-    "himmelblau": {
-        "sgd": 0.01, "momentum": 0.005, "nesterov": 0.005, "adagrad": 0.5, "rmsprop": 0.05,
-        "adadelta": 5.0, "adam": 0.2, "adamw": 0.2, "adamax": 0.2, "nadam": 0.2,
-    },
-    "plateau": {
-        "sgd": 0.5, "momentum": 0.2, "nesterov": 0.2, "adagrad": 0.5, "rmsprop": 0.05,
-        "adadelta": 5.0, "adam": 0.2, "adamw": 0.079, "adamax": 0.5, "nadam": 0.2,
-    },
-    "logistic": {
-        "sgd": 2.0, "momentum": 0.2, "nesterov": 0.2, "adagrad": 1.0, "rmsprop": 0.1,
-        "adadelta": 5.0, "adam": 0.2, "adamw": 0.2, "adamax": 0.2, "nadam": 0.2,
-    },
-}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Control:
-    """One hyperparameter slider: torch's name `hparam`, the link key `<optimizer>_<suffix>`."""
-
-    hparam: str  # torch's name; "beta1"/"beta2" are the two halves of betas
-    suffix: str
-    kind: str  # "number", "choice" (select slider), "log" (log slider) or "flag"
-    default: Any
-    lo: float = 0.0
-    hi: float = 1.0
-    step: float = 0.01
-    options: tuple[float, ...] = ()
-    main: bool = False  # drawn in the optimizer's card; the rest sit behind "more"
-
-
-def _adam_like(name: str, decay: float = 0.0, amsgrad: bool = True) -> tuple[Control, ...]:
-    return (
-        Control("beta1", "b1", "number", 0.9, 0.0, 0.99, 0.01, main=True),
-        Control("beta2", "b2", "choice", 0.999, options=(0.9, 0.99, 0.999, 0.9999), main=True),
-        Control("eps", "eps", "log", 1e-8, 1e-10, 1.0),
-        Control("weight_decay", "wd", "number", decay, 0.0, 1.0, 0.01),
-        *((Control("amsgrad", "ams", "flag", False),) if amsgrad else ()),
-    )
-
-
-# Every hyperparameter a learner would touch, per optimizer (lr is drawn separately).
-CONTROLS: Mapping[str, tuple[Control, ...]] = {
-    "sgd": (Control("weight_decay", "wd", "number", 0.0, 0.0, 1.0, 0.01),),
-    "momentum": (
-        Control("momentum", "mu", "number", 0.9, 0.0, 0.99, 0.01, main=True),
-        Control("dampening", "damp", "number", 0.0, 0.0, 0.9, 0.1),
-        Control("weight_decay", "wd", "number", 0.0, 0.0, 1.0, 0.01),
-    ),
-    # torch refuses Nesterov without momentum: the slider starts above 0.
-    "nesterov": (
-        Control("momentum", "mu", "number", 0.9, 0.05, 0.99, 0.01, main=True),
-        Control("weight_decay", "wd", "number", 0.0, 0.0, 1.0, 0.01),
-    ),
-    "adagrad": (
-        Control("lr_decay", "decay", "number", 0.0, 0.0, 0.1, 0.005, main=True),
-        Control("eps", "eps", "log", 1e-10, 1e-10, 1.0),
-        Control("weight_decay", "wd", "number", 0.0, 0.0, 1.0, 0.01),
-    ),
-    "rmsprop": (
-        Control(
-            "alpha", "alpha", "choice", 0.99, options=(0.5, 0.8, 0.9, 0.95, 0.99, 0.999), main=True
-        ),
-        Control("momentum", "mu", "number", 0.0, 0.0, 0.99, 0.01, main=True),
-        Control("eps", "eps", "log", 1e-8, 1e-10, 1.0),
-        Control("weight_decay", "wd", "number", 0.0, 0.0, 1.0, 0.01),
-        Control("centered", "c", "flag", False),
-    ),
-    "adadelta": (
-        Control("rho", "rho", "choice", 0.9, options=(0.5, 0.8, 0.9, 0.95, 0.99), main=True),
-        Control("eps", "eps", "log", 1e-6, 1e-10, 1.0),
-        Control("weight_decay", "wd", "number", 0.0, 0.0, 1.0, 0.01),
-    ),
-    "adam": _adam_like("adam"),
-    "adamw": _adam_like("adamw", decay=0.01),
-    "adamax": _adam_like("adamax", amsgrad=False),
-    "nadam": _adam_like("nadam", amsgrad=False),
-}
-
-
-def hparams_for_core(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The page's slider values by torch's names: beta1/beta2 joined into betas."""
-    out = {k: v for k, v in values.items() if k not in ("beta1", "beta2")}
-    if "beta1" in values:
-        out["betas"] = (float(values["beta1"]), float(values["beta2"]))
-    return out
-
-
-# Each preset: the controls it sets (by link key), as one click.
-PRESETS: Mapping[str, dict[str, Any]] = {
-    # SGD at lr = 0.025, just under its limit 2/κ ≈ 0.0253: y is multiplied by 1 − 0.025·79 =
-    # −0.975 per step (a zig-zag that barely decays) and x by only 0.975; momentum (μ = 0.8) at the
-    # same lr damps the zig-zag and reaches the minimum.
-    "zigzag": {
-        "surf": "ravine", "kappa": 79.0, "opt": ("sgd", "momentum"), "same_lr": True,
-        "lr": 0.025, "momentum_mu": 0.8, "x0": -4.0, "y0": 2.0, "steps": 100, "sigma": 0.0,
-    },
-    "rosenbrock": {
-        "surf": "rosenbrock", "rb": 100.0, "opt": ("sgd", "momentum", "adam"),
-        "same_lr": False, "sgd_lr": 0.002, "momentum_lr": 0.001, "adam_lr": 0.1,
-        "x0": -1.2, "y0": 1.0, "steps": 300, "sigma": 0.0,
-    },
-    "saddle": {
-        "surf": "saddle", "opt": ("sgd", "momentum", "rmsprop", "adam"), "same_lr": True,
-        "lr": 0.02, "x0": -2.5, "y0": 0.01, "steps": 150, "sigma": 0.0,
-    },
-    "too_large": {
-        "surf": "ravine", "kappa": 20.0, "opt": ("sgd", "momentum", "adam"), "same_lr": False,
-        "sgd_lr": 0.13, "momentum_lr": 0.1, "adam_lr": 0.5, "momentum_mu": 0.9,
-        "x0": -4.0, "y0": 2.0, "steps": 100, "sigma": 0.0,
-    },
-    "minibatch": {
-        "surf": "logistic", "l2": 0.001, "opt": ("sgd", "adam"), "same_lr": False,
-        "sgd_lr": 2.0, "adam_lr": 0.2, "batch": 5, "x0": -3.0, "y0": 3.0, "steps": 200,
-        "seed": 0,
-    },
-}  # fmt: skip
-
 
 # --- derived numbers along a path ----------------------------------------------------------------
 
@@ -603,7 +464,7 @@ def _pair(v: np.ndarray) -> str:
 
 
 def state_table(
-    traces: Mapping[str, optimizers.Trace], t: int, tr: Translate
+    traces: Mapping[str, Trace], t: int, tr: Translate
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """Rows: θ, g, each state buffer, the step taken; one column per optimizer, at step t (or
     its last step when it stopped earlier). Also returns the step shown for each optimizer."""
@@ -641,23 +502,6 @@ def _tail(tr: Translate) -> list[str]:
 
 
 # --- the home page's card ---------------------------------------------------------------------
-
-THUMB_OPTIMIZERS: Sequence[str] = ("sgd", "momentum", "adam")
-THUMB_KAPPA = 79.0  # the page's default ravine
-
-
-def thumbnail_data() -> dict[str, Any]:
-    """SGD, momentum and Adam for 60 steps on the page's default ravine, over a coarse 40 × 40
-    contour."""
-    surface = surfaces.get("ravine", condition=THUMB_KAPPA)
-    xs, ys, z = surfaces.grid(surface, 40)
-    start = surface.starts[0]
-    paths = {
-        name: optimizers.run(name, surface.gradient, start, 60, lr=SUGGESTED_LR["ravine"][name])
-        for name in THUMB_OPTIMIZERS
-    }
-    return {"xs": xs, "ys": ys, "z": surfaces.log_height(z), "paths": paths}
-
 
 # The names are the same in Korean and English (content/*/optimizers.toml, opt.name.*); the
 # home page builds its thumbnails without a translator.
