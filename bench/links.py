@@ -1,5 +1,5 @@
-"""Links with valid random settings for any page, learnt from the controls the page registers
-(ui.state keeps each drawn control's spec in st.session_state["_controls"][page])."""
+"""Links with valid random settings for any page, from the controls its topic declares
+(ui.topics: each topic's control table)."""
 
 from __future__ import annotations
 
@@ -18,23 +18,10 @@ from ui import state  # noqa: E402
 
 
 def discover(page: str) -> dict[str, Any]:
-    """The page's controls (key -> spec): those drawn at defaults, plus those that appear once
-    every multiselect has all its options picked (conditional parameter sliders)."""
-    import apptools
+    """The page's controls (key -> spec), as its topic's control table declares them."""
+    from ui import topics
 
-    def specs(params: dict[str, str]) -> dict[str, Any]:
-        at = apptools.open_page(page, {"lang": "en", **params})
-        return dict(at.session_state.get(state.SPECS_KEY, {}).get(page, {}))
-
-    found = specs({})
-    everything = {
-        key: ",".join(spec.options[: spec.max_count])
-        for key, spec in found.items()
-        if isinstance(spec, state.Choices)
-    }
-    if everything:
-        found |= specs(everything)
-    return found
+    return topics.specs(page)
 
 
 def random_value(spec: Any, rng: random.Random) -> str:

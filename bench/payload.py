@@ -42,17 +42,16 @@ def _failure(at) -> str:
 
 
 def measure(page: str) -> Payload:
-    from ui import state
+    from ui import state, topics
 
     apptools = _apptools()
     result = Payload(page)
     at = apptools.open_page(page, {"lang": "en"})
     result.failure = _failure(at)
     result.charts, result.default_bytes = _figure_bytes(at)
-    controls = at.session_state.get(state.SPECS_KEY, {})
     everything = {
         key: ",".join(spec.options[: spec.max_count])
-        for key, spec in controls.get(page, {}).items()
+        for key, spec in topics.specs(page).items()
         if isinstance(spec, state.Choices)
     }
     if everything:

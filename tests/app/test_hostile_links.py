@@ -1,8 +1,8 @@
 """Hostile links, page by page: whatever a link holds, a page never raises, names what it ignored
 in one plain warning, never echoes the raw text, and draws only finite figures.
 
-The controls of each page are learnt from the page itself (ui.state records every drawn control's
-spec in st.session_state["_controls"][page]), so a new page or control is covered as it lands.
+The controls of each page come from its topic's control table (ui.topics), so a new page or
+control is covered as it is declared; the page tests check that a page draws nothing undeclared.
 
 - Parse level: PARSE_N generated query strings per page through the specs' own `parse`: a raw
   value becomes a value the widget accepts or raises `Invalid`, nothing else. Fast; all in CI.
@@ -29,7 +29,7 @@ import numpy as np
 import pytest
 from apptools import PAGES, ROOT, charts, numbers, open_page, texts
 
-from ui import i18n, state
+from ui import i18n, state, topics
 
 PARSE_N = 1000
 HOSTILE_N = int(os.environ.get("HOSTILE_N", "20"))
@@ -37,93 +37,21 @@ HOSTILE_N = int(os.environ.get("HOSTILE_N", "20"))
 # each hostile link then costs one cached rerun. HOSTILE_RANDOM_VALID=1 draws any valid value
 # instead (every link a fresh computation: minutes per page).
 RANDOM_VALID = bool(os.environ.get("HOSTILE_RANDOM_VALID"))
-# Corners (and the search for conditional controls) at every option of every choice, not just
-# the first and the last.
+# Corners at every option of every choice, not just the first and the last.
 ALL_OPTIONS = bool(os.environ.get("HOSTILE_ALL_OPTIONS"))
 SEED = 20261123
-MAX_DISCOVERY_RUNS = 16  # AppTest runs spent per page learning its conditional controls
 
 # --- the page's controls -------------------------------------------------------------------------
-
-_DISCOVERED: dict[str, dict[str, state.Spec]] = {}
 
 
 def _drawn(at: Any, page: str) -> dict[str, state.Spec]:
     return dict(at.session_state.get(state.SPECS_KEY, {}).get(page, {}))
 
 
-def _numeric(spec: state.Spec) -> bool:
-    options = getattr(spec, "options", ())
-    return isinstance(spec, state.Number | state.Integer) or (
-        isinstance(spec, state.Choice)
-        and bool(options)
-        and all(isinstance(o, int | float) and not isinstance(o, bool) for o in options)
-    )
-
-
-def _cheapest(specs: Mapping[str, state.Spec]) -> dict[str, str]:
-    """Every numeric control at its smallest value (depth 1, the narrowest width, 0 steps): the
-    page computes almost nothing, and which controls it draws rarely depends on these."""
-    out = {}
-    for key, spec in specs.items():
-        if isinstance(spec, state.Number | state.Integer):
-            out[key] = spec.serialize(spec.lo)
-        elif _numeric(spec):
-            out[key] = spec.serialize(min(spec.options))
-    return out
-
-
-def _expansions(specs: Mapping[str, state.Spec]) -> Iterator[dict[str, str]]:
-    """Cheap links that draw conditional controls: every multiselect fully picked; then every
-    categorical choice at its first option and flags on, then at its last option and flags off
-    (with HOSTILE_ALL_OPTIONS=1: run j at the j-th option, for every j)."""
-    base = _cheapest(specs)
-    yield base | {
-        key: spec.serialize(tuple(spec.options[: spec.max_count]))
-        for key, spec in specs.items()
-        if isinstance(spec, state.Choices)
-    }
-    choices = {
-        k: s
-        for k, s in specs.items()
-        if isinstance(s, state.Choice | state.Flag) and not _numeric(s)
-    }
-    widest = max((len(getattr(s, "options", (True, False))) for s in choices.values()), default=0)
-    indices = range(widest) if ALL_OPTIONS else (0, -1) if widest else ()
-    for j in indices:
-        yield base | {
-            k: s.serialize(s.options[j % len(s.options)])
-            if isinstance(s, state.Choice)
-            else s.serialize(j % 2 == 0)
-            for k, s in choices.items()
-        }
-
-
 def controls(page: str) -> dict[str, state.Spec]:
-    """Every control `page` can draw (key -> spec), learnt by opening it with links that reveal
-    conditional controls until no new one appears (within MAX_DISCOVERY_RUNS runs)."""
-    if page in _DISCOVERED:
-        return _DISCOVERED[page]
-    at = open_page(page, {"lang": "en"})
-    assert not at.exception, f"{page} raises at defaults: {at.exception[0].message}"
-    specs = _drawn(at, page)
-    tried: set[str] = set()
-    frontier = specs
-    runs = 1
-    while frontier and runs < MAX_DISCOVERY_RUNS:
-        found: dict[str, state.Spec] = {}
-        for params in _expansions(specs):
-            link = urlencode(sorted(params.items()))
-            if link in tried or runs >= MAX_DISCOVERY_RUNS:
-                continue
-            tried.add(link)
-            runs += 1
-            drawn = _drawn(open_page(page, {"lang": "en", **params}), page)
-            found |= {k: s for k, s in drawn.items() if k not in specs and k not in found}
-        specs |= found
-        frontier = found
-    _DISCOVERED[page] = specs
-    return specs
+    """Every control `page` can draw (key -> spec), as its topic's table declares it: the
+    widest range each takes (a page narrows some at run time, and says so when it must)."""
+    return topics.specs(page)
 
 
 # --- generating hostile query strings ------------------------------------------------------------
