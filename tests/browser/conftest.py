@@ -95,3 +95,29 @@ def shoot(page, name: str) -> Path:
     page.screenshot(path=str(path))
     page.set_viewport_size(size)
     return path
+
+
+def open_view(page, url: str, charts: int = 1) -> None:
+    """Open `url`, wait until the app has run and drawn at least `charts` charts, and check that
+    nothing raised."""
+    page.goto(url)
+    wait_for_app(page)
+    page.wait_for_function(
+        f"() => document.querySelectorAll('.js-plotly-plot').length >= {charts}", timeout=30_000
+    )
+    assert_no_exception(page)
+
+
+def nudge(page, slider, key: str, value: str, timeout: float = 20_000) -> tuple[list, list]:
+    """Move `slider` one step right and wait until the link says `key=value` and the rerun is
+    done; return the charts' data before and after (nothing may raise)."""
+    before = page.evaluate(CHART_DATA)
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        f"() => window.location.search.includes({f'{key}={value}'!r})", timeout=timeout
+    )
+    wait_for_app(page)
+    assert_no_exception(page)
+    assert query(page)[key] == [value]
+    return before, page.evaluate(CHART_DATA)

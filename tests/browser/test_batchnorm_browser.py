@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from conftest import (
-    CHART_DATA,
     SLIDER_INPUT,
     assert_no_exception,
+    nudge,
+    open_view,
     query,
     shoot,
     wait_for_app,
@@ -16,30 +17,17 @@ pytestmark = pytest.mark.browser
 
 
 def open_batchnorm(page, server: str, params: str) -> None:
-    page.goto(f"{server}/batchnorm?{params}")
-    wait_for_app(page)
-    page.wait_for_selector(".js-plotly-plot")
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 8")
+    open_view(page, f"{server}/batchnorm?{params}", charts=8)
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_nudging_the_batch_size_redraws_and_updates_the_link(server, page, lang):
     open_batchnorm(page, server, f"lang={lang}")
-    assert_no_exception(page)
     title = page.locator("h1").first.inner_text().strip()
     assert title == {"en": "Batch normalization", "ko": "배치 정규화 (BN)"}[lang]
-    before = page.evaluate(CHART_DATA)
-    slider = page.locator(SLIDER_INPUT).first  # batch size N
-    slider.focus()
-    page.keyboard.press("ArrowRight")
-    page.wait_for_function("() => window.location.search.includes('n=129')", timeout=15_000)
-    wait_for_app(page)
-    after = page.evaluate(CHART_DATA)
-    assert after != before
+    before, after = nudge(page, page.locator(SLIDER_INPUT).first, "n", "129")  # batch size N
     assert after[0] != before[0]  # the step-by-step histograms got the new batch
-    assert query(page)["n"] == ["129"]
     assert query(page)["lang"] == [lang]
-    assert_no_exception(page)
     shoot(page, f"batchnorm-{lang}")
 
 

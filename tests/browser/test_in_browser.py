@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import pytest
 from conftest import (
-    CHART_DATA,
     SLIDER_INPUT,
     assert_no_exception,
+    nudge,
+    open_view,
     query,
     shoot,
     wait_for_app,
@@ -50,18 +51,9 @@ def test_home_page_shows_topic_cards(server, page, lang):
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_nudging_a_slider_redraws_the_chart_and_updates_the_link(server, page, lang):
-    page.goto(f"{server}/activations?lang={lang}")
-    wait_for_app(page)
-    page.wait_for_selector(".js-plotly-plot")
-    before = page.evaluate(CHART_DATA)
-    slider = page.locator(SLIDER_INPUT).first  # x range
-    slider.focus()
-    page.keyboard.press("ArrowRight")
-    page.wait_for_function("() => window.location.search.includes('xmax=6.5')", timeout=15_000)
-    wait_for_app(page)
-    assert page.evaluate(CHART_DATA) != before
-    assert_no_exception(page)
-    assert query(page)["xmax"] == ["6.5"]
+    open_view(page, f"{server}/activations?lang={lang}")
+    before, after = nudge(page, page.locator(SLIDER_INPUT).first, "xmax", "6.5")  # x range
+    assert after != before
     shoot(page, f"activations-{lang}")
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 from conftest import (
-    CHART_DATA,
     SLIDER_INPUT,
     assert_no_exception,
-    query,
+    nudge,
+    open_view,
     shoot,
     wait_for_app,
 )
@@ -27,19 +27,9 @@ def slider_with_value(page, value: str):
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_nudging_the_steps_slider_redraws_the_paths_and_updates_the_link(server, page, lang):
-    page.goto(f"{server}/optimizers?lang={lang}")
-    wait_for_app(page)
-    page.wait_for_selector(".js-plotly-plot")
-    assert_no_exception(page)
-    before = page.evaluate(CHART_DATA)
-    slider = slider_with_value(page, "100")  # steps
-    slider.focus()
-    page.keyboard.press("ArrowRight")
-    page.wait_for_function("() => window.location.search.includes('steps=110')", timeout=15_000)
-    wait_for_app(page)
-    assert page.evaluate(CHART_DATA) != before
-    assert query(page)["steps"] == ["110"]
-    assert_no_exception(page)
+    open_view(page, f"{server}/optimizers?lang={lang}")
+    before, after = nudge(page, slider_with_value(page, "100"), "steps", "110")
+    assert after != before
     shoot(page, f"optimizers-{lang}")
 
 
