@@ -2,7 +2,7 @@
 
 python -m bench                      # latency, payload, kernels and load (about 10 minutes)
 python -m bench --quick              # fewer nudges and repeats, a 20 s load phase
-python -m bench --only latency       # or payload, kernels, load; repeatable or comma-separated
+python -m bench --only latency       # or payload, kernels, load, heavy (repeatable, or a,b)
 python -m bench --out /tmp/RESULTS.md
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench import report
 
-PARTS = ("latency", "payload", "kernels", "load")
+PARTS = ("latency", "payload", "kernels", "load", "heavy")
 
 
 def _parts(values: list[str] | None) -> list[str]:
@@ -57,6 +57,11 @@ def main(argv: list[str] | None = None) -> None:
 
             body = kernels.markdown(kernels.run(repeats=1 if args.quick else 3, quick=args.quick))
             section = "Kernels"
+        elif part == "heavy":
+            from bench import heavy
+
+            body = heavy.markdown(heavy.run(repeats=2 if args.quick else 3))
+            section = "Heavy runs"
         else:
             from bench import load
 

@@ -12,7 +12,7 @@ from importlib import metadata
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
-ORDER = ("Machine", "Browser latency", "Payload", "Kernels", "Load")
+ORDER = ("Machine", "Browser latency", "Payload", "Kernels", "Load", "Heavy runs")
 TITLE = "# Benchmark results"
 INTRO = (
     "Written by `python -m bench` (see the README's Benchmark section); each section is replaced "

@@ -1342,11 +1342,16 @@ def two_moons(n: int = 200, noise: float = 0.15, seed: int = 0) -> tuple[FloatAr
 @dataclass(frozen=True)
 class DeepRun:
     """Loss and accuracy after t updates (t = 0…len−1); diverged_at is the first step whose
-    loss or parameters were not finite (training stopped there), else None."""
+    loss or parameters were not finite (training stopped there), else None; stopped_at is the
+    step where the caller's stop() said to stop (a time budget), else None. margin is
+    max |σ(logit) − ½| over the points at the last recorded step: how far the outputs are from
+    the coin flip that loss log 2 means (accuracy reads only their side of ½)."""
 
     loss: FloatArray
     accuracy: FloatArray
     diverged_at: int | None
+    stopped_at: int | None = None
+    margin: float = float("nan")
 
 
 def train_deep(
@@ -1358,6 +1363,7 @@ def train_deep(
     lr: float = 0.1,
     seed: int = 0,
     batchnorm: bool = False,
+    stop: Callable[[], bool] | None = None,
 ) -> DeepRun:
     """Full-batch gradient descent on two_moons() for 2 → width×depth hidden → 1 (sigmoid, BCE).
 
@@ -1365,7 +1371,8 @@ def train_deep(
     sample(scheme, ·, ·, default_rng(seed)); biases start at 0. With batchnorm each hidden
     z = h @ W goes through training-mode BN with learnable γ (1) and β (0), which replace the
     bias. Plain SGD on the full batch, no momentum, in float32 (as frameworks train) with the
-    fast kernels; the loss is accumulated in float64.
+    fast kernels; the loss is accumulated in float64. `stop`, asked before every update, ends
+    training early when it returns true (the run records where: stopped_at).
     """
     _scheme(scheme)
     act = _activation(activation)
@@ -1389,7 +1396,8 @@ def train_deep(
     dfs = [np.empty((n, width), dtype=np.float32) for _ in range(depth)]
     scratch = tuple(np.empty((n, width), dtype=np.float32) for _ in range(4))
     losses, accuracy = [], []
-    diverged_at = None
+    diverged_at = stopped_at = None
+    margin = math.nan
     with np.errstate(all="ignore"):  # divergence is detected below, not by warnings
         for t in range(steps + 1):
             h, cache = x, []
@@ -1415,7 +1423,12 @@ def train_deep(
                 break
             losses.append(loss)
             accuracy.append(float(np.mean((logit > 0) == (y > 0.5))))
+            # σ(l) − ½ = tanh(l/2)/2, in float64: no cancellation for a logit of 1e-30.
+            margin = float(np.max(np.abs(np.tanh(logit.astype(np.float64) / 2)))) / 2
             if t == steps:
+                break
+            if stop is not None and stop():
+                stopped_at = t
                 break
             d_logit = (1 / (1 + np.exp(-logit)) - y) / n
             grad = np.outer(d_logit, w_out)
@@ -1438,4 +1451,4 @@ def train_deep(
                 if k > 0:
                     grad = grad @ ws[k].T
                 ws[k] = ws[k] - lr * grad_w
-    return DeepRun(loss=np.array(losses), accuracy=np.array(accuracy), diverged_at=diverged_at)
+    return DeepRun(np.array(losses), np.array(accuracy), diverged_at, stopped_at, margin)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -10,7 +12,7 @@ from core import activations, initialization
 from ui import state
 from ui.figures import initialization as figs
 from ui.frame import page_frame
-from ui.heavy import one_at_a_time
+from ui.heavy import Busy, cpu_budget, gated, slot
 from ui.i18n import current_lang, translator
 from ui.widgets import chart, explain
 
@@ -26,11 +28,38 @@ PRESETS = {
 }
 
 
+# What one training run may use of this thread's CPU before it is cut (the page's work budgets
+# keep every setting far below it on this machine; this bounds a slower or busier one).
+TRAIN_CPU_SECONDS = 8.0
+# Explanations of the histograms per activation: tanh and ReLU have their own, the rest share one.
+HIST_TEXTS = {"tanh": "tanh", "relu": "relu"}
+
+
+def _propagate_cost(scheme, act, depth, width, batch, seed, bn):
+    """(multiply-adds forward and backward, float32 cells held): for ui.heavy's gate."""
+    return 2.0 * depth * batch * width * width, 2.0 * depth * width * batch
+
+
+def _train_cost(scheme, act, depth, width, steps, lr, seed, bn, _stop=None):
+    """Forward, backward and ∂W on 200 points per layer and step, plus each step's NumPy calls
+    (about 2·10⁶ multiply-adds' worth of overhead per layer): for ui.heavy's gate."""
+    return steps * depth * (600.0 * width * width + 2e6), 4.0 * depth * 200 * width
+
+
+def _total(costs) -> tuple[float, float]:
+    """A section's cost from its calls': the work adds up, memory is one call's at a time."""
+    costs = list(costs)
+    return sum(c[0] for c in costs), max((c[1] for c in costs), default=0.0)
+
+
+SYMMETRY_WORK = 1e7  # per step of the XOR net and its snapshots: 2000 steps are heavy
+
+
 # --- cached calls into core, keyed on scalars --------------------------------------------------
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-@one_at_a_time
+@gated(_propagate_cost)
 def run(scheme: str, act: str, depth: int, width: int, batch: int, seed: int, bn: bool):
     # Histograms only of the layers the small multiples show (they cost more than the pass).
     layers = figs.layer_picks(depth)
@@ -45,15 +74,16 @@ def predicted(scheme: str, act: str, depth: int, width: int) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-@one_at_a_time
 def symmetry(steps: int, lr: float, seed: int) -> dict:
     return figs.symmetry_data(steps, lr, seed)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-@one_at_a_time
-def deep(scheme, act, depth, width, steps, lr, seed, bn) -> initialization.DeepRun:
-    return initialization.train_deep(scheme, act, depth, width, steps, lr, seed, bn)
+@gated(_train_cost)
+def deep(scheme, act, depth, width, steps, lr, seed, bn, _stop=None) -> initialization.DeepRun:
+    # _stop is not part of the cache key (a leading underscore): the CPU budget of this call.
+    stop = cpu_budget(TRAIN_CPU_SECONDS) if _stop is None else _stop
+    return initialization.train_deep(scheme, act, depth, width, steps, lr, seed, bn, stop)
 
 
 # Figures are cached as well, keyed on the same scalars plus the language: building a plotly
@@ -109,7 +139,7 @@ def symmetry_figures(steps, lr, seed, lang):
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def training_figure(schemes, act, depth, width, steps, lr, seed, bn, lang):
+def training_figures(schemes, act, depth, width, steps, lr, seed, bn, lang):
     results = {s: deep(s, act, depth, width, steps, lr, seed, bn) for s in schemes}
     return figs.fig_training(
         {s: r.loss for s, r in results.items()},
@@ -196,16 +226,43 @@ if not schemes:
     st.info(tr("init.pick_one"))
     st.stop()
 
-props = {s: run(s, act, depth, width, batch, seed, bn) for s in schemes}
+# A heavy section runs in ui.heavy's one slot from its core calls to its charts' drawing (turning
+# a figure into JSON is Python work that holds the GIL: six heavy links doing it side by side
+# would starve a light visitor's run).
+pass_cost = _total(
+    _propagate_cost(s, act, depth, width, batch, seed, b) for s in schemes for b in {bn, False}
+)
+
+
+def hold(cost: tuple[float, float], where: object = st) -> contextlib.ExitStack | None:
+    """The section's hold on the heavy slot (a no-op when it is light), or None, with the
+    refusal said in words, when other heavy runs kept it too long."""
+    stack = contextlib.ExitStack()
+    try:
+        stack.enter_context(slot(*cost))
+    except Busy:
+        where.warning(tr("init.busy"))
+        return None
+    return stack
+
+
+gate = hold(pass_cost)
+if gate is None:
+    st.stop()
+with gate:
+    props = {s: run(s, act, depth, width, batch, seed, bn) for s in schemes}
+    if bn:  # the faint "without BN" curves
+        for s in schemes:
+            run(s, act, depth, width, batch, seed, False)
 theory = None if bn else {s: predicted(s, act, depth, width) for s in schemes}
 
+
 # 1. Histograms layer by layer ---------------------------------------------------------------
-st.header(tr("init.sec.histograms"))
-
-
 @st.fragment
 def section_histograms() -> None:
-    left, right = st.columns([4, 1])
+    # The radio comes first in the code (the heading follows it), last on the screen.
+    heading, body = st.container(), st.container()
+    left, right = body.columns([4, 1])
     with right:
         kind = state.choice(
             "hist",
@@ -215,39 +272,67 @@ def section_histograms() -> None:
             format_func=lambda v: tr(f"init.ctl.hist_{v}"),
             widget="radio",
         )
+    heading.header(tr(f"init.sec.histograms_{kind}"))
+    text = HIST_TEXTS.get(act, "other") + ("_gradient" if kind == "gradient" else "")
     with left:
-        explain("initialization/histograms")
-    chart(
-        histogram_figure(schemes, act, depth, width, batch, seed, bn, kind, current_lang()),
-        key="histograms",
-    )
-    st.caption(tr("init.hist_caption", act=tr(f"act.name.{act}"), batch=batch, width=width))
+        explain(f"initialization/histograms_{text}")
+    gate = hold(pass_cost, body)
+    if gate is None:
+        return
+    with gate, body:  # cached runs, unless other sessions' settings pushed them out meanwhile
+        figure = histogram_figure(schemes, act, depth, width, batch, seed, bn, kind, current_lang())
+        chart(figure, key="histograms")
+        st.caption(tr("init.hist_caption", act=tr(f"act.name.{act}"), batch=batch, width=width))
 
 
 section_histograms()
 
+
 # 2. Scale through depth ----------------------------------------------------------------------
-st.header(tr("init.sec.depth"))
-tables = {s: p.table for s, p in props.items()}
-chart(depth_figure(schemes, act, depth, width, batch, seed, bn, current_lang()), key="depth")
-if "zeros" in schemes:
-    st.info(tr("init.zeros_note"))
-if any(
-    (t[["activation_std", "gradient_std"]] >= initialization.VALUE_CEILING).any().any()
-    for t in tables.values()
-):
-    st.warning(tr("init.overflow"))
-st.caption(tr("init.bn_caption") if bn else tr("init.depth_caption"))
-st.dataframe(figs.summary_table(tables, theory, tr), hide_index=True, width="stretch")
-left, right = st.columns(2)
-with left:
-    explain("initialization/variance")
-with right:
-    explain("initialization/batchnorm")
+def section_depth() -> None:
+    st.header(tr("init.sec.depth"))
+    tables = {s: p.table for s, p in props.items()}
+    gate = hold(pass_cost)
+    if gate is None:
+        return
+    with gate:
+        figures = depth_figure(schemes, act, depth, width, batch, seed, bn, current_lang())
+        keys = ("depth_act", "depth_grad", "depth_saturated")
+        for column, figure, key in zip(st.columns(3), figures, keys, strict=True):
+            with column:
+                chart(figure, key=key)
+    if "zeros" in schemes:
+        st.info(tr("init.zeros_note", zeros=tr("init.scheme.zeros")))
+    if any(
+        (t[["activation_std", "gradient_std"]] >= initialization.VALUE_CEILING).any().any()
+        for t in tables.values()
+    ):
+        st.warning(tr("init.overflow"))
+    st.caption(tr("init.bn_caption") if bn else tr("init.depth_caption"))
+    st.dataframe(figs.summary_table(tables, theory, tr), hide_index=True, width="stretch")
+    left, right = st.columns(2)
+    with left:
+        explain("initialization/variance")
+    with right:
+        explain("initialization/batchnorm")
+
+
+section_depth()
 
 # 3. The table of schemes ---------------------------------------------------------------------
 st.header(tr("init.sec.table"))
-st.markdown(figs.init_table(schemes, width, tr))
+# A table wider than a phone scrolls inside its own box (the page itself must not scroll
+# sideways), and says so on narrow screens only.
+st.html(
+    "<style>.st-key-init_table{overflow-x:auto}.st-key-init_table table{width:max-content}"
+    ".st-key-init_table th,.st-key-init_table td{white-space:nowrap}"
+    ".st-key-init_table_cue{display:none}"
+    "@media (max-width:640px){.st-key-init_table_cue{display:block}}</style>"
+)
+with st.container(key="init_table_cue"):
+    st.caption(tr("init.table_scroll"))
+with st.container(key="init_table"):
+    st.markdown(figs.init_table(schemes, width, tr))
 explain("initialization/table")
 
 # 4. Symmetry ---------------------------------------------------------------------------------
@@ -262,15 +347,24 @@ def section_symmetry() -> None:
         lr = state.log_number("sym_lr", tr("init.ctl.lr"), 0.5, 0.01, 1.0)
     with left:
         explain("initialization/symmetry")
-    data = symmetry(steps, lr, seed)
-    runs = data["runs"]
-    for init in data["diverged"]:
-        st.warning(tr("init.sym_diverged", init=tr(f"init.sym.{init}")))
-    weights, curves, fits = symmetry_figures(steps, lr, seed, current_lang())
-    chart(weights, key="sym_weights")
-    st.caption(tr("init.sym_caption", units=initialization.SYMMETRY_HIDDEN))
-    chart(curves, key="sym_curves")
-    chart(fits, key="sym_fits")
+    gate = hold((steps * SYMMETRY_WORK, 0.0))
+    if gate is None:
+        return
+    with gate:
+        data = symmetry(steps, lr, seed)
+        weights, curves, fits = symmetry_figures(steps, lr, seed, current_lang())
+        runs = data["runs"]
+        for init in data["diverged"]:
+            st.warning(tr("init.sym_diverged", init=tr(f"init.sym.{init}")))
+        chart(weights, key="sym_weights")
+        st.caption(tr("init.sym_caption", units=initialization.SYMMETRY_HIDDEN))
+        keys = ("sym_loss", "sym_spread")
+        for column, figure, key in zip(st.columns(2), curves, keys, strict=True):
+            with column:
+                chart(figure, key=key)
+        for column, figure, init in zip(st.columns(len(fits)), fits, runs, strict=True):
+            with column:
+                chart(figure, key=f"sym_fit_{init}")
     cols = st.columns(len(runs))
     for column, (init, r) in zip(cols, runs.items(), strict=True):
         column.metric(
@@ -288,6 +382,20 @@ section_symmetry()
 st.header(tr("init.sec.training"))
 
 
+def train_result(scheme: str, r: initialization.DeepRun) -> str:
+    """One scheme's outcome in words; a flat loss of log 2 says how close to ½ the outputs are,
+    so that an accuracy far from 50 % does not contradict "the output is 0.5"."""
+    name = tr(f"init.scheme.{scheme}")
+    if r.diverged_at is not None:
+        return tr("init.diverged", scheme=name, step=r.diverged_at)
+    fields = {"scheme": name, "loss": f"{r.loss[-1]:.3f}", "acc": f"{r.accuracy[-1]:.0%}"}
+    if abs(r.loss[-1] - np.log(2)) < 1e-4 and r.margin < 1e-3:
+        return tr(
+            "init.train_flat", margin=f"{r.margin:.1e}", acc0=f"{r.accuracy[0]:.0%}", **fields
+        )
+    return tr("init.train_result", **fields)
+
+
 @st.fragment
 def section_training() -> None:
     cols = st.columns(4)
@@ -303,27 +411,34 @@ def section_training() -> None:
     steps = figs.affordable_steps(t_depth, t_width, t_steps)
     if steps < t_steps:
         st.info(tr("init.steps_capped", asked=t_steps, steps=steps))
-    results = {s: deep(s, act, t_depth, t_width, steps, t_lr, seed, bn) for s in schemes}
-    left, right = st.columns([3, 1])
-    with left:
-        figure = training_figure(
+    cost = _total(_train_cost(s, act, t_depth, t_width, steps, t_lr, seed, bn) for s in schemes)
+    gate = hold(cost)
+    if gate is None:
+        return
+    with gate:
+        results = {s: deep(s, act, t_depth, t_width, steps, t_lr, seed, bn) for s in schemes}
+        figures = training_figures(
             schemes, act, t_depth, t_width, steps, t_lr, seed, bn, current_lang()
         )
-        chart(figure, key="training")
-    with right:
         st.caption(tr("init.train_setup", depth=t_depth, width=t_width, act=tr(f"act.name.{act}")))
-        for s, r in results.items():
-            if r.diverged_at is not None:
-                st.warning(tr("init.diverged", scheme=tr(f"init.scheme.{s}"), step=r.diverged_at))
-            elif r.loss.size:
-                st.markdown(
-                    tr(
-                        "init.train_result",
-                        scheme=tr(f"init.scheme.{s}"),
-                        loss=f"{r.loss[-1]:.3f}",
-                        acc=f"{r.accuracy[-1]:.0%}",
-                    )
+        keys = ("training_loss", "training_accuracy")
+        for column, figure, key in zip(st.columns(2), figures, keys, strict=True):
+            with column:
+                chart(figure, key=key)
+    for s, r in results.items():
+        if r.stopped_at is not None:
+            st.warning(
+                tr(
+                    "init.train_cut",
+                    scheme=tr(f"init.scheme.{s}"),
+                    step=r.stopped_at,
+                    seconds=f"{TRAIN_CPU_SECONDS:g}",
                 )
+            )
+        if r.diverged_at is not None:
+            st.warning(train_result(s, r))
+        elif r.loss.size:
+            st.markdown(train_result(s, r))
     explain("initialization/training")
 
 

@@ -3,6 +3,8 @@ charts and updates the link, the symmetry heatmap's own slider animates without 
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from conftest import (
     CHART_DATA,
@@ -21,7 +23,7 @@ def test_nudging_depth_redraws_the_charts_and_updates_the_link(server, page, lan
     page.goto(f"{server}/initialization?lang={lang}")
     wait_for_app(page)
     page.wait_for_selector(".js-plotly-plot")
-    assert page.locator('[data-testid="stPlotlyChart"]').count() == 6
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 12
     title = page.locator("h1").first.inner_text().strip()
     assert title == ("가중치 초기화" if lang == "ko" else "Weight initialization")
     before = page.evaluate(CHART_DATA)
@@ -54,7 +56,7 @@ def test_a_deep_link_restores_the_controls(server, page):
 def test_the_symmetry_slider_replays_training_without_a_rerun(server, page):
     page.goto(f"{server}/initialization?lang=en")
     wait_for_app(page)
-    plot = page.locator('[data-testid="stPlotlyChart"]').nth(2)
+    plot = page.locator('[data-testid="stPlotlyChart"]').nth(4)  # the stacked heatmaps
     plot.scroll_into_view_if_needed()
     before = plot.locator(".js-plotly-plot").evaluate("p => JSON.stringify(p.data)")
     # Click the first step of the Plotly slider (step 0: all-constant matrices).
@@ -66,3 +68,29 @@ def test_the_symmetry_slider_replays_training_without_a_rerun(server, page):
     after = plot.locator(".js-plotly-plot").evaluate("p => JSON.stringify(p.data)")
     assert after != before
     assert_no_exception(page)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_on_a_phone_nothing_scrolls_sideways_and_the_panels_stack(server, page, lang):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{server}/initialization?lang={lang}")
+    wait_for_app(page)
+    page.wait_for_selector(".js-plotly-plot")
+    assert_no_exception(page)
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth,"
+        " document.querySelector('[data-testid=\"stMain\"]').scrollWidth]"
+    )
+    assert widths == [390, 390]
+    # The schemes table scrolls inside its own box, with the cue shown.
+    box = page.locator(".st-key-init_table")
+    assert box.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+    assert page.locator(".st-key-init_table_cue").is_visible()
+    # The depth charts are stacked: each starts below the one before, none beside another.
+    tops = page.eval_on_selector_all(
+        '[data-testid="stPlotlyChart"]',
+        "els => els.slice(1, 4).map(e => [e.getBoundingClientRect().top,"
+        " e.getBoundingClientRect().bottom, e.getBoundingClientRect().width])",
+    )
+    assert all(b[0] >= a[1] - 1 for a, b in itertools.pairwise(tops))
+    assert all(w <= 390 for *_, w in tops)

@@ -1064,3 +1064,173 @@ def test_histograms_of_picked_layers_match_a_full_run_and_leave_the_rest_nan():
         assert np.isfinite(every).all()
     with pytest.raises(ValueError, match="layer must be an integer in 1…9"):
         propagate_with_histograms("xavier_normal", "tanh", 9, 32, 64, 44, layers=[10])
+
+
+def test_a_stop_test_ends_training_early_and_says_where():
+    calls = []
+
+    def stop():
+        calls.append(1)
+        return len(calls) > 3
+
+    run = train_deep("xavier_normal", "tanh", depth=3, width=8, steps=50, lr=0.1, stop=stop)
+    assert run.stopped_at == 3
+    assert run.loss.size == 4  # steps 0…3 recorded, then stopped before the fourth update
+    assert run.diverged_at is None
+    assert train_deep("xavier_normal", "tanh", depth=3, width=8, steps=5).stopped_at is None
+
+
+# --- lessons the page states, on the data its charts are drawn from -------------------------
+# The page's defaults: tanh, 15 layers of 256, a batch of 256, seed 0; training 20 × 32, 200
+# steps, lr 0.05.
+
+
+def per_layer(values) -> float:
+    """The geometric mean of l+1 / l over the layers: the factor per layer."""
+    return float(np.exp(np.mean(np.diff(np.log(np.asarray(values, dtype=float))))))
+
+
+def test_lesson_standard_normal_tanh_saturates_yet_its_gradient_explodes_backward():
+    # histograms_tanh_gradient.md, takeaways.md: most units saturated, a typical one at
+    # |z| ≈ 10 with f' ≈ 1e-8, but the gradient grows by √(n E[f'²]) ≈ 2.9 per layer backward.
+    t = propagate("standard_normal", "tanh", 15, 256, 256, 0)
+    assert t["saturated_fraction"].min() > 0.85
+    typical = 0.6745 * t["preactivation_std"].to_numpy()  # median |z| of a centred normal
+    assert np.all((typical > 9) & (typical < 12))
+    assert np.all(1 - np.tanh(typical) ** 2 < 1e-7)
+    backward = 1 / per_layer(t["gradient_std"])
+    assert 2.6 < backward < 3.3
+    z = np.linspace(-200, 200, 400_001)
+    density = np.exp(-0.5 * (z / 16) ** 2) / (16 * np.sqrt(2 * np.pi))
+    expected = np.sqrt(256 * np.sum((1 - np.tanh(z) ** 2) ** 2 * density) * (z[1] - z[0]))
+    assert backward == pytest.approx(expected, rel=0.1)
+    assert t["gradient_std"].iloc[0] > 1e6  # the table's "gradient std, layer 1"
+
+
+def test_lesson_small_normal_tanh_shrinks_by_sqrt_n_times_001_both_ways():
+    t = propagate("small_normal", "tanh", 15, 256, 256, 0)
+    assert per_layer(t["activation_std"]) == pytest.approx(0.16, rel=0.05)
+    assert 1 / per_layer(t["gradient_std"]) == pytest.approx(0.16, rel=0.05)
+    assert t["activation_std"].iloc[-1] < 1e-10
+    assert t["gradient_std"].iloc[0] < 1e-10
+
+
+def test_lesson_xavier_tanh_keeps_a_wide_slowly_narrowing_distribution():
+    t = propagate("xavier_normal", "tanh", 15, 256, 256, 0)
+    std = t["activation_std"].to_numpy()
+    assert std[-1] > 0.15
+    assert np.all(np.diff(std) < 0)
+    assert 0.85 < 1 / per_layer(t["gradient_std"]) < 1.0  # backward factor close to 1
+
+
+@pytest.mark.parametrize(
+    ("scheme", "factor"),
+    [("xavier_normal", 1 / math.sqrt(2)), ("he_normal", 1.0), ("standard_normal", math.sqrt(128)),
+     ("small_normal", 0.01 * math.sqrt(128))],
+)  # fmt: skip
+def test_lesson_relu_multiplies_std_by_sqrt_n_var_w_over_2_forward_and_backward(scheme, factor):
+    # histograms_relu*.md, variance.md, the ReLU preset: Xavier loses 1/√2 a layer, He keeps it.
+    t = propagate(scheme, "relu", 30, 256, 256, 0)
+    assert per_layer(t["activation_std"]) == pytest.approx(factor, rel=0.05)
+    assert 1 / per_layer(t["gradient_std"]) == pytest.approx(factor, rel=0.05)
+    assert t["dead_fraction"].mean() == pytest.approx(0.5, abs=0.02)  # f' = 0 for about half
+
+
+def test_lesson_batchnorm_rescues_bad_inits_and_makes_xavier_and_he_coincide():
+    # batchnorm.md and the BN preset: healthy distributions and surviving gradients at every
+    # depth for 0.01·N and N(0, 1); Xavier and He normal coincide; with ReLU at depth 30 the
+    # gradient still grows toward the input.
+    for scheme in ("small_normal", "standard_normal"):
+        t = propagate(scheme, "tanh", 15, 256, 256, 0, True)
+        assert t["activation_std"].between(0.5, 0.7).all()
+        assert 1 < t["gradient_std"].iloc[0] < 10
+    a = propagate("xavier_normal", "relu", 30, 256, 256, 0, True)
+    b = propagate("he_normal", "relu", 30, 256, 256, 0, True)
+    np.testing.assert_allclose(a["activation_std"], b["activation_std"], rtol=1e-3)
+    np.testing.assert_allclose(a["gradient_std"], b["gradient_std"], rtol=2e-3)  # ε
+    assert a["gradient_std"].iloc[0] > 100 * a["gradient_std"].iloc[-1]
+
+
+def test_lesson_batchnorm_makes_the_network_far_less_sensitive_to_its_init():
+    schemes = ("small_normal", "standard_normal", "xavier_normal", "he_normal")
+    spread = {
+        bn: np.ptp(
+            [np.log10(propagate(s, "tanh", 15, 256, 256, 0, bn)["gradient_std"].iloc[0])
+             for s in schemes]
+        )
+        for bn in (False, True)
+    }  # fmt: skip
+    assert spread[False] > 15
+    assert spread[True] < 0.01
+
+
+def test_lesson_flat_loss_of_log_2_with_accuracy_set_by_chance():
+    # training.md and init.train_flat: at the defaults 0.01·N(0, 1)'s outputs are 0.5 to
+    # ~27 decimals (loss log 2), yet their signs sort 87 % of the points; training never moves
+    # that share, and another seed gives another one.
+    run = train_deep("small_normal", "tanh", 20, 32, 200, 0.05, 0)
+    np.testing.assert_allclose(run.loss, math.log(2), atol=1e-7)
+    assert 0 < run.margin < 1e-20
+    assert run.accuracy[0] == run.accuracy[-1] == pytest.approx(0.87)
+    shares = {
+        train_deep("small_normal", "tanh", 20, 32, 200, 0.05, s).accuracy[-1] for s in range(4)
+    }
+    assert min(shares) < 0.5 < max(shares)
+
+
+def test_lesson_training_at_the_defaults():
+    # training.md: N(0, 1)'s first steps are erratic; at 5 layers it trains well while 0.01·N
+    # stays flat; with BatchNorm all three default schemes train.
+    erratic = train_deep("standard_normal", "tanh", 20, 32, 200, 0.05, 0).loss[:10]
+    assert (np.diff(erratic) > 0).sum() >= 3
+    assert train_deep("standard_normal", "tanh", 5, 32, 200, 0.05, 0).loss[-1] < 0.1
+    flat = train_deep("small_normal", "tanh", 5, 32, 200, 0.05, 0)
+    assert abs(flat.loss[-1] - math.log(2)) < 1e-4
+    for scheme in ("small_normal", "standard_normal", "xavier_normal"):
+        run = train_deep(scheme, "tanh", 20, 32, 200, 0.05, 0, batchnorm=True)
+        assert run.loss[-1] < 0.4, scheme
+        plain = train_deep(scheme, "tanh", 20, 32, 200, 0.05, 0)
+        assert run.loss[-1] < plain.loss[-1], scheme
+
+
+def test_lesson_the_tanh_preset_vanishes_saturates_and_keeps():
+    # init.preset.tanh_help: at 15 tanh layers activations vanish (0.01·N), saturate (N(0, 1))
+    # or keep their scale (Xavier).
+    small, large, xavier = (propagate(s, "tanh", 15, 256, 256, 0) for s in (
+        "small_normal", "standard_normal", "xavier_normal"))  # fmt: skip
+    assert small["activation_std"].iloc[-1] < 1e-10
+    assert large["saturated_fraction"].iloc[-1] > 0.85
+    assert xavier["activation_std"].iloc[-1] > 0.15
+    assert xavier["saturated_fraction"].iloc[-1] == 0
+
+
+def test_lesson_a_bounded_activation_piles_up_at_the_ends_with_large_weights():
+    # histograms_other.md: sigmoid with N(0, 1) puts most values at 0 or 1.
+    t = propagate("standard_normal", "sigmoid", 15, 256, 256, 0)
+    assert t["saturated_fraction"].min() > 0.7
+    assert t["activation_std"].iloc[-1] > 0.4  # ~half at 0, half at 1
+
+
+def test_lesson_pytorch_linear_default_is_a_third_of_lecuns_variance():
+    # table.md: nn.Linear's U(−1/√n, 1/√n) against LeCun's σ² = 1/n.
+    n = 256
+    assert (1 / math.sqrt(n)) ** 2 / 3 == pytest.approx(std("lecun_uniform", n, n) ** 2 / 3)
+    assert bound("lecun_uniform", n, n) == pytest.approx(math.sqrt(3) * std("lecun_normal", n, n))
+
+
+@pytest.mark.parametrize("name", ["tanh", "relu", "linear"])
+def test_lesson_batchnorm_rescues_both_bad_inits_whatever_the_activation(name):
+    # batchnorm.md: whether they vanish, saturate or explode without BN, with BN 0.01·N and
+    # N(0, 1) keep a healthy scale at every depth.
+    for scheme in ("small_normal", "standard_normal"):
+        t = propagate(scheme, name, 15, 256, 256, 0, True)
+        assert t["activation_std"].between(0.3, 3).all(), (scheme, name)
+
+
+def test_lesson_home_card_activations_vanish_or_explode_with_a_bad_init():
+    # home.initialization_question: the page shows both, at its own settings.
+    assert propagate("small_normal", "tanh", 15, 256, 256, 0)["activation_std"].iloc[-1] < 1e-10
+    assert propagate("standard_normal", "relu", 15, 256, 256, 0)["activation_std"].iloc[-1] > 1e10
+    # home.initialization_summary: zero, small, LeCun, Xavier and He are all offered.
+    for prefix in ("zeros", "small_", "lecun_", "xavier_", "he_"):
+        assert any(s.startswith(prefix) for s in SCHEMES)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import plotly.graph_objects as go
 import pytest
@@ -118,18 +120,30 @@ def test_std_chart_uses_log_axes_and_leaves_out_exact_zeros(runs, tr):
         s: figs.Curves(t["activation_std"].to_numpy(), t["gradient_std"].to_numpy(), np.zeros(8))
         for s, t in ((s, initialization.predicted_std(s, "tanh", 8, 32)) for s in runs)
     }
-    fig = figs.fig_std_depth(np.arange(1, 9), measured, predicted, None, tr)
-    assert fig.layout.yaxis.type == "log"
-    assert fig.layout.yaxis2.type == "log"
-    assert figure_finite(fig)
-    assert titled(fig)
-    zeros_traces = [t for t in fig.data if t.legendgroup == "zeros" and t.xaxis == "x"]
+    act, grad, saturated = figs.fig_std_depth(np.arange(1, 9), measured, predicted, None, tr)
+    assert act.layout.yaxis.type == "log"
+    assert grad.layout.yaxis.type == "log"
+    for fig, key in (
+        (act, "init.fig.act_std_title"),
+        (grad, "init.fig.grad_std_title"),
+        (saturated, "init.fig.saturated_title"),
+    ):  # separate charts: each its own title, axis titles and legend
+        assert figure_finite(fig)
+        assert titled(fig)
+        assert fig.layout.title.text == tr(key)
+        assert sorted(n for n in fig.layout if n.startswith(("xaxis", "yaxis"))) == [
+            "xaxis",
+            "yaxis",
+        ]
+    zeros_traces = [t for t in act.data if t.legendgroup == "zeros"]
     assert all(len(t.x) < 8 for t in zeros_traces)  # h_l = 0 exactly: no point on a log axis
-    dashed = [t for t in fig.data if t.line.dash == "dash" and t.legendgroup == "xavier_normal"]
-    assert dashed
-    assert all(t.line.color.startswith("rgba(25, 113, 194") for t in dashed)
-    solid = [t for t in fig.data if t.legendgroup == "xavier_normal" and t.showlegend]
-    assert solid[0].line.color == color("xavier_normal")
+    for fig in (act, grad):
+        dashed = [t for t in fig.data if t.line.dash == "dash" and t.legendgroup == "xavier_normal"]
+        assert dashed
+        assert all(t.line.color.startswith("rgba(25, 113, 194") for t in dashed)
+        solid = [t for t in fig.data if t.legendgroup == "xavier_normal" and t.showlegend]
+        assert solid[0].line.color == color("xavier_normal")
+    assert saturated.layout.yaxis.range == (0, 1.05)
 
 
 def test_symmetry_figures_show_identical_columns_for_the_constant_start(tr):
@@ -144,37 +158,55 @@ def test_symmetry_figures_show_identical_columns_for_the_constant_start(tr):
     assert len(fig.frames) == runs["zeros"].snapshot_steps.size
     assert fig.layout.sliders[0].active == len(fig.frames) - 1
     assert figure_finite(fig)
+    # Stacked one start per row (full width on a phone), one slider replaying all three.
+    domains = [fig.layout[f"yaxis{'' if k == 1 else k}"].domain for k in (1, 2, 3)]
+    assert all(a[0] > b[1] for a, b in itertools.pairwise(domains))
+    assert all(fig.layout[f"xaxis{'' if k == 1 else k}"].domain == (0, 1) for k in (1, 2, 3))
     curves = figs.fig_symmetry_curves(
         {i: r.loss for i, r in runs.items()}, {i: r.distinctness for i, r in runs.items()}, tr
     )
-    assert figure_finite(curves)
-    assert titled(curves)
+    assert len(curves) == 2
+    for part, key in zip(
+        curves, ("init.fig.sym_loss_title", "init.fig.sym_spread_title"), strict=True
+    ):
+        assert figure_finite(part)
+        assert titled(part)
+        assert part.layout.title.text == tr(key)
     grid = np.linspace(-2, 2, 11)
     plane = np.column_stack([np.repeat(grid, 11), np.tile(grid, 11)])
     fits = figs.fig_symmetry_fits(
         grid, {i: r.predict(plane).reshape(11, 11) for i, r in runs.items()}, runs["zeros"].x,
         runs["zeros"].y, tr,
     )  # fmt: skip
-    assert figure_finite(fits)
-    assert titled(fits)
+    assert len(fits) == 3
+    for part, init in zip(fits, runs, strict=True):
+        assert figure_finite(part)
+        assert titled(part)
+        assert part.layout.title.text == tr(f"init.sym.{init}")
 
 
 def test_training_figure_has_one_colour_per_scheme(tr):
     runs = {s: initialization.train_deep(s, "tanh", 3, 8, 20) for s in ("he_normal", "zeros")}
-    fig = figs.fig_training(
+    loss, accuracy = figs.fig_training(
         {s: r.loss for s, r in runs.items()}, {s: r.accuracy for s, r in runs.items()}, tr
     )
-    assert {t.line.color for t in fig.data} == {color("he_normal"), color("zeros")}
-    assert fig.layout.yaxis.type == "log"
-    assert figure_finite(fig)
-    assert titled(fig)
+    for fig in (loss, accuracy):
+        assert {t.line.color for t in fig.data} == {color("he_normal"), color("zeros")}
+        assert figure_finite(fig)
+        assert titled(fig)
+    assert loss.layout.yaxis.type == "log"
+    assert loss.layout.title.text == tr("init.fig.train_loss_title")
+    assert accuracy.layout.title.text == tr("init.fig.train_acc_title")
+    assert accuracy.layout.yaxis.range[0] == 0  # a chance accuracy of 30 % stays on the chart
 
 
 def test_korean_figures_are_translated():
     tr = translator("ko")
-    fig = figs.fig_training({"he_normal": np.array([0.7, 0.5])}, {"he_normal": np.ones(2)}, tr)
-    assert fig.data[0].name == "He 정규분포"
-    assert fig.layout.yaxis2.title.text == "정확도"
+    loss, accuracy = figs.fig_training(
+        {"he_normal": np.array([0.7, 0.5])}, {"he_normal": np.ones(2)}, tr
+    )
+    assert loss.data[0].name == "He 정규분포"
+    assert accuracy.layout.yaxis.title.text == "정확도"
 
 
 def test_init_table_lists_every_scheme_with_its_latex_and_marks_the_picked(tr):
@@ -208,6 +240,12 @@ def test_thumbnail_is_small_static_and_finite():
     assert set(data) == set(figs.THUMB_SCHEMES)
     fig = figs.fig_thumbnail(data)
     assert fig.layout.height == 150
-    assert fig.layout.showlegend is False
+    # A compact legend in the lower left, names that read the same in both languages.
+    assert fig.layout.showlegend is True
+    assert [t.name for t in fig.data] == ["0.01·N(0, 1)", "N(0, 1)", "Xavier"]
+    assert fig.layout.legend.x < 0.1
+    assert fig.layout.legend.y < 0.1
     assert fig.layout.yaxis.type == "log"
+    # The lower left is free: every curve's first point sits above the legend's rows.
+    assert min(float(v[0]) for v in data.values()) > 10 * min(float(v[-1]) for v in data.values())
     assert figure_finite(fig)

@@ -271,104 +271,90 @@ class Curves:
         )
 
 
+STD_PANELS = ("activation_std", "gradient_std", "saturated")
+
+
 def fig_std_depth(
     layers: np.ndarray,
     measured: Mapping[str, Curves],
     predicted: Mapping[str, Curves] | None,
     reference: Mapping[str, Curves] | None,
     tr: Translate,
-) -> go.Figure:
-    """Activation std and gradient std per layer on log axes, and the saturated share. Solid:
-    measured; dashed: the mean-field prediction (without BN); dotted, faint: the same network
-    without BN (`reference`, shown when BN is on)."""
-    fig = subplots(
-        rows=1,
-        cols=3,
-        column_widths=[0.37, 0.37, 0.26],
-        subplot_titles=(
-            tr("init.fig.act_std_title"),
-            tr("init.fig.grad_std_title"),
-            tr("init.fig.saturated_title"),
-        ),
-        horizontal_spacing=0.07,
+) -> tuple[go.Figure, go.Figure, go.Figure]:
+    """Three charts, each with its own title, axes and legend (drawn side by side in columns,
+    stacked on a phone): activation std and gradient std per layer on log axes, and the
+    saturated share. Solid: measured; dashed: the mean-field prediction (without BN); dotted,
+    faint: the same network without BN (`reference`, shown when BN is on)."""
+    return tuple(  # type: ignore[return-value]
+        _std_panel(field, np.asarray(layers, dtype=float), measured, predicted, reference, tr)
+        for field in STD_PANELS
     )
-    x = np.asarray(layers, dtype=float)
+
+
+def _std_panel(
+    field: str,
+    x: np.ndarray,
+    measured: Mapping[str, Curves],
+    predicted: Mapping[str, Curves] | None,
+    reference: Mapping[str, Curves] | None,
+    tr: Translate,
+) -> go.Figure:
+    titles = {
+        "activation_std": ("init.fig.act_std_title", "init.fig.act_std_axis"),
+        "gradient_std": ("init.fig.grad_std_title", "init.fig.grad_std_axis"),
+        "saturated": ("init.fig.saturated_title", "init.fig.saturated_axis"),
+    }
+    title, axis = titles[field]
+    log = field != "saturated"
+    fig = go.Figure()
     for name, m in measured.items():
         label = tr(f"init.scheme.{name}")
-        line = {"color": color(name), "width": 2}
-        for col, values, fmt in (
-            (1, m.activation_std, "%{y:.3e}"),
-            (2, m.gradient_std, "%{y:.3e}"),
-        ):
-            xs, ys = _positive(x, values)
-            fig.add_scatter(
-                x=xs,
-                y=ys,
-                name=label,
-                legendgroup=name,
-                showlegend=col == 1,
-                mode="lines+markers",
-                marker={"size": 4},
-                line=line,
-                hovertemplate=f"l=%{{x}}<br>{fmt}<extra>{label}</extra>",
-                row=1,
-                col=col,
-            )
+        values = getattr(m, field)
+        xs, ys = _positive(x, values) if log else (x, np.nan_to_num(values))
         fig.add_scatter(
-            x=x,
-            y=m.saturated,
+            x=xs,
+            y=ys,
             name=label,
             legendgroup=name,
-            showlegend=False,
-            mode="lines",
-            line=line,
-            hovertemplate="l=%{x}<br>%{y:.1%}<extra>" + label + "</extra>",
-            row=1,
-            col=3,
+            showlegend=True,
+            mode="lines+markers" if log else "lines",
+            marker={"size": 4},
+            line={"color": color(name), "width": 2},
+            hovertemplate=(f"l=%{{x}}<br>%{{y:{'.3e' if log else '.1%'}}}<extra>{label}</extra>"),
         )
-        for extra, style_name, key, alpha, width in (
-            (predicted, "dash", "init.fig.predicted", 0.45, 5.0),
-            (reference, "dot", "init.fig.without_bn", 0.7, 2.0),
+    if log:
+        for extra, key, dash, alpha, width in (
+            (predicted, "init.fig.predicted", "dash", 0.85, 1.5),
+            (reference, "init.fig.without_bn", "dot", 0.45, 1.5),
         ):
-            if extra is None or name not in extra:
-                continue
-            p = extra[name]
-            for col, values in ((1, p.activation_std), (2, p.gradient_std)):
-                xs, ys = _positive(x, values)
+            for name, m in (extra or {}).items():
+                label = tr(f"init.scheme.{name}")
+                xs, ys = _positive(x, getattr(m, field))
                 fig.add_scatter(
                     x=xs,
                     y=ys,
-                    name=f"{label} · {tr(key)}",
+                    name=label,
                     legendgroup=name,
                     showlegend=False,
                     mode="lines",
-                    line={"color": rgba(color(name), alpha), "width": width, "dash": style_name},
+                    line={"color": rgba(color(name), alpha), "width": width, "dash": dash},
                     hovertemplate=f"l=%{{x}}<br>%{{y:.3e}}<extra>{label} · {tr(key)}</extra>",
-                    row=1,
-                    col=col,
                 )
-    # Legend keys for the line styles, in grey.
-    shown = [("solid", "init.fig.measured")]
-    if predicted:
-        shown.append(("dash", "init.fig.predicted"))
-    if reference:
-        shown.append(("dot", "init.fig.without_bn"))
-    for dash, key in shown:
-        fig.add_scatter(
-            x=[1.0],  # one point of a lines-only trace draws nothing: a legend key only
-            y=[1.0],
-            name=tr(key),
-            mode="lines",
-            line={"color": MUTED, "dash": dash, "width": 2},
-            hoverinfo="skip",
-            row=1,
-            col=1,
-        )
-    fig.update_xaxes(title_text=tr("init.fig.layer_axis"))
-    for col, key, field in (
-        (1, "init.fig.act_std_axis", "activation_std"),
-        (2, "init.fig.grad_std_axis", "gradient_std"),
-    ):
+        # Legend keys for the line styles, in grey.
+        shown = [("solid", "init.fig.measured")]
+        if predicted:
+            shown.append(("dash", "init.fig.predicted"))
+        if reference:
+            shown.append(("dot", "init.fig.without_bn"))
+        for dash, key in shown:
+            fig.add_scatter(
+                x=[1.0],  # one point of a lines-only trace draws nothing: a legend key only
+                y=[1.0],
+                name=tr(key),
+                mode="lines",
+                line={"color": MUTED, "dash": dash, "width": 2},
+                hoverinfo="skip",
+            )
         fig.update_yaxes(
             type="log",
             exponentformat="power",
@@ -379,14 +365,12 @@ def fig_std_depth(
                     for c in m.values()
                 ]
             ),
-            title_text=tr(key),
-            row=1,
-            col=col,
         )
-    fig.update_yaxes(
-        range=[0, 1.05], tickformat=".0%", title_text=tr("init.fig.saturated_axis"), row=1, col=3
-    )
-    return style(fig, height=430)
+    else:
+        fig.update_yaxes(range=[0, 1.05], tickformat=".0%")
+    fig.update_xaxes(title_text=tr("init.fig.layer_axis"))
+    fig.update_yaxes(title_text=tr(axis))
+    return style(fig, title=tr(title), height=400)
 
 
 # --- the initialization table ----------------------------------------------------------------
@@ -484,15 +468,16 @@ def symmetry_data(steps: int, lr: float, seed: int) -> dict:
 def fig_symmetry_weights(
     snapshots: Mapping[str, np.ndarray], steps: np.ndarray, tr: Translate
 ) -> go.Figure:
-    """Heatmaps of every hidden unit's parameters (columns = units) for each start, with a
-    slider over the recorded training steps (animated in the browser, no rerun): equal
-    columns mean identical units. snapshots[init] is (k, 4, units); steps (k,)."""
+    """Heatmaps of every hidden unit's parameters (columns = units) for each start, one start
+    per row (stacked, so a phone shows them at full width), with one slider over the recorded
+    training steps that replays all of them together (animated in the browser, no rerun):
+    equal columns mean identical units. snapshots[init] is (k, 4, units); steps (k,)."""
     inits = list(snapshots)
     fig = subplots(
-        rows=1,
-        cols=len(inits),
+        rows=len(inits),
+        cols=1,
         subplot_titles=[tr(f"init.sym.{i}") for i in inits],
-        horizontal_spacing=0.06,
+        vertical_spacing=0.12,
     )
     zmax = max(float(np.abs(s).max()) for s in snapshots.values()) or 1.0
     units = next(iter(snapshots.values())).shape[2]
@@ -511,7 +496,11 @@ def fig_symmetry_weights(
                 colorscale="RdBu",
                 reversescale=True,
                 showscale=c == 0,
-                colorbar={"title": {"text": tr("init.fig.weight_value")}, "thickness": 12},
+                colorbar={
+                    "title": {"text": tr("init.fig.weight_value")},
+                    "thickness": 12,
+                    "len": 0.9,
+                },
                 texttemplate="%{z:.2f}",
                 textfont={"size": 11},
                 hovertemplate="%{x}, %{y}: %{z:.4f}<extra></extra>",
@@ -521,8 +510,8 @@ def fig_symmetry_weights(
             for c, i in enumerate(inits)
         ]
 
-    for c, trace in enumerate(traces(last), start=1):
-        fig.add_trace(trace, row=1, col=c)
+    for r, trace in enumerate(traces(last), start=1):
+        fig.add_trace(trace, row=r, col=1)
     fig.frames = [go.Frame(name=str(int(s)), data=traces(k)) for k, s in enumerate(steps)]
     fig.update_layout(
         sliders=[
@@ -546,16 +535,16 @@ def fig_symmetry_weights(
             }
         ]
     )
-    fig.update_xaxes(title_text=tr("init.fig.hidden_unit"), side="bottom")
-    fig.update_yaxes(title_text=tr("init.fig.parameter"), autorange="reversed", row=1, col=1)
-    for c in range(2, len(inits) + 1):
-        fig.update_yaxes(showticklabels=False, autorange="reversed", title_text=" ", row=1, col=c)
-    style(fig, height=330)
-    fig.update_layout(margin={"l": 90, "r": 20, "t": 50, "b": 40}, height=380)
+    fig.update_xaxes(title_text=" ", side="bottom")
+    fig.update_xaxes(title_text=tr("init.fig.hidden_unit"), row=len(inits), col=1)
+    fig.update_yaxes(title_text=tr("init.fig.parameter"), autorange="reversed")
+    style(fig, height=560)
+    height = 150 + 170 * len(inits)
+    fig.update_layout(margin={"l": 90, "r": 20, "t": 40, "b": 40}, height=height)
     return fig
 
 
-def _loss_beside(
+def _loss_and(
     loss: Mapping[str, np.ndarray],
     right: Mapping[str, np.ndarray],
     series: Mapping[str, tuple[str, str]],
@@ -565,46 +554,46 @@ def _loss_beside(
     right_axis: Mapping[str, object],
     tr: Translate,
     height: int,
-) -> go.Figure:
-    """Per series (name -> (label, colour)): its loss against step on a log axis on the left
-    (non-positive values left out), `right` against step on the right."""
-    fig = subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.1)
+) -> tuple[go.Figure, go.Figure]:
+    """Two charts, each with its own title, axes and legend (side by side in columns, stacked
+    on a phone): per series (name -> (label, colour)) its loss against step on a log axis
+    (non-positive values left out), and `right` against step."""
+    left_fig, right_fig = go.Figure(), go.Figure()
     for name, (label, colour) in series.items():
         line = {"color": colour, "width": 2.5}
         steps = np.arange(loss[name].size, dtype=float)
         xs, ys = _positive(steps, loss[name])
-        fig.add_scatter(
+        left_fig.add_scatter(
             x=xs,
             y=ys,
             name=label,
             legendgroup=name,
             line=line,
             hovertemplate="t=%{x}<br>L=%{y:.4f}<extra>" + label + "</extra>",
-            row=1,
-            col=1,
         )
-        fig.add_scatter(
+        right_fig.add_scatter(
             x=steps,
             y=right[name],
             name=label,
             legendgroup=name,
-            showlegend=False,
             line=line,
             hovertemplate="t=%{x}<br>" + right_hover + "<extra>" + label + "</extra>",
-            row=1,
-            col=2,
         )
-    fig.update_xaxes(title_text=tr("init.fig.step_axis"))
-    fig.update_yaxes(type="log", tickvals=LOG_TICKS, title_text=axes[0], row=1, col=1)
-    fig.update_yaxes(title_text=axes[1], **right_axis, row=1, col=2)
-    return style(fig, height=height)
+    for fig in (left_fig, right_fig):
+        fig.update_xaxes(title_text=tr("init.fig.step_axis"))
+    left_fig.update_yaxes(type="log", tickvals=LOG_TICKS, title_text=axes[0])
+    right_fig.update_yaxes(title_text=axes[1], **right_axis)
+    return (
+        style(left_fig, title=titles[0], height=height),
+        style(right_fig, title=titles[1], height=height),
+    )
 
 
 def fig_symmetry_curves(
     loss: Mapping[str, np.ndarray], distinctness: Mapping[str, np.ndarray], tr: Translate
-) -> go.Figure:
+) -> tuple[go.Figure, go.Figure]:
     """Training loss (log) and the largest difference between two hidden units, per start."""
-    return _loss_beside(
+    return _loss_and(
         loss,
         distinctness,
         {i: (tr(f"init.sym.{i}"), symmetry_color(i)) for i in loss},
@@ -623,53 +612,54 @@ def fig_symmetry_fits(
     x: np.ndarray,
     y: np.ndarray,
     tr: Translate,
-) -> go.Figure:
+) -> tuple[go.Figure, ...]:
     """What each trained net computes on the plane (grid (g,), predictions (g, g)), with the
-    XOR data on top: one hidden unit four times over cannot separate XOR."""
-    inits = list(predictions)
-    fig = subplots(
-        rows=1,
-        cols=len(inits),
-        subplot_titles=[tr(f"init.sym.{i}") for i in inits],
-        horizontal_spacing=0.05,
+    XOR data on top, one chart per start (side by side in columns, stacked on a phone): one
+    hidden unit four times over cannot separate XOR."""
+    return tuple(
+        _symmetry_fit(grid, init, predictions[init], x, y, tr, last=k == len(predictions) - 1)
+        for k, init in enumerate(predictions)
     )
-    for c, init in enumerate(inits, start=1):
-        z = np.clip(np.nan_to_num(predictions[init]), -1.5, 1.5)
-        fig.add_contour(
-            x=grid,
-            y=grid,
-            z=z.astype(np.float32),
-            zmin=-1.5,
-            zmax=1.5,
-            colorscale="RdBu",
-            reversescale=True,
-            contours={"showlines": False},
-            ncontours=16,
-            showscale=c == len(inits),
-            colorbar={"title": {"text": "ŷ"}, "thickness": 12},
-            hovertemplate="x₁=%{x:.2f}, x₂=%{y:.2f}<br>ŷ=%{z:.2f}<extra></extra>",
-            row=1,
-            col=c,
+
+
+def _symmetry_fit(
+    grid: np.ndarray,
+    init: str,
+    prediction: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    tr: Translate,
+    last: bool,
+) -> go.Figure:
+    fig = go.Figure()
+    z = np.clip(np.nan_to_num(prediction), -1.5, 1.5)
+    fig.add_contour(
+        x=grid,
+        y=grid,
+        z=z.astype(np.float32),
+        zmin=-1.5,
+        zmax=1.5,
+        colorscale="RdBu",
+        reversescale=True,
+        contours={"showlines": False},
+        ncontours=16,
+        showscale=False,
+        hovertemplate="x₁=%{x:.2f}, x₂=%{y:.2f}<br>ŷ=%{z:.2f}<extra></extra>",
+    )
+    for sign, symbol in ((1.0, "circle"), (-1.0, "x")):
+        keep = y == sign
+        fig.add_scatter(
+            x=x[keep, 0],
+            y=x[keep, 1],
+            mode="markers",
+            marker={"symbol": symbol, "size": 6, "color": TEXT, "line": {"width": 1}},
+            name=tr("init.fig.class_pos" if sign > 0 else "init.fig.class_neg"),
+            hoverinfo="skip",
         )
-        for sign, symbol in ((1.0, "circle"), (-1.0, "x")):
-            keep = y == sign
-            fig.add_scatter(
-                x=x[keep, 0],
-                y=x[keep, 1],
-                mode="markers",
-                marker={"symbol": symbol, "size": 6, "color": TEXT, "line": {"width": 1}},
-                name=tr("init.fig.class_pos" if sign > 0 else "init.fig.class_neg"),
-                legendgroup=str(sign),
-                showlegend=c == 1,
-                hoverinfo="skip",
-                row=1,
-                col=c,
-            )
-    fig.update_xaxes(title_text="x₁", range=[float(grid[0]), float(grid[-1])])
-    fig.update_yaxes(title_text="x₂", range=[float(grid[0]), float(grid[-1])], row=1, col=1)
-    for c in range(2, len(inits) + 1):
-        fig.update_yaxes(title_text=" ", range=[float(grid[0]), float(grid[-1])], row=1, col=c)
-    return style(fig, height=330)
+    span = [float(grid[0]), float(grid[-1])]
+    fig.update_xaxes(title_text="x₁", range=span, constrain="domain")
+    fig.update_yaxes(title_text="x₂", range=span, scaleanchor="x", constrain="domain")
+    return style(fig, title=tr(f"init.sym.{init}"), height=340)
 
 
 # --- does it train? ----------------------------------------------------------------------------
@@ -677,17 +667,17 @@ def fig_symmetry_fits(
 
 def fig_training(
     loss: Mapping[str, np.ndarray], accuracy: Mapping[str, np.ndarray], tr: Translate
-) -> go.Figure:
+) -> tuple[go.Figure, go.Figure]:
     """Training loss (log) and accuracy per scheme, one colour each; a run that diverged ends
     where its loss stopped being finite."""
-    return _loss_beside(
+    return _loss_and(
         loss,
         accuracy,
         {n: (tr(f"init.scheme.{n}"), color(n)) for n in loss},
         (tr("init.fig.train_loss_title"), tr("init.fig.train_acc_title")),
         (tr("init.fig.bce_axis"), tr("init.fig.acc_axis")),
         "%{y:.1%}",
-        {"range": [0.3, 1.02], "tickformat": ".0%"},
+        {"range": [0.0, 1.02], "tickformat": ".0%"},
         tr,
         height=380,
     )
@@ -696,6 +686,12 @@ def fig_training(
 # --- the home page's card ----------------------------------------------------------------------
 
 THUMB_SCHEMES = ("small_normal", "standard_normal", "xavier_normal")
+# The card's thumbnail is shared by both languages: names that read the same in each.
+THUMB_LABELS: Mapping[str, str] = {
+    "small_normal": "0.01·N(0, 1)",
+    "standard_normal": "N(0, 1)",
+    "xavier_normal": "Xavier",
+}
 
 
 def thumbnail_data() -> dict[str, np.ndarray]:
@@ -707,13 +703,15 @@ def thumbnail_data() -> dict[str, np.ndarray]:
 
 
 def fig_thumbnail(data: Mapping[str, np.ndarray]) -> go.Figure:
-    """A small, static picture for the home page's card: std collapsing, saturating, kept."""
+    """A small, static picture for the home page's card: std collapsing, saturating, kept, with
+    a compact legend in the empty lower left corner (the collapsing curve leaves it free)."""
     fig = go.Figure()
     for name, values in data.items():
         xs, ys = _positive(np.arange(1, values.size + 1, dtype=float), np.asarray(values))
         fig.add_scatter(
             x=xs,
             y=ys,
+            name=THUMB_LABELS.get(name, name),
             mode="lines+markers",
             marker={"size": 4},
             line={"color": color(name), "width": 3},
@@ -722,5 +720,20 @@ def fig_thumbnail(data: Mapping[str, np.ndarray]) -> go.Figure:
     fig.update_xaxes(showticklabels=False)
     fig.update_yaxes(showticklabels=False, type="log")
     style(fig, height=150)
-    fig.update_layout(showlegend=False, height=150, margin={"l": 4, "r": 4, "t": 4, "b": 4})
+    fig.update_layout(
+        showlegend=True,
+        legend={
+            "x": 0.02,
+            "y": 0.02,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "orientation": "v",
+            "font": {"size": 10},
+            "bgcolor": "rgba(255, 255, 255, 0.7)",
+            "itemwidth": 30,
+            "tracegroupgap": 0,
+        },
+        height=150,
+        margin={"l": 4, "r": 4, "t": 4, "b": 4},
+    )
     return fig
