@@ -327,3 +327,9 @@ def propagate_with_histograms(
     return _run(
         scheme, activation, depth, width, batch, seed, batchnorm, bins, weight_gradients, picked
     )
+
+
+def reached_ceiling(table: pd.DataFrame) -> bool:
+    """Whether an activation or gradient std of propagate's `table` was clipped at
+    VALUE_CEILING (the network overflowed even the scaled arithmetic's range)."""
+    return bool((table[["activation_std", "gradient_std"]] >= VALUE_CEILING).to_numpy().any())

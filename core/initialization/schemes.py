@@ -215,3 +215,21 @@ def sample(scheme: str, fan_in: int, fan_out: int, rng: np.random.Generator) -> 
     on 0 … 2²⁴ − 1, so |w| < r.
     """
     return draw(scheme, fan_in, fan_out, rng).astype(np.float64)
+
+
+@dataclass(frozen=True)
+class SchemeAt:
+    """One scheme at given fans: its distribution's formula, σ, and r when it is uniform."""
+
+    name: str
+    latex: str
+    std: float
+    bound: float | None
+
+
+def every_scheme(fan_in: int, fan_out: int) -> tuple[SchemeAt, ...]:
+    """Every scheme, in registry order, at (fan_in, fan_out): σ = √Var(w), r = √3·σ."""
+    return tuple(
+        SchemeAt(s.name, s.latex, std(s.name, fan_in, fan_out), bound(s.name, fan_in, fan_out))
+        for s in _SCHEMES
+    )

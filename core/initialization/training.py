@@ -50,6 +50,14 @@ class DeepRun:
     stopped_at: int | None = None
     margin: float = float("nan")
 
+    @property
+    def stuck_at_chance(self) -> bool:
+        """The loss sits at log 2 with every output within 1e-3 of ½: the net says "coin flip"
+        (its accuracy then only reads which side of ½ the outputs fell on)."""
+        return (
+            bool(self.loss.size) and abs(self.loss[-1] - math.log(2)) < 1e-4 and self.margin < 1e-3
+        )
+
 
 def train_deep(
     scheme: str,
