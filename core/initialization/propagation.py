@@ -142,6 +142,176 @@ def _check_propagate(depth: int, width: int, batch: int, seed: int) -> tuple[int
     return depth, width, batch, seed
 
 
+@dataclass
+class _Buffers:
+    """Every array one pass keeps, allocated once per kind (big blocks get huge pages; a fresh
+    array per layer pays its page faults every time). h_l is only needed again for ∂L/∂W_l;
+    otherwise two buffers take turns (h_k lives in hs[slot(k)]) and stay in cache."""
+
+    hs: Array  # h_l, scaled: hs[slot(l)] holds h_l / 2^exps[l]
+    ws: Array  # (depth, width, width): W_l, kept for the backward pass
+    dfs: Array | None  # f'(a_l) per layer (a mask when f' is only 0 or 1); None for linear f
+    xhats: Array | None  # BN's x̂ per layer
+    work: Array  # six (batch, width) arrays: z, four scratch, and f' of a linear layer
+    mask: npt.NDArray[np.bool_]
+    grad_w: Array | None  # ∂L/∂W_l, when asked for
+    draw_scratch: tuple[Array, Array]
+    exps: list[int]
+    weight_gradients: bool
+
+    def slot(self, k: int) -> int:
+        return k if self.weight_gradients else k & 1
+
+    @property
+    def scratch(self) -> Scratch:
+        return (self.work[1], self.work[2], self.work[3], self.work[4])
+
+
+def _allocate(
+    act: activations.Activation,
+    depth: int,
+    width: int,
+    batch: int,
+    batchnorm: bool,
+    weight_gradients: bool,
+) -> _Buffers:
+    layer = (batch, width)
+    # f' that is only ever 0 or 1 is kept as a mask: a quarter of the memory, and the backward
+    # product with a mask costs no more than with floats.
+    df_type = np.bool_ if _steps(act) else np.float32
+    size = (max(width * width, batch * width) + 1) // 2
+    return _Buffers(
+        hs=np.empty((depth + 1 if weight_gradients else 2, *layer), dtype=np.float32),
+        ws=np.empty((depth, width, width), dtype=np.float32),
+        dfs=None if act.name == "linear" else np.empty((depth, *layer), dtype=df_type),
+        xhats=np.empty((depth, *layer), dtype=np.float32) if batchnorm else None,
+        work=np.empty((6, *layer), dtype=np.float32),
+        mask=np.empty(layer, dtype=bool),
+        grad_w=np.empty((width, width), dtype=np.float32) if weight_gradients else None,
+        draw_scratch=(np.empty(size, dtype=np.float32), np.empty(size, dtype=np.float32)),
+        exps=[0] * (depth + 1),
+        weight_gradients=weight_gradients,
+    )
+
+
+def _steps(act: activations.Activation) -> bool:
+    """f' only ever 0 or 1 (ReLU): saturated means dead, and f' is kept as a mask."""
+    return act.name in KERNELS and traits(act).steps
+
+
+def _saturated(act: activations.Activation, d: Array | None, dead: int, b: _Buffers) -> int:
+    """#{|f'(a)| < SATURATION_THRESHOLD} for f' = d (None: f' ≡ 1), dead units included."""
+    if d is None:
+        return 0
+    if _steps(act):
+        return dead
+    if not (act.name in KERNELS and traits(act).nonnegative):
+        d = np.abs(d, out=b.scratch[0])
+    return int(np.count_nonzero(np.less(d, SATURATION_THRESHOLD, out=b.mask)))
+
+
+@dataclass
+class _Histograms:
+    """The histograms a pass records, of the layers in `picked` (0-based), NaN elsewhere."""
+
+    picked: frozenset[int]
+    edges: FloatArray
+    density: FloatArray
+    outside: FloatArray
+    gradient_edges: FloatArray
+    gradient_density: FloatArray
+    gradient_outside: FloatArray
+
+    @classmethod
+    def over(cls, act: activations.Activation, depth: int, bins: int, layers: tuple[int, ...]):
+        def empty() -> tuple[FloatArray, FloatArray]:
+            return np.full((depth, bins), np.nan), np.full(depth, np.nan)
+
+        return cls(
+            frozenset(k - 1 for k in layers),
+            np.linspace(*histogram_range(act), bins + 1),
+            *empty(),
+            np.linspace(*GRADIENT_RANGE, bins + 1),
+            *empty(),
+        )
+
+
+def _forward(
+    scheme: str,
+    act: activations.Activation,
+    rng: np.random.Generator,
+    b: _Buffers,
+    rows: list[dict[str, float]],
+    hist: _Histograms | None,
+) -> list[tuple[Array | None, Array | None, int]]:
+    """z_l = h_{l−1} @ W_l (BN'd when b.xhats), h_l = f(·), filling each row's forward
+    statistics; returns per layer (f', BN's 1/σ of the scaled z, z's exponent)."""
+    width = b.ws.shape[1]
+    batchnorm, linear = b.xhats is not None, act.name == "linear"
+    scratch, exps, per_layer = b.scratch, b.exps, []
+    for k, row in enumerate(rows):
+        h_in, h = b.hs[b.slot(k)], b.hs[b.slot(k + 1)]
+        z = b.xhats[k] if batchnorm else h if linear else b.work[0]
+        np.matmul(h_in, draw(scheme, width, width, rng, b.ws[k], b.draw_scratch), out=z)
+        z_mean, z_std = moments(z, scratch[0])
+        row["preactivation_std"] = in_units(z_std, exps[k])
+        e_z = renormalise(z, exps[k], z_mean, z_std)
+        z_rms = math.hypot(z_mean, z_std) * 2.0 ** (exps[k] - e_z)
+        inv = _batchnorm_forward(z, e_z) if batchnorm else None
+        df_out = b.dfs[k] if b.dfs is not None else b.work[5]
+        done = activate(
+            act,
+            z,
+            0 if batchnorm else e_z,
+            1.0 if batchnorm else z_rms,
+            (h, df_out, scratch, b.mask),
+            may_overwrite=not batchnorm,
+        )
+        h_mean, h_std = moments(h, scratch[0])
+        row["activation_mean"] = in_units(h_mean, done.exponent)
+        row["activation_std"] = in_units(h_std, done.exponent)
+        row["saturated_fraction"] = _saturated(act, done.df, done.dead, b) / h.size
+        row["dead_fraction"] = done.dead / h.size
+        if hist is not None and k in hist.picked:
+            hist.density[k], hist.outside[k] = _histogram(h, done.exponent, hist.edges, done.masses)
+        exps[k + 1] = renormalise(h, done.exponent, h_mean, h_std)
+        per_layer.append((done.df, inv, e_z))
+    return per_layer
+
+
+def _backward(
+    rng: np.random.Generator,
+    b: _Buffers,
+    rows: list[dict[str, float]],
+    per_layer: list[tuple[Array | None, Array | None, int]],
+    hist: _Histograms | None,
+) -> None:
+    """From L = Σ h_depth ⊙ u (∂L/∂h_depth = u) down to layer 1, filling each row's gradient
+    statistics."""
+    grad, spare = standard_normals(rng, b.work[0], b.draw_scratch), b.work[5]
+    e_g = 0  # grad holds ∂L/∂h / 2^e_g
+    for k in range(len(rows) - 1, -1, -1):
+        df, inv, e_z = per_layer[k]
+        g_mean, g_std = moments(grad, b.scratch[0])
+        rows[k]["gradient_std"] = in_units(g_std, e_g)
+        if hist is not None and k in hist.picked:
+            hist.gradient_density[k], hist.gradient_outside[k] = _histogram(
+                grad, e_g, hist.gradient_edges
+            )
+        e_g = renormalise(grad, e_g, g_mean, g_std)
+        if df is not None:
+            grad *= df  # ∂L/∂a = ∂L/∂h ⊙ f'(a)
+        if inv is not None:
+            _batchnorm_backward(grad, b.xhats[k], inv, b.scratch[0])
+            e_g -= e_z  # 1/σ_true = 2^−e_z/σ_scaled
+        if b.grad_w is not None:
+            np.matmul(b.hs[k].T, grad, out=b.grad_w)
+            rows[k]["weight_gradient_std"] = in_units(moments(b.grad_w)[1], b.exps[k] + e_g)
+        if k > 0:
+            np.matmul(grad, b.ws[k].T, out=spare)
+            grad, spare = spare, grad
+
+
 def _run(
     scheme: str,
     activation: str | activations.Activation,
@@ -154,115 +324,31 @@ def _run(
     weight_gradients: bool,
     layers: tuple[int, ...] = (),
 ) -> Propagation:
+    """The one implementation of propagate and propagate_with_histograms."""
     scheme_of(scheme)
     act = activation_of(activation)
     depth, width, batch, seed = _check_propagate(depth, width, batch, seed)
     batchnorm = validate.flag("batchnorm", batchnorm)
     weight_gradients = validate.flag("weight_gradients", weight_gradients)
-    linear = act.name == "linear"
     rng = np.random.default_rng(seed)
     rows: list[dict[str, float]] = [{"layer": k} for k in range(1, depth + 1)]
-    # One allocation per kind of per-layer array (big blocks get huge pages; a fresh array per
-    # layer pays its page faults every time).
-    # h_l is only needed again for ∂L/∂W_l; otherwise two buffers take turns and stay in cache.
-    hs = np.empty((depth + 1 if weight_gradients else 2, batch, width), dtype=np.float32)
-    slot = (lambda k: k) if weight_gradients else (lambda k: k & 1)  # h_k lives in hs[slot(k)]
-    ws = np.empty((depth, width, width), dtype=np.float32)
-    known = traits(act)
-    steps = act.name in KERNELS and known.steps
-    # f' that is only ever 0 or 1 is kept as a mask: a quarter of the memory, and the backward
-    # product with a mask costs no more than with floats.
-    df_type = np.bool_ if steps else np.float32
-    dfs = None if linear else np.empty((depth, batch, width), dtype=df_type)
-    xhats = np.empty((depth, batch, width), dtype=np.float32) if batchnorm else None
-    work = np.empty((6, batch, width), dtype=np.float32)
-    scratch: Scratch = (work[1], work[2], work[3], work[4])
-    mask = np.empty((batch, width), dtype=bool)
-    grad_w = np.empty((width, width), dtype=np.float32) if weight_gradients else None
-    exps = [0] * (depth + 1)  # hs[slot(l)] holds h_l / 2^exps[l]
-    per_layer: list[tuple[Array | None, Array | None, int]] = []  # (f', BN's 1/σ, e_z)
-    if bins is not None:
-        edges = np.linspace(*histogram_range(act), bins + 1)
-        density, outside = np.full((depth, bins), np.nan), np.full(depth, np.nan)
-        gradient_edges = np.linspace(*GRADIENT_RANGE, bins + 1)
-        gradient_density, gradient_outside = np.full((depth, bins), np.nan), np.full(depth, np.nan)
-    hist = frozenset(k - 1 for k in layers) if bins is not None else frozenset()
-
-    size = (max(width * width, batch * width) + 1) // 2
-    draw_scratch = (np.empty(size, dtype=np.float32), np.empty(size, dtype=np.float32))
-    standard_normals(rng, hs[0], draw_scratch)
+    b = _allocate(act, depth, width, batch, batchnorm, weight_gradients)
+    hist = None if bins is None else _Histograms.over(act, depth, bins, layers)
+    standard_normals(rng, b.hs[0], b.draw_scratch)
     with np.errstate(under="ignore"):  # tiny tails underflowing to 0 are the right answer
-        for k in range(depth):
-            row = rows[k]
-            h_in, h = hs[slot(k)], hs[slot(k + 1)]
-            z = xhats[k] if batchnorm else h if linear else work[0]
-            np.matmul(h_in, draw(scheme, width, width, rng, ws[k], draw_scratch), out=z)
-            z_mean, z_std = moments(z, scratch[0])
-            row["preactivation_std"] = in_units(z_std, exps[k])
-            e_z = renormalise(z, exps[k], z_mean, z_std)
-            z_rms = math.hypot(z_mean, z_std) * 2.0 ** (exps[k] - e_z)
-            inv = _batchnorm_forward(z, e_z) if batchnorm else None
-            df_out = dfs[k] if dfs is not None else work[5]
-            done = activate(
-                act,
-                z,
-                0 if batchnorm else e_z,
-                1.0 if batchnorm else z_rms,
-                (h, df_out, scratch, mask),
-                may_overwrite=not batchnorm,
-            )
-            e_h, df, dead = done.exponent, done.df, done.dead
-            h_mean, h_std = moments(h, scratch[0])
-            row["activation_mean"] = in_units(h_mean, e_h)
-            row["activation_std"] = in_units(h_std, e_h)
-            if df is None:
-                saturated = 0
-            elif steps:  # f' = 0 or 1: saturated means dead
-                saturated = dead
-            else:
-                positive = act.name in KERNELS and known.nonnegative
-                d = df if positive else np.abs(df, out=scratch[0])
-                saturated = int(np.count_nonzero(np.less(d, SATURATION_THRESHOLD, out=mask)))
-            row["saturated_fraction"] = saturated / h.size
-            row["dead_fraction"] = dead / h.size
-            if k in hist:
-                density[k], outside[k] = _histogram(h, e_h, edges, done.masses)
-            exps[k + 1] = renormalise(h, e_h, h_mean, h_std)
-            per_layer.append((df, inv, e_z))
-
-        # Backward from L = Σ h_depth ⊙ u: ∂L/∂h_depth = u.
-        grad, spare = standard_normals(rng, work[0], draw_scratch), work[5]
-        e_g = 0  # grad holds ∂L/∂h / 2^e_g
-        for k in range(depth - 1, -1, -1):
-            df, inv, e_z = per_layer[k]
-            g_mean, g_std = moments(grad, scratch[0])
-            rows[k]["gradient_std"] = in_units(g_std, e_g)
-            if k in hist:
-                gradient_density[k], gradient_outside[k] = _histogram(grad, e_g, gradient_edges)
-            e_g = renormalise(grad, e_g, g_mean, g_std)
-            if df is not None:
-                grad *= df  # ∂L/∂a = ∂L/∂h ⊙ f'(a)
-            if inv is not None:
-                _batchnorm_backward(grad, xhats[k], inv, scratch[0])
-                e_g -= e_z  # 1/σ_true = 2^−e_z/σ_scaled
-            if grad_w is not None:
-                np.matmul(hs[k].T, grad, out=grad_w)
-                rows[k]["weight_gradient_std"] = in_units(moments(grad_w)[1], exps[k] + e_g)
-            if k > 0:
-                np.matmul(grad, ws[k].T, out=spare)
-                grad, spare = spare, grad
-
+        per_layer = _forward(scheme, act, rng, b, rows, hist)
+        _backward(rng, b, rows, per_layer, hist)
     table = pd.DataFrame(rows, columns=list(COLUMNS if weight_gradients else COLUMNS[:-1]))
-    if bins is None:
+    if hist is None:
         return Propagation(table, *(np.zeros(0) for _ in range(6)))
     return Propagation(
         table=table,
-        edges=edges,
-        density=density,
-        outside=outside,
-        gradient_edges=gradient_edges,
-        gradient_density=gradient_density,
-        gradient_outside=gradient_outside,
+        edges=hist.edges,
+        density=hist.density,
+        outside=hist.outside,
+        gradient_edges=hist.gradient_edges,
+        gradient_density=hist.gradient_density,
+        gradient_outside=hist.gradient_outside,
         layers=layers,
     )
 
