@@ -21,6 +21,7 @@ from core.initialization import (
     predicted_std,
     propagate,
     propagate_with_histograms,
+    reached_ceiling,
     reference,
     sample,
     standard_normals,
@@ -652,3 +653,22 @@ def test_lesson_home_card_activations_vanish_or_explode_with_a_bad_init():
     # home.initialization_summary: zero, small, LeCun, Xavier and He are all offered.
     for prefix in ("zeros", "small_", "lecun_", "xavier_", "he_"):
         assert any(s.startswith(prefix) for s in SCHEMES)
+
+
+def test_reached_ceiling_flags_a_clipped_activation_or_gradient_std():
+    table = propagate("he_normal", "relu", 4, 16, 16, 0)
+    assert not reached_ceiling(table)
+    clipped = table.copy()
+    clipped.loc[2, "gradient_std"] = VALUE_CEILING
+    assert reached_ceiling(clipped)
+    act = activations.get("leaky_relu", negative_slope=-1e5)  # ×7e4 per layer
+    assert reached_ceiling(propagate("standard_normal", act, 100, 16, 16, 16))
+
+
+def test_the_reference_table_is_the_definition_propagate_matches():
+    act = activations.get("tanh")
+    p = reference_pass("xavier_normal", act, 3, 8, 16, 1)
+    expected = reference.table(p, act)
+    assert list(expected.columns) == list(COLUMNS)
+    assert expected["gradient_std"].iloc[-1] == pytest.approx(p.dh[-1].std())
+    assert expected["weight_gradient_std"].iloc[0] == pytest.approx((p.h[0].T @ p.dz[0]).std())

@@ -12,6 +12,7 @@ from core.initialization import (
     LATEX,
     SCHEMES,
     bound,
+    every_scheme,
     propagate,
     sample,
     standard_normals,
@@ -246,3 +247,12 @@ def test_bad_fan_sizes_say_what_is_allowed(size):
 def test_sample_needs_a_generator():
     with pytest.raises(TypeError, match=r"numpy\.random\.Generator"):
         sample("he_normal", 3, 3, np.random.RandomState(0))
+
+
+def test_every_scheme_lists_each_scheme_s_std_bound_and_latex_in_order():
+    rows = every_scheme(256, 128)
+    assert tuple(r.name for r in rows) == SCHEMES
+    for r in rows:
+        assert r.std == std(r.name, 256, 128)
+        assert r.bound == bound(r.name, 256, 128)
+        assert r.latex == LATEX[r.name]

@@ -13,6 +13,7 @@ from core.initialization import (
     CONSTANT,
     SCHEMES,
     SYMMETRY_INITS,
+    DeepRun,
     propagate_with_histograms,
     train_deep,
     train_symmetry,
@@ -231,3 +232,10 @@ def test_a_too_large_step_is_reported_as_diverged():
     for curves in experiment.runs.values():
         assert np.isfinite(curves.units).all()
         assert np.isfinite(curves.plane).all()
+
+
+def test_a_run_is_stuck_at_chance_only_at_log_2_with_outputs_at_a_half():
+    assert train_deep("zeros", "tanh", depth=3, width=8, steps=20).stuck_at_chance
+    assert not train_deep("he_normal", "relu", depth=3, width=16, steps=50).stuck_at_chance
+    empty = DeepRun(np.array([]), np.array([]), 0)
+    assert not empty.stuck_at_chance
