@@ -50,25 +50,22 @@ def deep(scheme, act, depth, width, steps, lr, seed, bn, _stop=None) -> initiali
 
 
 @cache.chart(max_entries=16)
-def histogram_chart(schemes, act, depth, width, batch, seed, bn, kind, tr):
-    data = {
-        s: figures.Histograms.of(run(s, act, depth, width, batch, seed, bn), kind) for s in schemes
-    }
-    return figures.fig_histograms(data, topic.layer_picks(depth), kind, tr)
+def histogram_chart(schemes, net, kind, tr):
+    data = {s: figures.Histograms.of(run(s, *net), kind) for s in schemes}
+    return figures.fig_histograms(data, topic.layer_picks(depth=net[1]), kind, tr)
 
 
 @cache.chart(max_entries=16)
-def depth_charts(schemes, act, depth, width, batch, seed, bn, tr):
-    def curves(table_of):
-        return {s: figures.Curves.of(table_of(s)) for s in schemes}
+def depth_charts(schemes, net, tr):
+    act, depth, width, *_, bn = net
 
-    return figures.fig_std_depth(
-        range(1, depth + 1),
-        curves(lambda s: run(s, act, depth, width, batch, seed, bn).table),
-        None if bn else curves(lambda s: predicted(s, act, depth, width)),
-        curves(lambda s: run(s, act, depth, width, batch, seed, False).table) if bn else None,
-        tr,
-    )
+    def curves(tables):
+        return {s: figures.Curves.of(t) for s, t in zip(schemes, tables, strict=True)}
+
+    measured = curves(run(s, *net).table for s in schemes)
+    theory = None if bn else curves(predicted(s, act, depth, width) for s in schemes)
+    faint = curves(run(s, *net[:-1], False).table for s in schemes) if bn else None
+    return figures.fig_std_depth(range(1, depth + 1), measured, theory, faint, tr)
 
 
 @cache.chart(max_entries=16)
@@ -82,6 +79,13 @@ def training_charts(schemes, *settings, tr):
 
 
 # --- the page ------------------------------------------------------------------------------------
+
+
+def columns_of(*keys: str) -> list:
+    """The controls `keys` drawn side by side, one column each; their values."""
+    columns = st.columns(len(keys))
+    return [draw(CONTROLS[key], where=c) for key, c in zip(keys, columns, strict=True)]
+
 
 tr = page_frame("initialization")
 explain("initialization/intro")
@@ -103,26 +107,20 @@ with st.container(border=True):
     act = draw(CONTROLS["act"], where=top[1])
     top[2].write("")  # aligns the toggle with the boxes' inputs
     bn = draw(CONTROLS["bn"], where=top[2])
-    cols = st.columns(4)
-    depth_asked = draw(CONTROLS["depth"], where=cols[0])
-    width = draw(CONTROLS["width"], where=cols[1])
-    batch_asked = draw(CONTROLS["batch"], where=cols[2])
-    seed = draw(CONTROLS["seed"], where=cols[3])
+    depth_asked, width, batch_asked, seed = columns_of("depth", "width", "batch", "seed")
 
-depth = topic.affordable_depth(depth_asked, width)  # within the weights' memory budget
-if depth < depth_asked:
-    st.info(tr("init.depth_capped", asked=depth_asked, depth=depth, width=width))
-batch = topic.affordable_batch(depth, width, batch_asked)  # within MAX_CELLS and the time budget
-if batch < batch_asked:
-    st.info(tr("init.batch_capped", asked=batch_asked, batch=batch, depth=depth, width=width))
+depth, batch, capped = topic.affordable_network(depth_asked, width, batch_asked)
+for key, fields in capped:
+    st.info(tr(key, **fields))
 
 if not schemes:
     st.info(tr("init.pick_one"))
     st.stop()
 
+net = (act, depth, width, batch, seed, bn)  # the network the top sections draw
 # A heavy section holds ui.heavy's one slot from its core calls to its charts' drawing (figure
 # JSON is Python work under the GIL too).
-pass_cost = topic.passes_cost(schemes, act, depth, width, batch, seed, bn)
+pass_cost = topic.passes_cost(schemes, *net)
 
 
 def hold(cost: tuple[float, float], where: object = st) -> contextlib.ExitStack | None:
@@ -146,10 +144,9 @@ gate = hold(pass_cost)
 if gate is None:
     st.stop()
 with gate:
-    props = {s: run(s, act, depth, width, batch, seed, bn) for s in schemes}
-    if bn:  # the faint "without BN" curves
-        for s in schemes:
-            run(s, act, depth, width, batch, seed, False)
+    tables = {s: run(s, *net).table for s in schemes}
+    for s in schemes if bn else ():  # the faint "without BN" curves
+        run(s, *net[:-1], False)
 theory = None if bn else {s: predicted(s, act, depth, width) for s in schemes}
 
 
@@ -166,7 +163,7 @@ def section_histograms() -> None:
     if gate is None:
         return
     with gate, body:  # cached runs, unless other sessions' settings pushed them out meanwhile
-        chart(histogram_chart(schemes, act, depth, width, batch, seed, bn, kind), key="histograms")
+        chart(histogram_chart(schemes, net, kind), key="histograms")
         st.caption(tr("init.hist_caption", act=tr(f"act.name.{act}"), batch=batch, width=width))
 
 
@@ -175,12 +172,10 @@ section_histograms()
 
 # 2. Scale through depth -------------------------------------------------------------------------
 st.header(tr("init.sec.depth"))
-tables = {s: p.table for s, p in props.items()}
 gate = hold(pass_cost)
 if gate is not None:
     with gate:
-        charts = depth_charts(schemes, act, depth, width, batch, seed, bn)
-        side_by_side(charts, ("depth_act", "depth_grad", "depth_saturated"))
+        side_by_side(depth_charts(schemes, net), ("depth_act", "depth_grad", "depth_saturated"))
     if "zeros" in schemes:
         st.info(tr("init.zeros_note", zeros=tr("init.scheme.zeros")))
     if any(initialization.reached_ceiling(t) for t in tables.values()):
@@ -207,9 +202,7 @@ st.header(tr("init.sec.symmetry"))
 @st.fragment
 def section_symmetry() -> None:
     left, right = st.columns([4, 1])
-    with right:
-        steps = draw(CONTROLS["sym_steps"])
-        lr = draw(CONTROLS["sym_lr"])
+    steps, lr = (draw(CONTROLS[key], where=right) for key in ("sym_steps", "sym_lr"))
     explain("initialization/symmetry", where=left)
     gate = hold((steps * topic.SYMMETRY_WORK, 0.0))
     if gate is None:
@@ -236,11 +229,7 @@ st.header(tr("init.sec.training"))
 
 @st.fragment
 def section_training() -> None:
-    cols = st.columns(4)
-    t_depth = draw(CONTROLS["tr_depth"], where=cols[0])
-    t_width = draw(CONTROLS["tr_width"], where=cols[1])
-    t_steps = draw(CONTROLS["tr_steps"], where=cols[2])
-    t_lr = draw(CONTROLS["tr_lr"], where=cols[3])
+    t_depth, t_width, t_steps, t_lr = columns_of("tr_depth", "tr_width", "tr_steps", "tr_lr")
     steps = topic.affordable_steps(t_depth, t_width, t_steps)
     if steps < t_steps:
         st.info(tr("init.steps_capped", asked=t_steps, steps=steps))

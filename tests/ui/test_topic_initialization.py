@@ -62,3 +62,13 @@ def test_histogram_texts_per_activation():
     assert topic.histogram_text("tanh", "activation") == "tanh"
     assert topic.histogram_text("relu", "gradient") == "relu_gradient"
     assert topic.histogram_text("gelu", "activation") == "other"
+
+
+def test_a_network_past_the_budgets_is_cut_and_says_so():
+    assert topic.affordable_network(15, 256, 256) == (15, 256, [])
+    depth, batch, notices = topic.affordable_network(100, 1024, 4096)
+    assert depth == topic.affordable_depth(100, 1024) < 100
+    assert batch == topic.affordable_batch(depth, 1024, 4096) < 4096
+    assert [key for key, _ in notices] == ["init.depth_capped", "init.batch_capped"]
+    assert notices[0][1] == {"asked": 100, "depth": depth, "width": 1024}
+    assert notices[1][1] == {"asked": 4096, "batch": batch, "depth": depth, "width": 1024}

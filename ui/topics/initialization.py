@@ -152,6 +152,22 @@ def affordable_steps(depth: int, width: int, steps: int) -> int:
     return min(steps, max(1, TRAIN_BUDGET // (depth * width * width)))
 
 
+def affordable_network(
+    depth: int, width: int, batch: int
+) -> tuple[int, int, list[tuple[str, dict[str, int]]]]:
+    """(depth, batch, notices): the network asked for, cut to the weights' memory budget and
+    then to MAX_CELLS and the time budget, with a (string key, fields) notice for each cut."""
+    notices = []
+    fitted = affordable_depth(depth, width)
+    if fitted < depth:
+        notices.append(("init.depth_capped", {"asked": depth, "depth": fitted, "width": width}))
+    cut = affordable_batch(fitted, width, batch)
+    if cut < batch:
+        fields = {"asked": batch, "batch": cut, "depth": fitted, "width": width}
+        notices.append(("init.batch_capped", fields))
+    return fitted, cut, notices
+
+
 def propagate_cost(scheme, act, depth, width, batch, seed, bn) -> tuple[float, float]:
     """(multiply-adds forward and backward, float32 cells held): for ui.heavy's gate."""
     return 2.0 * depth * batch * width * width, 2.0 * depth * width * batch
