@@ -91,15 +91,9 @@ tr = page_frame("initialization")
 explain("initialization/intro")
 
 st.markdown(f"**{tr('init.sec.presets')}**")
-for preset, column in zip(PRESETS, st.columns(len(PRESETS)), strict=True):
-    column.button(
-        tr(f"init.preset.{preset}"),
-        key=f"preset_{preset}",
-        help=tr(f"init.preset.{preset}_help"),
-        on_click=state.apply,
-        args=(PRESETS[preset],),
-        width="stretch",
-    )
+for (preset, values), column in zip(PRESETS.items(), st.columns(len(PRESETS)), strict=True):
+    words = {"help": tr(f"init.preset.{preset}_help"), "on_click": state.apply, "args": (values,)}
+    column.button(tr(f"init.preset.{preset}"), key=f"preset_{preset}", width="stretch", **words)
 
 with st.container(border=True):
     top = st.columns([3, 1.2, 1])
@@ -242,13 +236,8 @@ def section_training() -> None:
         charts = training_charts(schemes, *settings)
         st.caption(tr("init.train_setup", depth=t_depth, width=t_width, act=tr(f"act.name.{act}")))
         side_by_side(charts, ("training_loss", "training_accuracy"))
-    for s, r in results.items():
-        if r.stopped_at is not None:
-            st.warning(topic.training_cut(s, r, tr))
-        if r.diverged_at is not None:
-            st.warning(topic.training_outcome(s, r, tr))
-        elif r.loss.size:
-            st.markdown(topic.training_outcome(s, r, tr))
+    for kind, text in topic.training_notes(results, tr):  # ("warning" or "markdown", words)
+        getattr(st, kind)(text)
     explain("initialization/training")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from core import initialization
@@ -72,3 +73,20 @@ def test_a_network_past_the_budgets_is_cut_and_says_so():
     assert [key for key, _ in notices] == ["init.depth_capped", "init.batch_capped"]
     assert notices[0][1] == {"asked": 100, "depth": depth, "width": 1024}
     assert notices[1][1] == {"asked": 4096, "batch": batch, "depth": depth, "width": 1024}
+
+
+def test_training_notes_warn_of_divergence_and_state_each_outcome():
+    tr = translator("en")
+    runs = {
+        "he_normal": initialization.train_deep("he_normal", "relu", 3, 16, 20),
+        "standard_normal": initialization.train_deep("standard_normal", "relu", 10, 64, 50, 10.0),
+    }
+    notes = topic.training_notes(runs, tr)
+    assert notes[0] == ("markdown", topic.training_outcome("he_normal", runs["he_normal"], tr))
+    assert runs["standard_normal"].diverged_at is not None
+    assert notes[-1][0] == "warning"
+    cut = initialization.DeepRun(np.array([0.7]), np.array([0.5]), None, stopped_at=0, margin=0.1)
+    assert topic.training_notes({"zeros": cut}, tr)[0] == (
+        "warning",
+        topic.training_cut("zeros", cut, tr),
+    )

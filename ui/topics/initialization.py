@@ -9,6 +9,8 @@ figures behind each).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -216,6 +218,22 @@ def training_cut(scheme: str, r: initialization.DeepRun, tr: Translate) -> str:
     seconds = f"{TRAIN_CPU_SECONDS:g}"
     name = tr(f"init.scheme.{scheme}")
     return tr("init.train_cut", scheme=name, step=r.stopped_at, seconds=seconds)
+
+
+def training_notes(
+    results: Mapping[str, initialization.DeepRun], tr: Translate
+) -> list[tuple[str, str]]:
+    """What the training section says under its charts, per scheme in order: ("warning", …)
+    for a run cut by its CPU budget and for one that diverged, ("markdown", …) for an outcome."""
+    notes = []
+    for scheme, r in results.items():
+        if r.stopped_at is not None:
+            notes.append(("warning", training_cut(scheme, r, tr)))
+        if r.diverged_at is not None:
+            notes.append(("warning", training_outcome(scheme, r, tr)))
+        elif r.loss.size:
+            notes.append(("markdown", training_outcome(scheme, r, tr)))
+    return notes
 
 
 def symmetry_metric(init: str, r: initialization.StartCurves, tr: Translate) -> tuple[str, ...]:
