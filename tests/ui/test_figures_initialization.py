@@ -10,9 +10,11 @@ import pytest
 from apptools import figure_finite
 
 from core import initialization
+from core.initialization.symmetry import unit_matrix
 from ui.figures import initialization as figs
 from ui.i18n import translator
 from ui.theme import color
+from ui.topics import initialization as topic
 
 
 def titled(fig) -> bool:
@@ -41,7 +43,7 @@ def hist_data(runs, column="activation_std"):
 
 
 def test_histograms_have_one_panel_per_scheme_and_one_ridge_per_layer(runs, tr):
-    layers = figs.layer_picks(8)
+    layers = topic.layer_picks(8)
     fig = figs.fig_histograms(hist_data(runs), layers, "activation", tr)
     ridges = [t for t in fig.data if t.fill == "toself"]
     notes = [t for t in fig.data if t.mode == "text"]
@@ -104,7 +106,7 @@ def test_histogram_panels_stay_inside_the_figure_for_any_number_of_schemes(runs,
     one = next(iter(runs.values()))
     hist = figs.Histograms(one.edges, one.density, one.outside, one.table["activation_std"])
     data = {s: hist for s in initialization.SCHEMES[:cols]}
-    fig = figs.fig_histograms(data, figs.layer_picks(8), "gradient", translator("ko"))
+    fig = figs.fig_histograms(data, topic.layer_picks(8), "gradient", translator("ko"))
     domains = [fig.layout[n].domain for n in fig.layout if n.startswith("xaxis")]
     assert len(domains) == cols
     assert all(0.0 <= lo < hi <= 1.0 for lo, hi in domains)
@@ -149,7 +151,7 @@ def test_std_chart_uses_log_axes_and_leaves_out_exact_zeros(runs, tr):
 def test_symmetry_figures_show_identical_columns_for_the_constant_start(tr):
     runs = {i: initialization.train_symmetry(i, 50) for i in initialization.SYMMETRY_INITS}
     units = {
-        i: np.stack([figs.unit_matrix(*p) for p in zip(r.w1, r.b1, r.w2, strict=True)])
+        i: np.stack([unit_matrix(*p) for p in zip(r.w1, r.b1, r.w2, strict=True)])
         for i, r in runs.items()
     }
     assert np.ptp(units["constant"][-1], axis=1).max() == 0  # every column the same
@@ -210,7 +212,7 @@ def test_korean_figures_are_translated():
 
 
 def test_init_table_lists_every_scheme_with_its_latex_and_marks_the_picked(tr):
-    text = figs.init_table(("he_normal",), 256, tr)
+    text = figs.init_table(("he_normal",), initialization.every_scheme(256, 256), 256, tr)
     for name in initialization.SCHEMES:
         assert initialization.LATEX[name] in text
     assert f"● {tr('init.scheme.he_normal')}" in text
@@ -218,25 +220,8 @@ def test_init_table_lists_every_scheme_with_its_latex_and_marks_the_picked(tr):
     assert "0.1083" in text  # LeCun and Xavier bound √(3/256) at n_in = n_out
 
 
-def test_budgets_keep_the_work_bounded():
-    assert figs.affordable_batch(15, 256, 256) == 256  # the defaults are not capped
-    assert figs.affordable_batch(100, 1024, 4096) >= 2
-    assert 100 * 1024 * 1024 * figs.affordable_batch(100, 1024, 4096) <= figs.PROPAGATE_BUDGET
-    # Memory: no setting asks for more than CELL_BUDGET cells (192 MB of float32 ×3 per layer).
-    for depth in (1, 7, 15, 64, 100):
-        for width in (8, 256, 512, 1024):
-            batch = figs.affordable_batch(depth, width, 4096)
-            assert batch == 2 or depth * width * batch <= figs.CELL_BUDGET
-    assert figs.affordable_steps(20, 32, 200) == 200
-    assert figs.affordable_steps(50, 128, 1000) < 1000
-    assert figs.affordable_steps(50, 128, 0) == 0
-    assert figs.layer_picks(3) == [1, 2, 3]
-    assert figs.layer_picks(100)[0] == 1
-    assert figs.layer_picks(100)[-1] == 100
-
-
 def test_thumbnail_is_small_static_and_finite():
-    data = figs.thumbnail_data()
+    data = topic.thumbnail_data()
     assert set(data) == set(figs.THUMB_SCHEMES)
     fig = figs.fig_thumbnail(data)
     assert fig.layout.height == 150
@@ -249,3 +234,49 @@ def test_thumbnail_is_small_static_and_finite():
     # The lower left is free: every curve's first point sits above the legend's rows.
     assert min(float(v[0]) for v in data.values()) > 10 * min(float(v[-1]) for v in data.values())
     assert figure_finite(fig)
+
+
+def test_histograms_of_a_propagation_pick_its_activations_or_its_gradients(runs):
+    p = runs["xavier_normal"]
+    act = figs.Histograms.of(p, "activation")
+    grad = figs.Histograms.of(p, "gradient")
+    np.testing.assert_array_equal(act.density, p.density)
+    np.testing.assert_array_equal(act.std, p.table["activation_std"].to_numpy())
+    np.testing.assert_array_equal(grad.edges, p.gradient_edges)
+    np.testing.assert_array_equal(grad.outside, p.gradient_outside)
+    np.testing.assert_array_equal(grad.std, p.table["gradient_std"].to_numpy())
+
+
+def test_symmetry_and_training_charts_from_core_results_match_the_builders(tr):
+    experiment = initialization.symmetry_experiment(20, 0.5, 0)
+    weights, (loss, _spread), fits = figs.fig_symmetry(experiment, tr)
+    runs = experiment.runs
+    assert weights == figs.fig_symmetry_weights(
+        {i: r.units for i, r in runs.items()}, experiment.steps, tr
+    )
+    assert len(fits) == len(runs)
+    assert loss.data[0].name == tr(f"init.sym.{initialization.SYMMETRY_INITS[0]}")
+    deep = {s: initialization.train_deep(s, "tanh", 3, 8, 10) for s in ("he_normal", "zeros")}
+    loss, accuracy = figs.fig_training_runs(deep, tr)
+    np.testing.assert_array_equal(loss.data[0].y, deep["he_normal"].loss)
+    assert accuracy.data[1].name == tr("init.scheme.zeros")
+
+
+def test_the_figure_module_loads_neither_streamlit_nor_core():
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(figs.__file__).read_text(encoding="utf-8"))
+    imported = {
+        name.split(".")[0]
+        for node in ast.walk(tree)
+        for name in (
+            [a.name for a in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else []
+        )
+    }
+    assert not imported & {"streamlit", "core"}
+    assert "ui.i18n" not in {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}

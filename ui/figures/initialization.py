@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from core import initialization
-from ui.i18n import Translate
+from ui.strings import Translate
 from ui.theme import MUTED, TEXT, color, rgba, style, subplots
 
 # The symmetry experiment's three starts: zeros keeps the zeros scheme's grey, random uses
@@ -20,49 +20,11 @@ SYMMETRY_COLORS: Mapping[str, str] = {
     "constant": "#f08c00",
     "random": color("xavier_normal"),
 }
-HIST_LAYERS = 8  # small multiples: at most this many layers per row
 PARAM_ROWS = ("w_x1", "w_x2", "bias", "w_out")  # rows of the symmetry heatmap
-
-
-# What one rerun may cost, in multiply-adds, so that no corner of the sliders takes a minute
-# (core's MAX_CELLS bounds memory; these bound time). Defaults use about a quarter of each.
-PROPAGATE_BUDGET = 2**30  # depth·batch·width² for one forward pass of one scheme
-TRAIN_BUDGET = 2**25  # depth·width²·steps for one training run of one scheme
-# What one rerun may hold, in depth·width·batch cells: the page's pass keeps up to two float32
-# arrays per layer (f', and x̂ with BatchNorm), so 2^24 cells are at most 128 MB. Core allows
-# twice that (its benchmark network, 50·512·1000, needs it); at core's cap one run took the
-# server to 687 MB in the load benchmark, against Community Cloud's 690 MB.
-CELL_BUDGET = 2**24
-# The pass keeps every layer's weights for the backward pass: depth·width² float32 values. 2²⁴ of
-# them is 64 MB, so a few visitors at the widest setting stay inside Community Cloud's memory.
-WEIGHT_BUDGET = 2**24
-
-
-def affordable_depth(depth: int, width: int) -> int:
-    """The deepest network ≤ `depth` (and ≥ 1) whose weights fit in WEIGHT_BUDGET."""
-    return max(1, min(depth, WEIGHT_BUDGET // (width * width)))
-
-
-def affordable_batch(depth: int, width: int, batch: int) -> int:
-    """The largest batch ≤ `batch` (and ≥ 2) within CELL_BUDGET (memory) and PROPAGATE_BUDGET
-    (time); CELL_BUDGET is within core's MAX_CELLS."""
-    cells = min(CELL_BUDGET, initialization.MAX_CELLS) // (depth * width)
-    work = PROPAGATE_BUDGET // (depth * width * width)
-    return max(2, min(batch, cells, work))
-
-
-def affordable_steps(depth: int, width: int, steps: int) -> int:
-    """The most training steps ≤ `steps` (and ≥ 1 when steps ≥ 1) within TRAIN_BUDGET."""
-    return min(steps, max(1, TRAIN_BUDGET // (depth * width * width)))
 
 
 def symmetry_color(init: str) -> str:
     return SYMMETRY_COLORS.get(init, MUTED)
-
-
-def layer_picks(depth: int, count: int = HIST_LAYERS) -> list[int]:
-    """Up to `count` layers spread evenly over 1…depth, first and last included."""
-    return sorted({round(float(v)) for v in np.linspace(1, depth, min(count, depth))})
 
 
 def _positive(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -98,6 +60,15 @@ class Histograms:
     density: np.ndarray
     outside: np.ndarray
     std: np.ndarray
+
+    @classmethod
+    def of(cls, p, kind: str) -> Histograms:
+        """From propagate_with_histograms()'s Propagation: its activations' histograms, or
+        with kind "gradient" its gradients'."""
+        if kind == "gradient":
+            std = p.table["gradient_std"].to_numpy()
+            return cls(p.gradient_edges, p.gradient_density, p.gradient_outside, std)
+        return cls(p.edges, p.density, p.outside, p.table["activation_std"].to_numpy())
 
 
 def _axis(i: int) -> str:
@@ -376,34 +347,35 @@ def _std_panel(
 # --- the initialization table ----------------------------------------------------------------
 
 
-def init_table(picked: Sequence[str], width: int, tr: Translate) -> str:
+class SchemeRow(Protocol):
+    """One row of the schemes' table (core.initialization.every_scheme gives them)."""
+
+    name: str
+    latex: str
+    std: float
+    bound: float | None
+
+
+def init_table(picked: Sequence[str], rows: Sequence[SchemeRow], width: int, tr: Translate) -> str:
     """Markdown: each scheme's distribution (LaTeX) in one table, and its σ and uniform bound r
     for a width × width layer (n_in = n_out = width) in a second; the picked schemes marked.
     Two tables of two and three columns fit a phone, where one of four (489 px) did not."""
-    names = [
-        f"{'● ' if n in picked else ''}{tr(f'init.scheme.{n}')}" for n in initialization.SCHEMES
-    ]
+    names = [f"{'● ' if row.name in picked else ''}{tr(f'init.scheme.{row.name}')}" for row in rows]
 
-    def markdown(head: list[str], rows: list[list[str]]) -> str:
+    def markdown(head: list[str], cells: list[list[str]]) -> str:
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
+        return "\n".join(lines + ["| " + " | ".join(line) + " |" for line in cells])
 
     formulas = markdown(
         [tr("init.col.scheme"), tr("init.col.distribution")],
-        [
-            [name, f"${initialization.LATEX[n]}$"]
-            for name, n in zip(names, initialization.SCHEMES, strict=True)
-        ],
+        [[name, f"${row.latex}$"] for name, row in zip(names, rows, strict=True)],
     )
-    numbers = []
-    for name, n in zip(names, initialization.SCHEMES, strict=True):
-        r = initialization.bound(n, width, width)
-        numbers.append(
-            [name, f"{initialization.std(n, width, width):.4g}", "—" if r is None else f"{r:.4g}"]
-        )
     values = markdown(
         [tr("init.col.scheme"), tr("init.col.sigma", n=width), tr("init.col.bound", n=width)],
-        numbers,
+        [
+            [name, f"{row.std:.4g}", "—" if row.bound is None else f"{row.bound:.4g}"]
+            for name, row in zip(names, rows, strict=True)
+        ],
     )
     return formulas + "\n\n" + values
 
@@ -438,39 +410,19 @@ def summary_table(
 # --- symmetry --------------------------------------------------------------------------------
 
 
-def unit_matrix(w1: np.ndarray, b1: np.ndarray, w2: np.ndarray) -> np.ndarray:
-    """One column per hidden unit: its two input weights, its bias and its output weight (4, u)."""
-    return np.vstack([w1, b1[None, :], w2[None, :]])
-
-
-SYMMETRY_GRID = np.linspace(-2.5, 2.5, 45)  # where the trained nets are drawn on the plane
-
-
-def symmetry_data(steps: int, lr: float, seed: int) -> dict:
-    """train_symmetry() for every start, shaped for the three figures: per start the loss and
-    unit spread (finite part), unit matrices (k, 4, units) and the net's output on the grid;
-    `diverged` lists the starts whose step was too large (weights overflowed)."""
-    grid = SYMMETRY_GRID
-    plane = np.column_stack([np.repeat(grid, grid.size), np.tile(grid, grid.size)])
-    out: dict = {"grid": grid, "runs": {}, "diverged": []}
-    for init in initialization.SYMMETRY_INITS:
-        with np.errstate(all="ignore"):  # a too-large step overflows: detected below
-            r = initialization.train_symmetry(init, steps, lr, seed)
-            units = np.stack([unit_matrix(*p) for p in zip(r.w1, r.b1, r.w2, strict=True)])
-            # plane is (x₁ slow, x₂ fast): row i of the reshaped grid is x₁ = grid[i], so
-            # transpose to plotly's z[y][x].
-            fit = r.predict(plane).reshape(grid.size, grid.size).T
-        finite = np.isfinite(r.loss) & np.isfinite(r.distinctness)
-        if not (finite.all() and np.isfinite(units).all() and np.isfinite(fit).all()):
-            out["diverged"].append(init)
-        out["x"], out["y"], out["steps"] = r.x, r.y, r.snapshot_steps
-        out["runs"][init] = {
-            "loss": r.loss[finite],
-            "distinctness": r.distinctness[finite],
-            "units": np.nan_to_num(units, nan=0.0, posinf=0.0, neginf=0.0),
-            "plane": np.clip(np.nan_to_num(fit), -1.5, 1.5).astype(np.float32),
-        }
-    return out
+def fig_symmetry(experiment, tr: Translate) -> tuple[go.Figure, tuple, tuple]:
+    """The symmetry section's charts from core's SymmetryExperiment: the unit heatmaps, the
+    (loss, distinctness) pair, and one fitted plane per start."""
+    runs = experiment.runs
+    return (
+        fig_symmetry_weights({i: r.units for i, r in runs.items()}, experiment.steps, tr),
+        fig_symmetry_curves(
+            {i: r.loss for i, r in runs.items()}, {i: r.distinctness for i, r in runs.items()}, tr
+        ),
+        fig_symmetry_fits(
+            experiment.grid, {i: r.plane for i, r in runs.items()}, experiment.x, experiment.y, tr
+        ),
+    )
 
 
 def fig_symmetry_weights(
@@ -691,6 +643,12 @@ def fig_training(
     )
 
 
+def fig_training_runs(runs, tr: Translate) -> tuple[go.Figure, go.Figure]:
+    """fig_training from core's DeepRun per scheme."""
+    loss = {s: r.loss for s, r in runs.items()}
+    return fig_training(loss, {s: r.accuracy for s, r in runs.items()}, tr)
+
+
 # --- the home page's card ----------------------------------------------------------------------
 
 THUMB_SCHEMES = ("small_normal", "standard_normal", "xavier_normal")
@@ -700,14 +658,6 @@ THUMB_LABELS: Mapping[str, str] = {
     "standard_normal": "N(0, 1)",
     "xavier_normal": "Xavier",
 }
-
-
-def thumbnail_data() -> dict[str, np.ndarray]:
-    """Activation std per layer of a narrow 12-layer tanh net for three schemes (a few ms)."""
-    return {
-        name: initialization.propagate(name, "tanh", 12, 64, 64, 0)["activation_std"].to_numpy()
-        for name in THUMB_SCHEMES
-    }
 
 
 def fig_thumbnail(data: Mapping[str, np.ndarray]) -> go.Figure:
