@@ -197,11 +197,14 @@ def fig_histograms(
             notes.append(note)
         traces.append(
             go.Scatter(
-                x=[hi + 1.5 * pad] * rows,
+                # right-aligned at the panel's edge: on a narrow screen a long σ runs left over
+                # the ridge's tail instead of being cut off at the next panel
+                x=[hi + pad + label_room] * rows,
                 y=[b + 0.3 for b in bases],
                 text=notes,
                 mode="text",
-                textposition="middle right",
+                textposition="middle left",
+                cliponaxis=False,
                 textfont={"size": 10, "color": TEXT},
                 hoverinfo="skip",
                 xaxis=f"x{a}",
