@@ -4,10 +4,14 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from initialization_cases import (
+    HYPOTHESIS,
+    NONZERO,
+    UNIFORM,
+)
 
-from core import activations
 from core.initialization import (
     LATEX,
     SCHEMES,
@@ -18,26 +22,6 @@ from core.initialization import (
     standard_normals,
     std,
 )
-
-HYPOTHESIS = settings(max_examples=60, deadline=None, database=None)
-NONZERO = [s for s in SCHEMES if s != "zeros"]
-UNIFORM = ["lecun_uniform", "xavier_uniform", "he_uniform"]
-# Activations with f(0) = 0 (a zero network stays at 0) and with f(0) ≠ 0.
-ZERO_AT_ZERO = [n for n in activations.NAMES if n not in ("sigmoid", "softplus")]
-KERNEL_CASES = [(name, {}) for name in activations.NAMES] + [
-    ("leaky_relu", {"negative_slope": 0.2}),
-    ("leaky_relu", {"negative_slope": 0.0}),
-    ("elu", {"alpha": 0.5}),
-    ("softplus", {"beta": 3.0}),
-    ("gelu", {"approximate": "tanh"}),
-]
-KERNEL_IDS = [n + "".join(f"-{k}={v}" for k, v in p.items()) for n, p in KERNEL_CASES]
-
-
-def strict():
-    """Overflow, invalid and divide raise; underflow to 0 is a legitimate answer."""
-    return np.errstate(over="raise", invalid="raise", divide="raise")
-
 
 # --- schemes: formulas ------------------------------------------------------------------------
 
