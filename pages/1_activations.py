@@ -12,7 +12,7 @@ from ui.frame import page_frame
 from ui.state import draw
 from ui.theme import color
 from ui.topics.activations import CONTROLS, OUTPUT_THRESHOLD, PARAMETERS
-from ui.widgets import chart, explain, swatch
+from ui.widgets import chart, explain, side_by_side, swatch
 
 # Each activation with its parameters, ((parameter, value), …), as the caches' keys: scalars only.
 Params = tuple[tuple[str, object], ...]
@@ -125,9 +125,7 @@ def section_curves() -> None:
     threshold = draw(CONTROLS["thr"], where=cols[1])
     identity = draw(CONTROLS["identity"], where=cols[2])
     f_chart, df_chart = curves_charts(picked_params, xmax, threshold, identity)
-    left, right = st.columns(2)
-    chart(f_chart, key="curves_f", where=left)
-    chart(df_chart, key="curves_df", where=right)
+    side_by_side((f_chart, df_chart), ("curves_f", "curves_df"))
     per_row = min(len(picked), 2 if len(picked) == 4 else 3)
     for name, cell in zip(picked, grid(len(picked), per_row), strict=True):
         entry = activations.REGISTRY[name]
@@ -158,9 +156,7 @@ def section_depth() -> None:
     sigma = draw(CONTROLS["sigma"], where=cols[1])
     depth = draw(CONTROLS["depth"], where=cols[2])
     expected_chart, alive_chart = depth_charts(picked_params, mu, sigma, depth)
-    left, right = st.columns(2)
-    chart(expected_chart, key="depth_expected", where=left)
-    chart(alive_chart, key="depth_alive", where=right)
+    side_by_side((expected_chart, alive_chart), ("depth_expected", "depth_alive"))
     st.markdown(f"**{tr('act.metric.heading', depth=depth)}**")
     cells = grid(len(picked_params), min(len(picked_params), 5))
     for (name, p), cell in zip(picked_params, cells, strict=True):

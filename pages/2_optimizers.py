@@ -11,7 +11,7 @@ from ui.frame import page_frame
 from ui.theme import color
 from ui.topics import optimizers as topic
 from ui.topics.optimizers import CONTROLS, HYPERPARAMETERS, Track
-from ui.widgets import chart, explain, swatch
+from ui.widgets import chart, explain, side_by_side, swatch
 
 SEEN_SURFACE = "_opt_surface"  # the surface drawn last: picking another loads its start and lrs
 Racers = tuple[tuple[str, tuple], ...]  # ((optimizer, sorted hyperparameters), …) in pick order
@@ -205,9 +205,7 @@ with map_box:
 # 2. progress -----------------------------------------------------------------------------------
 st.header(tr("opt.sec.progress"))
 loss_fig, distance_fig = progress_charts(track, racers)
-left, right = st.columns(2)
-chart(loss_fig, key="progress_loss", where=left)
-chart(distance_fig, key="progress_distance", where=right)
+side_by_side((loss_fig, distance_fig), ("progress_loss", "progress_distance"))
 explain("optimizers/progress")
 if gradient.stochastic:
     explain("optimizers/noise")

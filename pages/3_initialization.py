@@ -14,7 +14,7 @@ from ui.heavy import Busy, cpu_budget, gated, slot
 from ui.state import draw
 from ui.topics import initialization as topic
 from ui.topics.initialization import CONTROLS, PRESETS
-from ui.widgets import chart, explain
+from ui.widgets import chart, explain, side_by_side
 
 # --- calls into core, keyed on scalars -----------------------------------------------------------
 
@@ -126,12 +126,6 @@ def hold(cost: tuple[float, float], where: object = st) -> contextlib.ExitStack 
         where.warning(tr("init.busy"))
         return None
     return stack
-
-
-def side_by_side(charts, keys) -> None:
-    """Charts in columns (a phone stacks them)."""
-    for column, figure, key in zip(st.columns(len(keys)), charts, keys, strict=True):
-        chart(figure, key=key, where=column)
 
 
 gate = hold(pass_cost)

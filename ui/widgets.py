@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -34,6 +35,12 @@ def chart(fig: go.Figure, key: str, *, config: object = None, where: object = No
         fig.__class__ = _Drawn
     box = st if where is None else where
     box.plotly_chart(fig, width="stretch", key=key, config=config or PLOT_CONFIG, theme=None)
+
+
+def side_by_side(figures: Sequence[go.Figure], keys: Sequence[str]) -> None:
+    """Charts in columns of equal width, one each (a phone stacks them)."""
+    for column, figure, key in zip(st.columns(len(keys)), figures, keys, strict=True):
+        chart(figure, key=key, where=column)
 
 
 def explain(name: str, *, where: object = None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ui.theme import OPTIMIZER_COLORS
@@ -33,3 +35,21 @@ def test_a_plain_label_and_palette_colour_come_through():
 def test_anything_but_a_hex_colour_is_refused(color):
     with pytest.raises(ValueError, match="#rrggbb"):
         swatch_html(color, "Adam")
+
+
+def _two_charts_side_by_side():
+    import plotly.graph_objects as go
+
+    from ui.widgets import side_by_side
+
+    side_by_side((go.Figure(go.Scatter(y=[1, 2])), go.Figure(go.Bar(y=[3]))), ("left", "right"))
+
+
+def test_side_by_side_draws_each_chart_in_its_own_column():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_two_charts_side_by_side).run()
+    assert not at.exception
+    assert len(at.columns) == 2
+    kinds = [json.loads(c.get("plotly_chart")[0].proto.spec)["data"][0]["type"] for c in at.columns]
+    assert kinds == ["scatter", "bar"]
