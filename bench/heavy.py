@@ -22,10 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import websockets
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
+from bench import wsclient
 from bench.report import table
 from bench.server import ROOT, start_server, stop_server
 
@@ -73,40 +70,10 @@ def _cpu(pid: int) -> float:
 
 async def visit(url: str, page: str, query: str, pid: int, timeout: float = 300.0) -> Visit:
     """Run `page` with `?query` in a new session; count exceptions and busy refusals."""
-    start, cpu0 = time.monotonic(), _cpu(pid)
-    refused = exceptions = 0
-    status = "timeout"
-    async with websockets.connect(
-        url.replace("http://", "ws://") + "/_stcore/stream",
-        subprotocols=["streamlit"],
-        max_size=None,
-        open_timeout=timeout,
-    ) as ws:
-        request = BackMsg()
-        request.rerun_script.query_string = query
-        request.rerun_script.page_name = page
-        await ws.send(request.SerializeToString())
-        while True:
-            left = timeout - (time.monotonic() - start)
-            try:
-                data = await asyncio.wait_for(ws.recv(), max(left, 0.001))
-            except TimeoutError:
-                break
-            msg = ForwardMsg()
-            msg.ParseFromString(data)
-            kind = msg.WhichOneof("type")
-            if kind == "delta":
-                element = msg.delta.new_element
-                which = element.WhichOneof("type")
-                if which == "exception":
-                    exceptions += 1
-                elif which == "alert" and BUSY_TEXT in element.alert.body:
-                    refused += 1
-            elif kind == "script_finished":
-                status = ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)
-                if status != "FINISHED_EARLY_FOR_RERUN":
-                    break
-    return Visit(time.monotonic() - start, _cpu(pid) - cpu0, status, refused, exceptions)
+    cpu0 = _cpu(pid)
+    seen = await wsclient.visit(url, page, query, timeout)
+    refused = sum(BUSY_TEXT in body for body in seen.alerts)
+    return Visit(seen.seconds, _cpu(pid) - cpu0, seen.status, refused, seen.exceptions)
 
 
 def _burner() -> subprocess.Popen[bytes]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -19,12 +19,14 @@ class Visit:
     messages: int
     exceptions: int  # exception elements the run drew
     status: str  # how the run finished ("FINISHED_SUCCESSFULLY"), or "timeout"
+    alerts: list[str] = field(default_factory=list)  # the text of every alert the run drew
 
 
 async def visit(app_url: str, page_name: str, query: str, timeout: float = 120.0) -> Visit:
     """Run page `page_name` ("" for the home page) with `?query` in a new session."""
     start = time.monotonic()
     messages = exceptions = 0
+    alerts: list[str] = []
     async with websockets.connect(
         app_url.replace("http://", "ws://") + "/_stcore/stream",
         subprotocols=["streamlit"],
@@ -40,14 +42,18 @@ async def visit(app_url: str, page_name: str, query: str, timeout: float = 120.0
             try:
                 data = await asyncio.wait_for(ws.recv(), max(left, 0.001))
             except TimeoutError:
-                return Visit(time.monotonic() - start, messages, exceptions, "timeout")
+                return Visit(time.monotonic() - start, messages, exceptions, "timeout", alerts)
             msg = ForwardMsg()
             msg.ParseFromString(data)
             messages += 1
             kind = msg.WhichOneof("type")
-            if kind == "delta" and msg.delta.new_element.WhichOneof("type") == "exception":
+            element = msg.delta.new_element if kind == "delta" else None
+            which = element.WhichOneof("type") if element is not None else None
+            if which == "exception":
                 exceptions += 1
+            elif which == "alert":
+                alerts.append(element.alert.body)
             elif kind == "script_finished":
                 status = ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)
                 if status != "FINISHED_EARLY_FOR_RERUN":
-                    return Visit(time.monotonic() - start, messages, exceptions, status)
+                    return Visit(time.monotonic() - start, messages, exceptions, status, alerts)
