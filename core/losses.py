@@ -27,7 +27,9 @@ NAMES: tuple[str, ...] = ("mse", "bce", "bce_with_logits", "cross_entropy")
 REDUCTIONS: tuple[str, ...] = ("mean", "sum", "none")
 
 LOG_CLAMP = -100.0  # torch clamps log p and log(1 − p) at −100, so p = 0 or 1 gives 100, not inf
-BCE_GRAD_EPS = 1e-12  # torch's floor on p(1 − p) in binary_cross_entropy's gradient
+# torch's floor on p(1 − p) in binary_cross_entropy's gradient: its EPSILON = 1e-12 is a C++
+# float, so in float64 the floor is 1e-12 rounded to single precision, 9.99999996e-13.
+BCE_GRAD_EPS = float(np.float32(1e-12))
 
 LATEX: MappingProxyType[str, str] = MappingProxyType(
     {
