@@ -113,8 +113,13 @@ def mse_loss(
     reduction = _reduction(reduction)
     x, y = _pair(input, target)
     with np.errstate(over="ignore", invalid="ignore"):
-        diff = x - y
-        return _reduce(diff * diff, 2.0 * diff, reduction)
+        return _reduce(*_mse_terms(x, y), reduction)
+
+
+def _mse_terms(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """(ℓᵢ, ∂ℓᵢ/∂xᵢ) of the squared error."""
+    diff = x - y
+    return diff * diff, 2.0 * diff
 
 
 def binary_cross_entropy(
@@ -148,10 +153,15 @@ def binary_cross_entropy_with_logits(
     x, y = _pair(input, target)
     _unit_interval(y, "target")
     with np.errstate(over="ignore", invalid="ignore"):
-        # −log σ(x) written so that neither e^x nor e^−x is ever taken of a large positive
-        # number: stable for logits of ±1000, where the naive form gives log 0 or inf − inf.
-        losses = np.maximum(x, 0.0) - x * y + np.log1p(np.exp(-np.abs(x)))
-        return _reduce(losses, _sigmoid(x) - y, reduction)
+        return _reduce(*_bce_with_logits_terms(x, y), reduction)
+
+
+def _bce_with_logits_terms(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """(ℓᵢ, ∂ℓᵢ/∂xᵢ) of BCE on logits."""
+    # −log σ(x) written so that neither e^x nor e^−x is ever taken of a large positive
+    # number: stable for logits of ±1000, where the naive form gives log 0 or inf − inf.
+    losses = np.maximum(x, 0.0) - x * y + np.log1p(np.exp(-np.abs(x)))
+    return losses, _sigmoid(x) - y
 
 
 def _labels(target: npt.ArrayLike, n: int, classes: int) -> npt.NDArray[np.intp]:
@@ -185,14 +195,20 @@ def cross_entropy(
     if x.ndim != 2:
         raise ValueError(f"input must be 2-D (N, C) logits, got shape {x.shape}")
     labels = _labels(target, *x.shape)
-    rows = np.arange(x.shape[0])
     with np.errstate(over="ignore", invalid="ignore"):
-        logp = log_softmax(x)
-        losses = -logp[rows, labels]
-        # nll_loss's gradient −onehot through log_softmax's backward g − softmax·Σg.
-        grad = np.exp(logp)
-        grad[rows, labels] -= 1.0
-    return _reduce(losses, grad, reduction)
+        return _reduce(*_cross_entropy_terms(x, labels), reduction)
+
+
+def _cross_entropy_terms(
+    x: FloatArray, labels: npt.NDArray[np.intp]
+) -> tuple[FloatArray, FloatArray]:
+    """(ℓᵢ, ∂ℓᵢ/∂xᵢ) of softmax cross-entropy, x (N, C), labels (N,)."""
+    rows = np.arange(x.shape[0])
+    logp = log_softmax(x)
+    # nll_loss's gradient −onehot through log_softmax's backward g − softmax·Σg.
+    grad = np.exp(logp)
+    grad[rows, labels] -= 1.0
+    return -logp[rows, labels], grad
 
 
 LOSSES: MappingProxyType[str, Loss] = MappingProxyType(
@@ -203,6 +219,26 @@ LOSSES: MappingProxyType[str, Loss] = MappingProxyType(
         "cross_entropy": cross_entropy,
     }
 )
+
+
+_TERMS = {
+    "mse": _mse_terms,
+    "bce_with_logits": _bce_with_logits_terms,
+    "cross_entropy": _cross_entropy_terms,
+}
+
+
+def unchecked_mean(name: str) -> Callable[[FloatArray, np.ndarray], tuple[float, FloatArray]]:
+    """The mean-reduced loss `name` with no checks of its arguments: (value, ∇), the same numbers
+    as LOSSES[name](x, y). For a training loop that checked its targets once; x float64, y of
+    x's shape (class labels (N,) for cross_entropy); run it under np.errstate(all="ignore")."""
+    terms = _TERMS[validate.choice("loss", name, tuple(_TERMS))]
+
+    def mean(x: FloatArray, y: np.ndarray) -> tuple[float, FloatArray]:
+        losses, grad = terms(x, y)
+        return float(losses.mean()), grad / losses.size
+
+    return mean
 
 
 def get(name: str) -> Loss:

@@ -99,11 +99,19 @@ class Linear(Module):
             raise RuntimeError("backward called before forward")
         g = _as_input(grad_output, self.out_features, "Linear.backward")
         np.matmul(g.T, self._x, out=self.grads["weight"])
-        np.sum(g, axis=0, out=self.grads["bias"])
+        g.sum(axis=0, out=self.grads["bias"])
         return g @ self.params["weight"]
 
     def __repr__(self) -> str:
         return f"Linear(in_features={self.in_features}, out_features={self.out_features})"
+
+
+# torch's autograd differentiates tanh and sigmoid from their output (tanh_backward,
+# sigmoid_backward): the same formulas here, so gradients agree with torch to the last bits.
+_FROM_OUTPUT = {
+    "tanh": lambda y: 1.0 - y * y,
+    "sigmoid": lambda y: y * (1.0 - y),
+}
 
 
 class Activation(Module):
@@ -112,7 +120,14 @@ class Activation(Module):
     def __init__(self, name: str, **params: activations.ParamValue) -> None:
         super().__init__()
         self.function = activations.get(name, **params)
+        # The registry's raw pair, without Activation.forward's NaN bookkeeping: a layer sees
+        # float64 arrays, and a non-finite loss is caught by whoever trains.
+        spec, bound = self.function.spec, self.function.params
+        self._f = (lambda x: spec.forward(x, **bound)) if bound else spec.forward
+        self._df = (lambda x: spec.derivative(x, **bound)) if bound else spec.derivative
+        self._from_output = _FROM_OUTPUT.get(self.function.name)
         self._x: FloatArray | None = None
+        self._y: FloatArray | None = None
 
     @property
     def name(self) -> str:
@@ -120,12 +135,14 @@ class Activation(Module):
 
     def forward(self, x: npt.ArrayLike) -> FloatArray:
         self._x = np.asarray(x, dtype=np.float64)
-        return self.function.forward(self._x)
+        self._y = np.asarray(self._f(self._x), dtype=np.float64)
+        return self._y
 
     def backward(self, grad_output: npt.ArrayLike) -> FloatArray:
-        if self._x is None:
+        if self._x is None or self._y is None:
             raise RuntimeError("backward called before forward")
-        return np.asarray(grad_output, dtype=np.float64) * self.function.derivative(self._x)
+        local = self._from_output(self._y) if self._from_output else self._df(self._x)
+        return np.asarray(grad_output, dtype=np.float64) * local
 
     def __repr__(self) -> str:
         params = "".join(f", {k}={v!r}" for k, v in self.function.params.items())
