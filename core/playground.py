@@ -25,7 +25,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from core import activations, datasets, losses, nn, optimizers, validate
+from core import activations, datasets, fused, losses, nn, optimizers, validate
 from core.initialization import schemes
 
 FloatArray = npt.NDArray[np.float64]
@@ -233,6 +233,23 @@ def snapshot_epochs(epochs: int) -> np.ndarray:
     return np.unique(np.append(np.arange(0, epochs + 1, step), epochs))
 
 
+def _stepper(net: nn.Sequential, rows_of_logits: bool, grad_of):
+    """step(x, t) -> output: forward, then every gradient of the batch's mean loss written."""
+    if fused.supports(net):
+        fb = fused.forward_backward(net)
+        if rows_of_logits:
+            return lambda x, t: fb(x, lambda out: grad_of(out, t) / len(t))
+        return lambda x, t: fb(x, lambda out: grad_of(out[:, 0], t)[:, None] / len(t))
+
+    def step(x: FloatArray, t: np.ndarray) -> FloatArray:
+        out = net.forward(x)
+        g = grad_of(out, t) if rows_of_logits else grad_of(out[:, 0], t)[:, None]
+        net.backward(g / len(t))
+        return out
+
+    return step
+
+
 # --- the run ----------------------------------------------------------------------------------
 
 
@@ -351,6 +368,17 @@ def run(settings: Settings) -> Run:
             kept.append((epoch, net.forward(f_plane), p.copy(), _buffers(net), predicted))
         net.train()
 
+    values_of, grad_of = losses.unchecked(_LOSS_NAMES[s.loss])
+    forward_backward = _stepper(net, s.loss == "ce", grad_of)
+    outs = np.empty((n, outputs(s)))  # this epoch's outputs, batch after batch
+
+    def epoch_losses(rows: int, t_epoch: np.ndarray) -> FloatArray:
+        """Each update's mini-batch loss, from the outputs the updates saw: one call an epoch."""
+        out = outs[:rows] if s.loss == "ce" else outs[:rows, 0]
+        starts = np.arange(0, rows, b)
+        sizes = np.diff(np.append(starts, rows))
+        return np.add.reduceat(values_of(out, t_epoch[:rows]), starts) / sizes
+
     with np.errstate(all="ignore"):
         evaluate(0)
         step = 0
@@ -360,15 +388,10 @@ def run(settings: Settings) -> Run:
             for k in range(u):
                 rows = slice(k * b, (k + 1) * b)
                 try:
-                    value, grad = fast_loss(net.forward(f_epoch[rows]), t_epoch[rows])
-                    net.backward(grad)
+                    outs[rows] = forward_backward(f_epoch[rows], t_epoch[rows])
                 except ValueError:  # a layer refused non-finite input: the run has blown up
-                    value = math.inf
-                update_loss[step] = value
+                    p[0] = np.nan
                 step += 1
-                if not math.isfinite(value):
-                    diverged_at, reason = step, "nan" if math.isnan(value) else "overflow"
-                    break
                 if s.l1:
                     g += s.l1 * np.sign(p)
                 opt.step(p, g, state, h, step)
@@ -376,6 +399,8 @@ def run(settings: Settings) -> Run:
                     diverged_at = step
                     reason = "nan" if np.isnan(p).any() else "overflow"
                     break
+            done_rows = min(n, (k + 1) * b)
+            update_loss[step - k - 1 : step] = epoch_losses(done_rows, t_epoch)
             if diverged_at is not None:
                 done = epoch - 1
                 break
