@@ -26,9 +26,9 @@ def perceptron_charts(name, n, seed, margin, tr):
     return playback, figures.fig_mistakes(run.mistakes, e.margin.bound, cycle, len(run.y), tr)
 
 
-@cache.chart(max_entries=8)
-def truth_chart(gate, tr):
-    return figures.fig_truth_table(truth_table(gate), tr)
+@cache.chart(max_entries=2)
+def truth_charts(tr):
+    return tuple(figures.fig_truth_table(truth_table(gate), tr) for gate in perceptron.GATES)
 
 
 @cache.chart()
@@ -37,10 +37,10 @@ def fold_charts(W, c, w, b, tr):
     return figures.fig_fold_input(f, tr), figures.fig_fold_hidden(f, w, b, tr)
 
 
-@cache.chart(max_entries=4)
-def fit_chart(product, tr):
-    title = tr("mlp.fig.fit_product" if product else "mlp.fig.fit_linear")
-    return figures.fig_fit(xor_fit(product), title, tr)
+@cache.chart(max_entries=2)
+def fit_charts(tr):
+    fits = (xor_fit(False), tr("mlp.fig.fit_linear")), (xor_fit(True), tr("mlp.fig.fit_product"))
+    return tuple(figures.fig_fit(fit, title, tr) for fit, title in fits)
 
 
 tr = page_frame("perceptron")
@@ -56,10 +56,7 @@ def section_perceptron() -> None:
     name = state.draw(CONTROLS["pdata"], where=top[0])
     data = {key: CONTROLS[key].default for key in ("pn", "pseed", "margin")}
     if name == "separable":  # a truth table is its four corners: no size, seed or gap
-        data = {
-            key: state.draw(CONTROLS[key], where=box)
-            for key, box in zip(data, top[1:], strict=True)
-        }
+        data = {k: state.draw(CONTROLS[k], where=at) for k, at in zip(data, top[1:], strict=True)}
     settings = (name, *data.values())
     e, (left, right) = experiment(*settings), st.columns([3, 2])
     playback, mistakes = perceptron_charts(*settings)
@@ -74,7 +71,7 @@ def section_perceptron() -> None:
 
 section_perceptron()
 st.subheader(tr("mlp.sec.gates"))
-side_by_side([truth_chart(g) for g in perceptron.GATES], [f"truth_{g}" for g in perceptron.GATES])
+side_by_side(truth_charts(), [f"truth_{gate}" for gate in perceptron.GATES])
 explain("perceptron/gates")
 
 # 2. XOR solved two ways ---------------------------------------------------------------------
@@ -87,9 +84,8 @@ def section_xor() -> None:
     hidden.markdown(f"**{tr('mlp.ctl.hidden')}**")
     output.markdown(f"**{tr('mlp.ctl.output')}**")
     boxes = [*hidden.columns(3), output]
-    values = {}
-    for key, box in zip(topic.WEIGHT_KEYS, (0, 0, 1, 1, 2, 2, 3, 3, 3), strict=True):
-        values[key] = state.draw(CONTROLS[key], where=boxes[box])
+    places = zip(topic.WEIGHT_KEYS, (0, 1, 0, 1, 2, 2, 3, 3, 3), strict=True)  # W by rows
+    values = {key: state.draw(CONTROLS[key], where=boxes[box]) for key, box in places}
     for preset, column in zip(("hand_set", "no_fold"), st.columns(2), strict=True):
         values_of = {"args": (topic.PRESETS[preset],), "icon": topic.PRESET_ICONS[preset]}
         column.button(tr(f"mlp.ctl.{preset}"), on_click=state.apply, width="stretch", **values_of)
@@ -103,7 +99,7 @@ def section_xor() -> None:
 
 section_xor()
 st.subheader(tr("mlp.sec.fits"))
-side_by_side([fit_chart(False), fit_chart(True)], ("fit_linear", "fit_product"))
+side_by_side(fit_charts(), ("fit_linear", "fit_product"))
 st.markdown(tr("mlp.fit_linear", **topic.fit_words(xor_fit(False))))
 st.markdown(tr("mlp.fit_product", **topic.fit_words(xor_fit(True))))
 explain("perceptron/fits")

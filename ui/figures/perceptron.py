@@ -29,6 +29,7 @@ CORRECT = "#2f9e44"
 BOUND = "#6741d9"  # Novikoff's bound
 UNIT_COLORS = ("#2f9e44", "#ae3ec9")  # the two hidden units' lines
 OUTPUT_SCALE = [[0.0, "#fbe3d6"], [0.5, "#ffffff"], [1.0, "#d0e4f5"]]  # ŷ: 0 orange, 1 blue
+FIT_SCALE = [[0.0, "#f4a77a"], [0.5, "#adb5bd"], [1.0, "#74a9e0"]]  # a fit's ŷ, same hues
 MAX_FRAMES = 120  # animation frames of the playback; longer runs are sampled evenly
 THRESHOLD = 0.5  # a 0/1 output reads as 1 above this
 
@@ -229,8 +230,8 @@ def fig_perceptron(
             }
         ],
     }
-    fig = style(go.Figure({"data": data, "layout": layout}, _validate=False), height=470)
-    fig.update_layout(margin={"t": 50, "b": 150}, legend={"y": -0.42})
+    fig = style(go.Figure({"data": data, "layout": layout}, _validate=False), height=540)
+    fig.update_layout(margin={"t": 50, "b": 150}, legend={"y": -0.36})
     return with_frames(fig, frames)
 
 
@@ -272,7 +273,13 @@ def fig_mistakes(
             }
         )
         top = max(bound, float(mistakes.max()) if len(mistakes) else 1.0)
-        yaxis = yaxis | {"type": "log", "range": [-0.1, float(np.log10(top)) + 0.25]}
+        ticks = [m * 10**e for e in range(int(np.log10(top)) + 2) for m in (1, 2, 5)]
+        yaxis = yaxis | {
+            "type": "log",
+            "range": [-0.1, float(np.log10(top)) + 0.25],
+            "tickvals": ticks,
+            "minor": {"showgrid": False},
+        }
     if cycle is not None:
         start, end = cycle
         shapes.append(
@@ -292,11 +299,13 @@ def fig_mistakes(
         annotations.append(
             {
                 "text": tr("mlp.fig.cycle_note", period=(end - start) // n),
-                "xref": "x",
-                "yref": "y domain",
-                "x": 0.5 * (start + end) + 0.5,
-                "y": 0.98,
-                "yanchor": "top",
+                # Above the plot, from its left edge: the shaded period may span all of it.
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.0,
+                "xanchor": "left",
+                "y": 1.0,
+                "yanchor": "bottom",
                 "showarrow": False,
                 "font": {"color": MISTAKE},
             }
@@ -343,7 +352,18 @@ def _corner_traces(points: np.ndarray, output: np.ndarray, tr: Translate) -> lis
     """The four corners at `points` (their inputs or their hidden images), by XOR class, with the
     network's output on hover."""
     xor = np.array([0, 1, 1, 0])
-    labels = np.array(["(0, 0)", "(0, 1)", "(1, 0)", "(1, 1)"])
+    names = ("(0, 0)", "(0, 1)", "(1, 0)", "(1, 1)")
+    # Corners that land on one point (the hidden layer's fold) share one label, written once.
+    keys = [tuple(np.round(point, 9)) for point in points]
+    labels = np.array(
+        [
+            ", ".join(n for n, k in zip(names, keys, strict=True) if k == key)
+            if keys.index(key) == i
+            else ""
+            for i, key in enumerate(keys)
+        ],
+        dtype=object,
+    )
     traces = []
     for target, hue, symbol in ((1, POSITIVE, "circle"), (0, NEGATIVE, "x")):
         chosen = np.flatnonzero(xor == target)
@@ -356,10 +376,12 @@ def _corner_traces(points: np.ndarray, output: np.ndarray, tr: Translate) -> lis
                 "mode": "markers+text",
                 "text": labels[chosen],
                 "textposition": "top right",
-                "customdata": output[chosen],
+                "customdata": [[float(output[i]), names[i]] for i in chosen],
                 "name": name,
                 "marker": {"color": hue, "symbol": symbol, "size": 14, "line": {"width": 1.5}},
-                "hovertemplate": "x = %{text}<br>ŷ = %{customdata:.3g}<extra>" + name + "</extra>",
+                "hovertemplate": "x = %{customdata[1]}<br>ŷ = %{customdata[0]:.3g}<extra>"
+                + name
+                + "</extra>",
             }
         )
     return traces
@@ -485,7 +507,7 @@ def fig_fit(fit: LinearFit, title: str, tr: Translate) -> go.Figure:
             "x": fit.x1,
             "y": fit.x2,
             "z": np.round(fit.grid_output, 6),
-            "colorscale": [[0.0, "#fbe3d6"], [0.5, "#f1f3f5"], [1.0, "#d0e4f5"]],
+            "colorscale": FIT_SCALE,
             "cmin": 0.0,
             "cmax": 1.0,
             "showscale": False,
