@@ -41,6 +41,7 @@ N_RANGE = (4, 60)  # points of the separable set (the margin solve looks at ever
 MARGIN_RANGE = (0.05, 0.5)  # the separable set's gap each side of its line, in the plane
 BOX = (-1.0, 1.0)  # the separable set's points lie in BOX²
 MAX_EPOCHS = 200  # on data that is not separable and never repeats (none here): stop after this
+SHOWN_REPEATS = 2  # section 1 goes round a cycle twice more after finding it
 WEIGHT_RANGE = (-3.0, 3.0)  # the XOR network's weights as the page lets them be edited
 
 # The hand-set XOR network, in torch's names: h = relu(W x + c), ŷ = w·h + b.
@@ -164,11 +165,14 @@ def epochs_needed(bound: float | None) -> int:
     return MAX_EPOCHS if bound is None else math.floor(bound) + 2
 
 
-def train(X: npt.ArrayLike, y: npt.ArrayLike, max_epochs: int | None = None) -> Run:
+def train(
+    X: npt.ArrayLike, y: npt.ArrayLike, max_epochs: int | None = None, repeats: int = 0
+) -> Run:
     """The perceptron rule from w = 0, visiting the points in order, pass after pass, until w
     classifies every point (n correct steps in a row), the weights at the start of a pass repeat
     those at the start of an earlier pass (a cycle: it would repeat for ever), or max_epochs
-    passes (default: enough for Novikoff's bound on separable data, else MAX_EPOCHS)."""
+    passes (default: enough for Novikoff's bound on separable data, else MAX_EPOCHS). After a
+    cycle is found the rule goes round it `repeats` more times, so a chart can show it repeat."""
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
     if X.ndim != 2 or X.shape[1] != 2 or y.shape != (len(X),) or len(X) == 0:
         raise ValueError(f"need X of shape (n, 2) and y of shape (n,), got {X.shape}, {y.shape}")
@@ -178,6 +182,7 @@ def train(X: npt.ArrayLike, y: npt.ArrayLike, max_epochs: int | None = None) -> 
     if max_epochs is None:
         max_epochs = epochs_needed(margin(X, y).bound)
     max_epochs = validate.integer("max_epochs", max_epochs, lo=1)
+    repeats = validate.integer("repeats", repeats, lo=0, hi=100)
     # Plain Python floats: a step is three multiply-adds, and a tuple is its own exact cycle key.
     points = [tuple(row) for row in augment(X).tolist()]
     labels = y.tolist()
@@ -185,14 +190,17 @@ def train(X: npt.ArrayLike, y: npt.ArrayLike, max_epochs: int | None = None) -> 
     weights, visited, mistake = [w], [], []
     seen: dict[tuple[float, ...], int] = {}  # w at the start of a pass -> that step
     correct_in_a_row, cycle = 0, None
-    for t in range(max_epochs * n):
+    t, limit = 0, max_epochs * n
+    while t < limit:
         i = t % n
-        if i == 0:  # a repeat inside a pass shows at the next pass's start too: check there
+        if cycle is None and i == 0:  # a repeat inside a pass shows at the next pass's start too
             first = seen.setdefault(w, t)
             if first != t:
                 made = sum(mistake[first:t])
                 cycle = Cycle(first_step=first, repeat_step=t, n=n, mistakes=made)
-                break
+                limit = t + repeats * cycle.period_steps  # show it go round again
+                if t >= limit:
+                    break
         (x0, x1, x2), label = points[i], labels[i]
         wrong = label * (w[0] * x0 + w[1] * x1 + w[2] * x2) <= 0.0
         if wrong:
@@ -205,6 +213,7 @@ def train(X: npt.ArrayLike, y: npt.ArrayLike, max_epochs: int | None = None) -> 
         mistake.append(wrong)
         if correct_in_a_row == n:
             break
+        t += 1
     wrong_flags = np.array(mistake, dtype=bool)
     return Run(
         X=X,
@@ -273,10 +282,12 @@ class Experiment:
 
 
 def experiment(name: str, n: int = 20, seed: int = 0, margin_: float = 0.2) -> Experiment:
-    """dataset(name, n, seed, margin_), trained from w = 0, with its margin and Novikoff's bound."""
+    """dataset(name, n, seed, margin_), trained from w = 0 (a cycle gone round SHOWN_REPEATS more
+    times), with its margin and Novikoff's bound."""
     X, y = dataset(name, n, seed, margin_)
     found = margin(X, y)
-    return Experiment(run=train(X, y, epochs_needed(found.bound)), margin=found)
+    run = train(X, y, epochs_needed(found.bound), repeats=SHOWN_REPEATS)
+    return Experiment(run=run, margin=found)
 
 
 def predict(w: npt.ArrayLike, X: npt.ArrayLike) -> IntArray:

@@ -162,7 +162,9 @@ def test_try_this_xor_cycles_and_the_page_says_where():
     (shade,) = mistakes["layout"]["shapes"]
     assert (shade["x0"], shade["x1"]) == (0.5, 4.5)
     counts = decode(mistakes["data"][0]["y"])
-    np.testing.assert_array_equal(counts, [1, 2, 3, 4])  # a mistake on each of the 4 points
+    periods = 1 + perceptron.SHOWN_REPEATS  # the first time round, then the repeats shown
+    np.testing.assert_array_equal(counts, np.arange(1, 4 * periods + 1))  # every point, every time
+    assert f"go round {perceptron.SHOWN_REPEATS} more times" in said
     # and the playback's last frame has w back at 0: no line drawn
     line = trace(chart(at, "perceptron"), en("mlp.fig.boundary"))
     assert line["x"] == [None, None]

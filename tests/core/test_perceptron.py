@@ -124,6 +124,21 @@ def test_the_rule_cycles_on_xor_and_the_cycle_is_detected():
         np.testing.assert_array_equal(back, run.weights[cycle.first_step])
 
 
+@pytest.mark.parametrize("repeats", [1, 3])
+def test_going_round_the_cycle_again_repeats_the_weights_and_mistakes_exactly(repeats):
+    X, y = p.dataset("xor")
+    order = np.array([3, 1, 0, 2])
+    once = p.train(X[order], y[order])
+    run = p.train(X[order], y[order], repeats=repeats)
+    cycle = run.cycle
+    assert cycle == once.cycle  # found at the same place, whatever is shown after
+    assert run.steps == cycle.repeat_step + repeats * cycle.period_steps
+    after = np.arange(cycle.first_step, run.steps - cycle.period_steps)
+    np.testing.assert_array_equal(run.weights[after], run.weights[after + cycle.period_steps])
+    np.testing.assert_array_equal(run.mistake[after], run.mistake[after + cycle.period_steps])
+    np.testing.assert_array_equal(run.weights[: once.steps + 1], once.weights)
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_a_cycle_found_in_another_order_of_xor_is_a_real_repetition(seed):
     X, y = p.dataset("xor")

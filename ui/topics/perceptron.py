@@ -110,7 +110,8 @@ def run_words(e: perceptron.Experiment) -> tuple[str, dict[str, Any]]:
         again = cycle.first_epoch + cycle.period_epochs
         words = {"first": cycle.first_epoch, "again": again, "period": cycle.period_epochs}
         w = weights_words(run.weights[cycle.first_step])
-        return "mlp.cycle", {"per_period": cycle.mistakes, **words, **w}
+        more = {"per_period": cycle.mistakes, "repeats": perceptron.SHOWN_REPEATS}
+        return "mlp.cycle", more | words | w
     return "mlp.stopped", {"mistakes": run.total_mistakes, "epochs": run.epochs}
 
 
