@@ -153,8 +153,8 @@ def dataset(
     y = np.sign(X @ normal + offset)
     if np.all(y == y[0]):  # one class only (rare with few points): take one from the other side
         other = kept[np.sign(kept @ normal + offset) != y[0]][:1]
-        if len(other) == 0:
-            other = -(offset + margin * 1.5) * normal[None, :] * np.sign(y[0])
+        if len(other) == 0:  # the point at distance margin on the other side, inside the box
+            other = ((-offset - y[0] * margin) * normal)[None, :]
         X, y = np.vstack([X[:-1], other]), np.append(y[:-1], -y[0])
     return X, y
 

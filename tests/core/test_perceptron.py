@@ -33,7 +33,17 @@ def test_separable_data_has_labels_of_both_signs_and_a_positive_margin(seed, mar
     assert y.shape == (20,)
     assert set(np.unique(y)) == {-1.0, 1.0}
     assert np.all(np.abs(X) <= 1.0)
-    assert p.margin(X, y).separable
+    # The labelling line (unit normal, offset |b| ≤ 0.3) keeps every point `margin` away, so as
+    # a unit vector of the augmented space it has margin ≥ margin/√(1 + 0.3²): the best does too.
+    assert p.margin(X, y).gamma >= margin / np.sqrt(1.09) - 1e-12
+
+
+@pytest.mark.parametrize("n", [4, 5])
+def test_even_the_smallest_separable_sets_have_both_classes_and_the_gap(n):
+    for seed in range(300):
+        X, y = p.dataset("separable", n, seed, 0.5)
+        assert set(np.unique(y)) == {-1.0, 1.0}
+        assert p.margin(X, y).gamma >= 0.5 / np.sqrt(1.09) - 1e-12
 
 
 @pytest.mark.parametrize("seed", SEEDS)
