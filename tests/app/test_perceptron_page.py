@@ -181,12 +181,16 @@ def test_the_playback_marks_the_visited_point_of_each_step():
         assert [ring["x"][0], ring["y"][0]] == run.X[run.visited[k - 1]].tolist()
 
 
-@pytest.mark.parametrize(("gate", "solved"), [("and", True), ("or", True), ("xor", False)])
-def test_the_truth_tables_say_and_and_or_are_learned_and_xor_is_not(gate, solved):
+@pytest.mark.parametrize(
+    ("gate", "solved", "mistakes"), [("and", True, 18), ("or", True, 9), ("xor", False, None)]
+)
+def test_the_truth_tables_say_and_and_or_are_learned_and_xor_is_not(gate, solved, mistakes):
     at = open_page("perceptron", {"lang": "en"})
     table = chart(at, f"truth_{gate}")
     word = "mlp.fig.solved" if solved else "mlp.fig.unsolved"
-    assert table["layout"]["title"]["text"] == en(word, gate=en(f"mlp.gate.{gate}"))
+    assert table["layout"]["title"]["text"] == en(
+        word, gate=en(f"mlp.gate.{gate}"), mistakes=mistakes
+    )
     targets, outputs = table["data"][0]["cells"]["values"][2:4]
     assert (list(targets) == list(outputs)) is solved
 

@@ -97,6 +97,21 @@ def test_the_margin_is_the_exact_maximum_not_beaten_by_any_direction_on_a_fine_g
     assert m.radius == pytest.approx(np.max(np.linalg.norm(p.augment(X), axis=1)))
 
 
+def test_the_mistakes_usually_sit_far_below_the_bound():
+    ratios = [
+        (e.run.total_mistakes / e.margin.bound)
+        for e in (p.experiment("separable", 20, s, m) for s in SEEDS for m in MARGINS)
+    ]
+    assert max(ratios) < 0.5
+    assert np.median(ratios) < 0.25
+
+
+@pytest.mark.parametrize(("gate", "mistakes", "bound"), [("and", 18, 51.0), ("or", 9, 27.0)])
+def test_and_and_or_are_learned_after_the_mistakes_the_text_gives(gate, mistakes, bound):
+    assert p.truth_table(gate).run.total_mistakes == mistakes
+    assert p.margin(*p.dataset(gate)).bound == pytest.approx(bound)
+
+
 @pytest.mark.parametrize(
     ("gate", "gamma"),
     # AND: u ∝ (−3/2, 1, 1), the line x₁ + x₂ = 3/2; OR: u ∝ (−1/2, 1, 1), x₁ + x₂ = 1/2.

@@ -146,7 +146,9 @@ def test_truth_table_lists_the_four_rows_and_marks_wrong_outputs(gate, tr):
     reds = [c == "#ffe3e3" for c in cells.fill.color[3]]
     assert reds == list(table.outputs != table.targets)
     word = "mlp.fig.solved" if gate != "xor" else "mlp.fig.unsolved"
-    assert fig.layout.title.text == tr(word, gate=tr(f"mlp.gate.{gate}"))
+    assert fig.layout.title.text == tr(
+        word, gate=tr(f"mlp.gate.{gate}"), mistakes=table.run.total_mistakes
+    )
 
 
 def test_fold_charts_are_separate_valid_titled_figures(tr):

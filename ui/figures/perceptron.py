@@ -340,10 +340,14 @@ def fig_truth_table(table: TruthTable, tr: Translate) -> go.Figure:
         )
     )
     verdict = "mlp.fig.solved" if table.solved else "mlp.fig.unsolved"
+    mistakes = table.run.total_mistakes
     fig.update_layout(
         height=210,
         margin={"l": 4, "r": 4, "t": 36, "b": 4},
-        title={"text": tr(verdict, gate=tr(f"mlp.gate.{table.gate}")), "font": {"size": 14}},
+        title={
+            "text": tr(verdict, gate=tr(f"mlp.gate.{table.gate}"), mistakes=mistakes),
+            "font": {"size": 14},
+        },
     )
     return fig
 
