@@ -84,6 +84,18 @@ def test_the_run_records_each_step_as_the_rule_makes_it():
     np.testing.assert_array_equal(run.weights[-1], _replay([0, 0, 0], X, y, run.steps))
 
 
+@pytest.mark.parametrize("name", ["separable", "and", "xor"])
+def test_a_mistake_tips_the_line_towards_the_point_it_was_made_on(name):
+    # y·w'·x̃ = y·w·x̃ + ‖x̃‖²: the update always moves the point towards its own side
+    run = p.experiment(name, 20, 1, 0.2).run
+    Xa = p.augment(run.X)
+    for t in np.flatnonzero(run.mistake):
+        i = run.visited[t]
+        before, after = (run.y[i] * (run.weights[k] @ Xa[i]) for k in (t, t + 1))
+        assert after == pytest.approx(before + Xa[i] @ Xa[i])
+        assert after > before
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_margin_is_the_exact_maximum_not_beaten_by_any_direction_on_a_fine_grid(seed):
     X, y = p.dataset("separable", 15, seed, 0.15)
