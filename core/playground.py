@@ -227,6 +227,13 @@ def updates_per_epoch(rows: int, batch_size: int, drop_last: bool) -> int:
     return rows // batch_size if drop_last else -(-rows // batch_size)
 
 
+def planned_epochs(s: Settings) -> int:
+    """The epochs a run makes: the settings' own, cut so that epochs × updates ≤ MAX_UPDATES."""
+    rows = datasets.train_rows(s.points, s.train_share)
+    u = updates_per_epoch(rows, min(s.batch_size, rows), s.drop_last)
+    return min(s.epochs, max(1, MAX_UPDATES // u))
+
+
 def snapshot_epochs(epochs: int) -> np.ndarray:
     """0, every s-th epoch (s = ⌈E/MAX_SNAPSHOTS⌉) and the last."""
     step = max(1, math.ceil(epochs / MAX_SNAPSHOTS))
@@ -347,7 +354,7 @@ def run(settings: Settings) -> Run:
 
     n, b = len(f_train), min(s.batch_size, len(f_train))
     u = updates_per_epoch(n, b, s.drop_last)
-    epochs = min(s.epochs, max(1, MAX_UPDATES // u))
+    epochs = planned_epochs(s)
     snaps = set(snapshot_epochs(epochs).tolist())
     update_loss = np.full(epochs * u, np.nan)
     curves = np.full((5, epochs + 1), np.nan)  # train/test loss, train/test accuracy, penalty
