@@ -171,12 +171,48 @@ CONTROLS = table(
     *PLAYGROUND,
 )
 
+
+def _play(**changes: Any) -> dict[str, Any]:
+    """A playground preset: every training control at its default, then `changes`, and the view
+    on the last epoch — so a preset's claim holds whatever was set before."""
+    shown = {"at", "disc"}
+    values = {c.key: c.default for c in PLAYGROUND if c.key not in shown}
+    return values | {"at": playground.MAX_EPOCHS} | changes
+
+
+def _layers(*widths: int, act: str = "tanh") -> dict[str, Any]:
+    keys = dict(LAYER_KEYS[: len(widths)])
+    return (
+        {"layers": len(widths)}
+        | dict(zip(keys, widths, strict=True))
+        | dict.fromkeys(keys.values(), act)
+    )
+
+
+# Each playground preset is a claim the page makes and tests/app asserts on the run it draws.
+PLAY_PRESETS: Mapping[str, Mapping[str, Any]] = {
+    "xor_linear": _play(ds="xor", **_layers()),
+    "xor_product": _play(ds="xor", feat=("x1", "x2", "x1x2"), **_layers()),
+    "spiral_deep": _play(ds="spiral", opt="adam", lr=0.01, epochs=500, **_layers(8, 8, 8, 8)),
+    "sigmoid_deep": _play(**_layers(8, 8, 8, 8, 8, 8, act="sigmoid")),
+    "zero_init": _play(init="zeros"),
+    "big_lr": _play(loss="mse", lr=1.0),
+    "overfit": _play(noise=0.3, pts=100, share=0.3, opt="adam", lr=0.01, **_layers(16, 16, 16)),
+}
 PRESETS: Mapping[str, Mapping[str, Any]] = {
     # The network that computes XOR exactly (the weights' defaults).
     "hand_set": HAND_SET_VALUES,
     # Both hidden units the same (c₂ = 0): h₁ = h₂, so ŷ = −h₁ and nothing is folded.
     "no_fold": HAND_SET_VALUES | {"c2": 0.0},
+    **PLAY_PRESETS,
 }
+
+# Where a preset's lesson continues.
+PLAY_LINKS: Mapping[str, str] = {
+    "sigmoid_deep": "pages/1_activations.py",
+    "zero_init": "pages/3_initialization.py",
+}
+
 
 PRESET_ICONS: Mapping[str, str] = {
     "hand_set": ":material/undo:",
@@ -223,6 +259,53 @@ def fit_words(fit: perceptron.LinearFit) -> dict[str, str]:
     """A least-squares fit's coefficients c0 …, its outputs y00 … (and out, the first) and MSE."""
     coef = {f"c{i}": _n(v) for i, v in enumerate(fit.coef)}
     return coef | corner_words(fit.output) | {"out": _n(fit.output[0]), "mse": _n(fit.mse)}
+
+
+def adjusted(values: Mapping[str, Any], s: playground.Settings) -> list[tuple[str, dict]]:
+    """What the run changed from the controls, each as (string key, fields) for a notice."""
+    notes: list[tuple[str, dict]] = []
+    if not values["feat"]:
+        notes.append(("mlp.no_features", {}))
+    if s.loss != values["loss"]:
+        notes.append((f"mlp.loss_for_{datasets.dataset(s.dataset).task}", {}))
+    planned = playground.planned_epochs(s)
+    if planned < s.epochs:
+        cap = {"asked": s.epochs, "epochs": planned, "budget": f"{playground.MAX_UPDATES:,}"}
+        notes.append(("mlp.epochs_capped", cap))
+    return notes
+
+
+def _share(value: float) -> str:
+    return f"{value:.1%}"
+
+
+def play_words(run: playground.Run, at: int) -> list[tuple[str, dict]]:
+    """The run's arithmetic, its result at the shown epoch and any divergence, as (key, fields)."""
+    k = run.snapshot_epochs.tolist().index(at)
+    arithmetic = {
+        "rows": run.rows,
+        "batch": run.batch_size,
+        "per_epoch": run.updates_per_epoch,
+        "rest": run.rows % run.batch_size,
+        "epochs": run.epochs_done,
+        "updates": f"{run.updates:,}",
+        "at": at,
+        "at_updates": f"{at * run.updates_per_epoch:,}",
+    }
+    exact = run.rows % run.batch_size == 0
+    notes = [("mlp.arith" + ("" if exact else "_drop" if run.drop_last else "_short"), arithmetic)]
+    result = {"train": _n(run.train_loss[at]), "test": _n(run.test_loss[at]), "at": at}
+    if run.classes:
+        accuracy = run.train_accuracy[at], run.test_accuracy[at]
+        result |= {"train_acc": _share(accuracy[0]), "test_acc": _share(accuracy[1])}
+        notes.append(("mlp.result", result))
+    else:
+        notes.append(("mlp.result_regression", result))
+    del k
+    if run.diverged_at is not None:
+        where = {"update": f"{run.diverged_at:,}", "epoch": run.diverged_epoch}
+        notes.append((f"mlp.diverged_{run.reason}", where | {"lr": f"{run.settings.lr:g}"}))
+    return notes
 
 
 def thumbnail_data() -> tuple[Any, Any, Any]:
