@@ -554,3 +554,63 @@ def test_a_whole_network_s_gradient_matches_finite_differences(mode):
     numeric = central_differences(lambda: loss(theta, x)[0], theta)
     assert_close(grads, numeric)
     assert_close(dx, central_differences(lambda: loss(theta, x)[0], x))
+
+
+def test_the_hand_set_relu_network_solves_xor_exactly():
+    # Goodfellow et al.'s network: W = [[1, 1], [1, 1]], c = (0, −1), w = (1, −2), b = 0.
+    net = Sequential(Linear(2, 2), Activation("relu"), Linear(2, 1))
+    net.load_parameters(
+        {
+            "0.weight": [[1.0, 1.0], [1.0, 1.0]],
+            "0.bias": [0.0, -1.0],
+            "2.weight": [[1.0, -2.0]],
+            "2.bias": [0.0],
+        }
+    )
+    x = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    np.testing.assert_array_equal(net.forward(x), [[0.0], [1.0], [1.0], [0.0]])
+
+
+# --- bad input --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: Linear(0, 2), r"in_features must be in \[1, inf\), got 0"),
+        (lambda: Linear(2, 2.5), r"out_features must be an integer, got 2.5"),
+        (lambda: Linear(2, 2, seed=-1), r"seed must be in \[0, inf\), got -1"),
+        (lambda: Dropout(1.5), r"p must be in \[0, 1\], got 1.5"),
+        (lambda: BatchNorm1d(0), r"num_features must be in \[1, inf\), got 0"),
+        (lambda: BatchNorm1d(2, eps=0.0), r"eps must be in \(0, inf\), got 0.0"),
+        (lambda: Sequential(Linear(2, 2), "relu"), "Sequential takes layers of core.nn"),
+    ],
+)
+def test_bad_layer_arguments_are_refused_with_their_names(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_an_input_of_the_wrong_width_is_refused():
+    with pytest.raises(ValueError, match=r"Linear expects input of shape \(N, 3\), got \(5, 2\)"):
+        Sequential(Linear(3, 1)).forward(np.zeros((5, 2)))
+
+
+def test_batchnorm_refuses_the_wrong_number_of_features():
+    with pytest.raises(ValueError, match="x must have 3 features"):
+        BatchNorm1d(3).forward(np.zeros((4, 2)))
+
+
+def test_batchnorm_training_needs_two_rows_as_torch_does():
+    with pytest.raises(ValueError, match="Expected more than 1 value per channel when training"):
+        BatchNorm1d(2).forward(np.zeros((1, 2)))
+
+
+def test_set_parameter_refuses_non_finite_values():
+    with pytest.raises(ValueError, match=r"0\.bias must be finite"):
+        standard_net().set_parameter("0.bias", [0.0, np.nan, 0.0, 0.0])
+
+
+def test_backward_before_forward_is_an_error():
+    with pytest.raises(RuntimeError, match="backward called before forward"):
+        Sequential(Linear(2, 1)).backward(np.ones((3, 1)))
