@@ -459,6 +459,10 @@ def test_set_parameter_copies_the_value_in_by_name():
     net.set_parameter("4.bias", [0.25])
     assert net[4].bias[0] == 0.25
     assert net.parameters[-1] == 0.25
+    square = Sequential(Linear(3, 3))
+    square.set_parameter("0.weight", np.arange(9.0).reshape(3, 3))  # row i feeds output i
+    square.set_parameter("0.bias", np.zeros(3))
+    np.testing.assert_array_equal(square.forward(np.eye(3)), [[0, 3, 6], [1, 4, 7], [2, 5, 8]])
 
 
 def test_set_parameter_refuses_an_unknown_name():
