@@ -1,0 +1,114 @@
+"""Perceptron, XOR and the multi-layer perceptron: one neuron, XOR two ways, the playground."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import perceptron
+from ui import cache, state
+from ui.figures import perceptron as figures
+from ui.frame import page_frame
+from ui.topics import perceptron as topic
+from ui.topics.perceptron import CONTROLS
+from ui.widgets import chart, explain, side_by_side
+
+experiment = cache.computation()(perceptron.experiment)
+truth_table = cache.computation(max_entries=4)(perceptron.truth_table)
+fold = cache.computation()(perceptron.fold)
+xor_fit = cache.computation(max_entries=4)(perceptron.xor_fit)
+
+
+@cache.chart()
+def perceptron_charts(name, n, seed, margin, tr):
+    e = experiment(name, n, seed, margin)
+    run, cycle = e.run, e.run.cycle and (e.run.cycle.first_step, e.run.cycle.repeat_step)
+    playback = figures.fig_perceptron(run.X, run.y, run.weights, run.visited, run.mistake, tr)
+    return playback, figures.fig_mistakes(run.mistakes, e.margin.bound, cycle, len(run.y), tr)
+
+
+@cache.chart(max_entries=8)
+def truth_chart(gate, tr):
+    return figures.fig_truth_table(truth_table(gate), tr)
+
+
+@cache.chart()
+def fold_charts(W, c, w, b, tr):
+    f = fold(W, c, w, b)
+    return figures.fig_fold_input(f, tr), figures.fig_fold_hidden(f, w, b, tr)
+
+
+@cache.chart(max_entries=4)
+def fit_chart(product, tr):
+    title = tr("mlp.fig.fit_product" if product else "mlp.fig.fit_linear")
+    return figures.fig_fit(xor_fit(product), title, tr)
+
+
+tr = page_frame("perceptron")
+explain("perceptron/intro")
+
+# 1. The perceptron --------------------------------------------------------------------------
+st.header(tr("mlp.sec.perceptron"))
+
+
+@st.fragment
+def section_perceptron() -> None:
+    top = st.columns([3, 2, 2, 2])
+    name = state.draw(CONTROLS["pdata"], where=top[0])
+    data = {key: CONTROLS[key].default for key in ("pn", "pseed", "margin")}
+    if name == "separable":  # a truth table is its four corners: no size, seed or gap
+        data = {
+            key: state.draw(CONTROLS[key], where=box)
+            for key, box in zip(data, top[1:], strict=True)
+        }
+    settings = (name, *data.values())
+    e, (left, right) = experiment(*settings), st.columns([3, 2])
+    playback, mistakes = perceptron_charts(*settings)
+    chart(playback, key="perceptron", where=left)
+    with right:
+        chart(mistakes, key="mistakes")
+        key, words = topic.run_words(e)
+        st.markdown(tr(key, **words))
+        st.caption(tr("mlp.final_w", **topic.weights_words(e.run.weights[-1])))
+    explain("perceptron/perceptron")
+
+
+section_perceptron()
+st.subheader(tr("mlp.sec.gates"))
+side_by_side([truth_chart(g) for g in perceptron.GATES], [f"truth_{g}" for g in perceptron.GATES])
+explain("perceptron/gates")
+
+# 2. XOR solved two ways ---------------------------------------------------------------------
+st.header(tr("mlp.sec.xor"))
+
+
+@st.fragment
+def section_xor() -> None:
+    hidden, output = st.columns([2, 1])
+    hidden.markdown(f"**{tr('mlp.ctl.hidden')}**")
+    output.markdown(f"**{tr('mlp.ctl.output')}**")
+    boxes = [*hidden.columns(3), output]
+    values = {}
+    for key, box in zip(topic.WEIGHT_KEYS, (0, 0, 1, 1, 2, 2, 3, 3, 3), strict=True):
+        values[key] = state.draw(CONTROLS[key], where=boxes[box])
+    for preset, column in zip(("hand_set", "no_fold"), st.columns(2), strict=True):
+        values_of = {"args": (topic.PRESETS[preset],), "icon": topic.PRESET_ICONS[preset]}
+        column.button(tr(f"mlp.ctl.{preset}"), on_click=state.apply, width="stretch", **values_of)
+    W, c, w, b = topic.network(values)
+    f = fold(W, c, w, b)
+    verdict = tr("mlp.xor_solved" if f.solves_xor else "mlp.xor_unsolved")
+    st.markdown(tr("mlp.xor_outputs", **topic.corner_words(f.output)) + " " + verdict)
+    side_by_side(fold_charts(W, c, w, b), ("fold_input", "fold_hidden"))
+    explain("perceptron/xor")
+
+
+section_xor()
+st.subheader(tr("mlp.sec.fits"))
+side_by_side([fit_chart(False), fit_chart(True)], ("fit_linear", "fit_product"))
+st.markdown(tr("mlp.fit_linear", **topic.fit_words(xor_fit(False))))
+st.markdown(tr("mlp.fit_product", **topic.fit_words(xor_fit(True))))
+explain("perceptron/fits")
+
+st.divider()
+explain("perceptron/takeaways")
+
+# 3. The playground
