@@ -438,3 +438,12 @@ def test_unchecked_mean_offers_only_the_playground_s_losses():
         ValueError, match="unknown loss 'bce'; choose one of: mse, bce_with_logits, cross_entropy"
     ):
         losses.unchecked_mean("bce")
+
+
+@pytest.mark.parametrize("name", ["mse", "bce_with_logits", "cross_entropy"])
+def test_unchecked_kernels_give_the_elementwise_losses_and_gradients(name):
+    x, y = CASES[name]
+    values, grad = losses.get(name)(x, y, "none")
+    value_kernel, grad_kernel = losses.unchecked(name)
+    np.testing.assert_array_equal(value_kernel(x, y), values)
+    np.testing.assert_array_equal(grad_kernel(x, y), grad)
