@@ -141,12 +141,12 @@ st.divider()
 explain("perceptron/takeaways")
 
 # 3. The playground ---------------------------------------------------------------------------
-st.header(tr("mlp.sec.playground"))
+st.header(tr("mlp.play.title"))
 explain("perceptron/playground")
 presets = st.columns(4)
 for i, name in enumerate(topic.PLAY_PRESETS):
-    look = {"args": (topic.PLAY_PRESETS[name],), "help": tr(f"mlp.preset.{name}_help")}
-    presets[i % 4].button(tr(f"mlp.preset.{name}"), on_click=state.apply, width="stretch", **look)
+    look = {"args": (topic.PLAY_PRESETS[name],), "help": tr(f"mlp.play.preset.{name}_help")}
+    presets[i % 4].button(tr(f"mlp.play.preset.{name}"), on_click=state.apply, width="stretch", **look)
 
 
 @st.fragment
@@ -156,7 +156,7 @@ def section_playground() -> None:
     for title, keys in topic.GROUPS.items():
         boxes[title].markdown(f"**{tr(title)}**")
         values |= {key: state.draw(CONTROLS[key], where=boxes[title]) for key in keys}
-    st.markdown(f"**{tr('mlp.play.network')}**")
+    st.markdown(f"**{tr('mlp.play.group.network')}**")
     layer_boxes = st.columns([2, *[1] * playground.MAX_LAYERS])
     count = state.draw(CONTROLS["layers"], where=layer_boxes[0])
     layers = [
@@ -170,7 +170,7 @@ def section_playground() -> None:
     try:
         run = training(s)
     except heavy.Busy:
-        st.warning(tr("mlp.busy"))
+        st.warning(tr("mlp.play.busy"))
         return
     epochs = tuple(run.snapshot_epochs.tolist())
     shown = st.columns([3, 1])
@@ -181,7 +181,7 @@ def section_playground() -> None:
     chart(boundary_chart(s, index, discretize), key="play_boundary", where=left)
     chart(network_chart(s, at), key="play_network", where=right)
     for key, words in topic.play_words(run, at):
-        (st.warning if key.startswith("mlp.diverged") else st.markdown)(tr(key, **words))
+        (st.warning if key.startswith("mlp.play.diverged") else st.markdown)(tr(key, **words))
     losses_fig, accuracy_fig, updates_fig = curve_charts(s)
     if run.classes:
         side_by_side([losses_fig, accuracy_fig], ("play_loss", "play_accuracy"))
@@ -193,5 +193,5 @@ def section_playground() -> None:
 
 section_playground()
 for name, page in topic.PLAY_LINKS.items():
-    link = {"label": tr(f"mlp.preset.{name}_link"), "query_params": {"lang": i18n.current_lang()}}
+    link = {"label": tr(f"mlp.play.preset.{name}_link"), "query_params": {"lang": i18n.current_lang()}}
     st.page_link(page, icon=":material/arrow_forward:", **link)

@@ -40,58 +40,58 @@ DEFAULT_WIDTHS = (*_DEFAULT.hidden, *(2,) * (playground.MAX_LAYERS - len(_DEFAUL
 
 
 def _choice(key: str, default: Any, options: tuple, words: str | None, **more: Any) -> Control:
-    label = f"mlp.ctl.{key}"
+    label = f"mlp.play.ctl.{key}"
     return Control(key, "choice", default, label, options=options, option_label=words, **more)
 
 
 PLAYGROUND = (
-    _choice("ds", _DEFAULT.dataset, datasets.NAMES, "mlp.ds.{}", help="mlp.ctl.ds_help"),
-    Control("noise", "number", _DEFAULT.noise, "mlp.ctl.noise", help="mlp.ctl.noise_help",
+    _choice("ds", _DEFAULT.dataset, datasets.NAMES, "mlp.play.ds.{}", help="mlp.play.ctl.ds_help"),
+    Control("noise", "number", _DEFAULT.noise, "mlp.play.ctl.noise", help="mlp.play.ctl.noise_help",
             lo=datasets.NOISE_RANGE[0], hi=datasets.NOISE_RANGE[1], step=0.05),
-    Control("pts", "integer", _DEFAULT.points, "mlp.ctl.pts", lo=20, hi=datasets.POINTS_RANGE[1],
+    Control("pts", "integer", _DEFAULT.points, "mlp.play.ctl.pts", lo=20, hi=datasets.POINTS_RANGE[1],
             step=10),
-    Control("share", "number", _DEFAULT.train_share, "mlp.ctl.share", help="mlp.ctl.share_help",
+    Control("share", "number", _DEFAULT.train_share, "mlp.play.ctl.share", help="mlp.play.ctl.share_help",
             lo=0.1, hi=0.9, step=0.1),
-    Control("feat", "choices", _DEFAULT.features, "mlp.ctl.feat", help="mlp.ctl.feat_help",
-            options=playground.FEATURES, option_label="mlp.feat.{}"),
-    Control("layers", "integer", len(_DEFAULT.hidden), "mlp.ctl.layers", lo=0,
+    Control("feat", "choices", _DEFAULT.features, "mlp.play.ctl.feat", help="mlp.play.ctl.feat_help",
+            options=playground.FEATURES, option_label="mlp.play.feat.{}"),
+    Control("layers", "integer", len(_DEFAULT.hidden), "mlp.play.ctl.layers", lo=0,
             hi=playground.MAX_LAYERS),
     *(
-        Control(n, "integer", width, "mlp.ctl.width", lo=1, hi=playground.MAX_WIDTH)
+        Control(n, "integer", width, f"mlp.play.ctl.{n}", lo=1, hi=playground.MAX_WIDTH)
         for (n, _), width in zip(LAYER_KEYS, DEFAULT_WIDTHS, strict=True)
     ),
     *(_choice(a, "tanh", activations.NAMES, "act.name.{}") for _, a in LAYER_KEYS),
-    _choice("init", _DEFAULT.init, playground.INITS, "mlp.init.{}", help="mlp.ctl.init_help"),
-    _choice("loss", _DEFAULT.loss, playground.LOSSES, "mlp.loss.{}", help="mlp.ctl.loss_help"),
-    _choice("opt", _DEFAULT.optimizer, optimizers.NAMES, "mlp.opt.{}"),
+    _choice("init", _DEFAULT.init, playground.INITS, "mlp.play.init.{}", help="mlp.play.ctl.init_help"),
+    _choice("loss", _DEFAULT.loss, playground.LOSSES, "mlp.play.loss.{}", help="mlp.play.ctl.loss_help"),
+    _choice("opt", _DEFAULT.optimizer, optimizers.NAMES, "opt.name.{}"),
     _choice("lr", _DEFAULT.lr, LEARNING_RATES, None, widget="select_slider"),
-    Control("batch", "integer", _DEFAULT.batch_size, "mlp.ctl.batch", help="mlp.ctl.batch_help",
+    Control("batch", "integer", _DEFAULT.batch_size, "mlp.play.ctl.batch", help="mlp.play.ctl.batch_help",
             lo=1, hi=100),
-    Control("droplast", "flag", _DEFAULT.drop_last, "mlp.ctl.droplast",
-            help="mlp.ctl.droplast_help"),
-    Control("epochs", "integer", _DEFAULT.epochs, "mlp.ctl.epochs", lo=10,
+    Control("droplast", "flag", _DEFAULT.drop_last, "mlp.play.ctl.droplast",
+            help="mlp.play.ctl.droplast_help"),
+    Control("epochs", "integer", _DEFAULT.epochs, "mlp.play.ctl.epochs", lo=10,
             hi=playground.MAX_EPOCHS, step=10),
     _choice("l1", _DEFAULT.l1, REGULARIZATION_RATES, None, widget="select_slider",
-            help="mlp.ctl.l1_help"),
+            help="mlp.play.ctl.l1_help"),
     _choice("l2", _DEFAULT.l2, REGULARIZATION_RATES, None, widget="select_slider",
-            help="mlp.ctl.l2_help"),
-    Control("drop", "number", _DEFAULT.dropout, "mlp.ctl.drop", help="mlp.ctl.drop_help", lo=0.0,
+            help="mlp.play.ctl.l2_help"),
+    Control("drop", "number", _DEFAULT.dropout, "mlp.play.ctl.drop", help="mlp.play.ctl.drop_help", lo=0.0,
             hi=0.9, step=0.05),
-    Control("bn", "flag", _DEFAULT.batchnorm, "mlp.ctl.bn", help="mlp.ctl.bn_help"),
-    Control("seed", "integer", _DEFAULT.seed, "mlp.ctl.pseed_play", help="mlp.ctl.seed_play_help",
+    Control("bn", "flag", _DEFAULT.batchnorm, "mlp.play.ctl.bn", help="mlp.play.ctl.bn_help"),
+    Control("seed", "integer", _DEFAULT.seed, "mlp.play.ctl.seed", help="mlp.play.ctl.seed_help",
             lo=0, hi=999),
     # What is shown: the epoch of the network view and the confusion matrix (its options are
     # the run's snapshots), and TensorFlow Playground's "discretize output".
     _choice("at", playground.MAX_EPOCHS, tuple(range(playground.MAX_EPOCHS + 1)), None,
-            widget="select_slider", help="mlp.ctl.at_help"),
-    Control("disc", "flag", False, "mlp.ctl.disc", help="mlp.ctl.disc_help"),
+            widget="select_slider", help="mlp.play.ctl.at_help"),
+    Control("disc", "flag", False, "mlp.play.ctl.disc", help="mlp.play.ctl.disc_help"),
 )  # fmt: skip
 
 # The groups the page draws the playground's controls in, each under its heading.
 GROUPS: Mapping[str, tuple[str, ...]] = {
-    "mlp.play.data": ("ds", "noise", "pts", "share", "feat"),
-    "mlp.play.training": ("init", "loss", "opt", "lr", "batch", "droplast", "epochs"),
-    "mlp.play.regularization": ("l1", "l2", "drop", "bn", "seed"),
+    "mlp.play.group.data": ("ds", "noise", "pts", "share", "feat"),
+    "mlp.play.group.training": ("init", "loss", "opt", "lr", "batch", "droplast", "epochs"),
+    "mlp.play.group.regularization": ("l1", "l2", "drop", "bn", "seed"),
 }
 
 
@@ -265,13 +265,13 @@ def adjusted(values: Mapping[str, Any], s: playground.Settings) -> list[tuple[st
     """What the run changed from the controls, each as (string key, fields) for a notice."""
     notes: list[tuple[str, dict]] = []
     if not values["feat"]:
-        notes.append(("mlp.no_features", {}))
+        notes.append(("mlp.play.no_features", {}))
     if s.loss != values["loss"]:
-        notes.append((f"mlp.loss_for_{datasets.dataset(s.dataset).task}", {}))
+        notes.append((f"mlp.play.loss_for_{datasets.dataset(s.dataset).task}", {}))
     planned = playground.planned_epochs(s)
     if planned < s.epochs:
         cap = {"asked": s.epochs, "epochs": planned, "budget": f"{playground.MAX_UPDATES:,}"}
-        notes.append(("mlp.epochs_capped", cap))
+        notes.append(("mlp.play.epochs_capped", cap))
     return notes
 
 
@@ -293,18 +293,18 @@ def play_words(run: playground.Run, at: int) -> list[tuple[str, dict]]:
         "at_updates": f"{at * run.updates_per_epoch:,}",
     }
     exact = run.rows % run.batch_size == 0
-    notes = [("mlp.arith" + ("" if exact else "_drop" if run.drop_last else "_short"), arithmetic)]
+    notes = [("mlp.play.arith" + ("" if exact else "_drop" if run.drop_last else "_short"), arithmetic)]
     result = {"train": _n(run.train_loss[at]), "test": _n(run.test_loss[at]), "at": at}
     if run.classes:
         accuracy = run.train_accuracy[at], run.test_accuracy[at]
         result |= {"train_acc": _share(accuracy[0]), "test_acc": _share(accuracy[1])}
-        notes.append(("mlp.result", result))
+        notes.append(("mlp.play.result", result))
     else:
-        notes.append(("mlp.result_regression", result))
+        notes.append(("mlp.play.result_regression", result))
     del k
     if run.diverged_at is not None:
         where = {"update": f"{run.diverged_at:,}", "epoch": run.diverged_epoch}
-        notes.append((f"mlp.diverged_{run.reason}", where | {"lr": f"{run.settings.lr:g}"}))
+        notes.append((f"mlp.play.diverged_{run.reason}", where | {"lr": f"{run.settings.lr:g}"}))
     return notes
 
 
