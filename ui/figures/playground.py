@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from ui.figures.optimizers import _png
 from ui.strings import Translate
-from ui.theme import GRID, MUTED, TEXT, style, vline, with_frames
+from ui.theme import MUTED, TEXT, style, vline, with_frames
 
 if TYPE_CHECKING:  # the data these figures draw; nothing here computes it
     from core.playground import Neurons, Run
@@ -181,6 +181,11 @@ def _surface_trace(run: Run, z: np.ndarray, discretize: bool, tr: Translate) -> 
         "z": z,
         "hoverinfo": "skip",
         "showscale": False,
+        # Colours interpolated between grid points, as TensorFlow Playground's canvas does;
+        # discretized classes keep their hard edges.
+        # Not for multiclass: its z jumps between classes' bands, and interpolating across a jump
+        # would paint a third class's colour along the boundary.
+        "zsmooth": False if discretize or run.task == "multiclass" else "best",
     }
     bar = {"thickness": 10, "len": 0.75, "x": 1.0, "xpad": 6, "outlinewidth": 0}
     hover = "x₁=%{x:.2f}, x₂=%{y:.2f}<br>"
@@ -425,7 +430,18 @@ def node_images(neurons: Neurons) -> list[list[np.ndarray]]:
         )
     else:
         columns.append([_diverging(output[0] / _symmetric_scale(output[0]))])
-    return [[np.round(img[::-1]).astype(np.uint8) for img in column] for column in columns]
+    return [[_framed(np.round(img[::-1]).astype(np.uint8)) for img in column] for column in columns]
+
+
+NODE_BORDER = (201, 206, 214)  # a light grey frame, so a node's white (zero) parts keep its shape
+
+
+def _framed(rgb: np.ndarray) -> np.ndarray:
+    """The (g, g, 3) image inside a one-pixel NODE_BORDER frame: (g + 2, g + 2, 3)."""
+    framed = np.empty((rgb.shape[0] + 2, rgb.shape[1] + 2, 3), dtype=np.uint8)
+    framed[...] = NODE_BORDER
+    framed[1:-1, 1:-1] = rgb
+    return framed
 
 
 def _output_kind(neurons: Neurons) -> str:
@@ -477,10 +493,15 @@ def fig_network(neurons: Neurons, tr: Translate) -> go.Figure:
     sizes = [len(c) for c in columns]
     ys = node_positions(sizes)
     tallest = max(sizes)
-    row_px = max(min(NODE_PX, 480 / tallest), 28)
-    plot_px = int(max(row_px * tallest, 200))
+    row_px = max(min(NODE_PX, 560 / tallest), 28)
+    # Room in pixels above the top images (the column headings) and below the lowest ones.
+    top_pad, bottom_pad = 24 / row_px, 26 / row_px
+    plot_px = int(max(row_px * (tallest - 0.2) + 50, 200))
     edges = edge_list(neurons)
     top = max((abs(w) for *_, w in edges), default=1.0)
+    # Thinner, fainter lines where hundreds of edges cross, so the images stay in front.
+    widest = 6.0 if tallest <= 4 else 3.5 if tallest <= 8 else 2.2
+    opacity = 0.8 if len(edges) <= 60 else 0.55
     data: list[dict] = []
     bins: dict[tuple[bool, int], list[tuple[float, float, float, float]]] = {}
     mid_x, mid_y, mid_text = [], [], []
@@ -502,9 +523,9 @@ def fig_network(neurons: Neurons, tr: Translate) -> go.Figure:
                 "mode": "lines",
                 "line": {
                     "color": CLASS_COLORS[1] if positive else CLASS_COLORS[0],
-                    "width": 0.6 + 5.4 * (width_bin + 0.5) / EDGE_WIDTHS,
+                    "width": 0.5 + (widest - 0.5) * (width_bin + 0.5) / EDGE_WIDTHS,
                 },
-                "opacity": 0.75,
+                "opacity": opacity,
                 "hoverinfo": "skip",
                 "showlegend": False,
                 "meta": {"sign": 1 if positive else -1, "edges": len(segments)},
@@ -560,7 +581,7 @@ def fig_network(neurons: Neurons, tr: Translate) -> go.Figure:
             "x": c,
             "y": float(ys[c][k]),
             "sizex": 0.62,
-            "sizey": 0.8,
+            "sizey": 0.74,
             "sizing": "contain",
             "xanchor": "center",
             "yanchor": "middle",
@@ -570,7 +591,7 @@ def fig_network(neurons: Neurons, tr: Translate) -> go.Figure:
         for k, image in enumerate(column)
     ]
     # Column headings above, feature names under the inputs.
-    head_y = tallest - 0.5
+    head_y = tallest - 0.58
     headings = [tr("mlp.fig.inputs")] + [str(c) for c in range(1, last)] + [tr("mlp.fig.output")]
     annotations = [
         {
@@ -585,7 +606,7 @@ def fig_network(neurons: Neurons, tr: Translate) -> go.Figure:
         }
         for c, text in enumerate(headings)
     ]
-    label_gap = 0.42  # just under an image (0.8 of a row tall)
+    label_gap = 0.39  # just under an image (0.74 of a row tall)
     annotations += [
         {
             "x": 0,
@@ -603,7 +624,7 @@ def fig_network(neurons: Neurons, tr: Translate) -> go.Figure:
         annotations.append(
             {
                 "x": (1 + last - 1) / 2,
-                "y": -0.6,
+                "y": -0.4 - 4 / row_px,
                 "xref": "x",
                 "yref": "y",
                 "text": tr("mlp.fig.hidden_layers"),
@@ -614,10 +635,10 @@ def fig_network(neurons: Neurons, tr: Translate) -> go.Figure:
         )
     hidden_axis = {"visible": False, "fixedrange": True}
     layout = {
-        "height": plot_px + 70 + (24 if epoch is not None else 0),
-        "margin": {"l": 8, "r": 8, "t": 34 if epoch is not None else 8, "b": 30},
+        "height": plot_px + (36 if epoch is not None else 6) + 6,
+        "margin": {"l": 8, "r": 8, "t": 36 if epoch is not None else 6, "b": 6},
         "xaxis": hidden_axis | {"range": [-0.5, last + 0.5]},
-        "yaxis": hidden_axis | {"range": [-0.75, tallest - 0.5 + 0.6]},
+        "yaxis": hidden_axis | {"range": [-0.4 - bottom_pad, tallest - 0.6 + top_pad]},
         "images": images,
         "annotations": annotations,
         "showlegend": False,
@@ -780,7 +801,7 @@ def fig_updates(run: Run, tr: Translate) -> go.Figure:
             "y": ey,
             "mode": "markers",
             "name": tr("mlp.fig.epoch_loss"),
-            "marker": {"size": 6, "color": TRAIN_LINE, "line": {"color": "white", "width": 1}},
+            "marker": {"size": 4 if len(ex) > 100 else 6, "color": TRAIN_LINE},
             "hovertemplate": "epoch %{x}<br>%{y:.4g}<extra>"
             + tr("mlp.fig.epoch_loss")
             + "</extra>",
@@ -877,6 +898,7 @@ def fig_thumbnail(grid: np.ndarray, surface: np.ndarray, x: np.ndarray, y: np.nd
             "zmin": 0,
             "zmax": 100,
             "colorscale": _binary_scale(),
+            "zsmooth": "best",
             "showscale": False,
             "hoverinfo": "skip",
         }
@@ -899,7 +921,12 @@ def fig_thumbnail(grid: np.ndarray, surface: np.ndarray, x: np.ndarray, y: np.nd
                 "showlegend": False,
             }
         )
-    blank = {"visible": False, "range": [float(grid[0]), float(grid[-1])], "fixedrange": True}
+    blank = {
+        "visible": False,
+        "range": [float(grid[0]), float(grid[-1])],
+        "fixedrange": True,
+        "constrain": "domain",
+    }
     fig = go.Figure(
         {
             "data": data,
@@ -907,9 +934,8 @@ def fig_thumbnail(grid: np.ndarray, surface: np.ndarray, x: np.ndarray, y: np.nd
                 "height": 150,
                 "margin": {"l": 4, "r": 4, "t": 4, "b": 4},
                 "xaxis": blank,
-                "yaxis": blank,
+                "yaxis": blank | {"scaleanchor": "x"},  # a circle stays round on a wide card
                 "showlegend": False,
-                "plot_bgcolor": GRID,
             },
         },
         _validate=False,
