@@ -200,8 +200,8 @@ def test_regression_points_carry_their_targets():
     run = real_run("regression")
     train, test = fig_boundary(run, 0, False, _tr("en")).data[1:]
     assert np.allclose(train.marker.color, run.y_train)
-    assert np.allclose(test.marker.line.color, run.y_test)
-    assert test.marker.color == "white"
+    assert np.allclose(test.marker.color, run.y_test)
+    assert test.marker.line.width > train.marker.line.width  # test points ringed
 
 
 def test_boundary_rejects_an_epoch_index_outside_the_snapshots():

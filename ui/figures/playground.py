@@ -232,7 +232,8 @@ def _surface_trace(run: Run, z: np.ndarray, discretize: bool, tr: Translate) -> 
 
 
 def _point_traces(run: Run, tr: Translate) -> list[dict]:
-    """Train points filled, test points hollow (white inside, outlined), coloured by label."""
+    """Train points filled, test points hollow (white inside, outlined), coloured by label;
+    for regression, both filled by target, test points with a dark ring."""
     traces = []
     splits = (
         ("train", np.asarray(run.x_train), np.asarray(run.y_train)),
@@ -243,15 +244,15 @@ def _point_traces(run: Run, tr: Translate) -> list[dict]:
         for split, x, y in splits:
             values = np.clip(np.nan_to_num(y.astype(np.float64)), -bound, bound)
             scale = {"colorscale": _binary_scale(0.0), "cmin": -bound, "cmax": bound}
-            filled = split == "train"
-            marker = (
-                {"color": values, **scale, "line": {"color": "white", "width": 1}}
-                if filled
-                else {
-                    "color": "white",
-                    "line": {"color": values, **scale, "width": 2},
-                }
+            # Coloured by target on the surface's own scale, so a point that disagrees with the
+            # prediction stands out; a grey rim (train) or a dark ring (test) keeps the ones
+            # that agree visible.
+            ring = (
+                {"color": MUTED, "width": 0.8}
+                if split == "train"
+                else {"color": TEXT, "width": 1.8}
             )
+            marker = {"color": values, **scale, "line": ring}
             traces.append(
                 {
                     "type": "scatter",
@@ -680,8 +681,9 @@ def _divergence_marks(run: Run, tr: Translate) -> tuple[list[dict], list[dict]]:
         "yref": "y domain",
         "text": tr("mlp.fig.diverged", epoch=run.diverged_epoch),
         "showarrow": False,
-        "xanchor": "right",
-        "yanchor": "top",
+        # Just above the plot, where no tick label or curve is.
+        "xanchor": "right" if x > 0.5 * float(run.settings.epochs) else "left",
+        "yanchor": "bottom",
         "font": {"size": 12, "color": DIVERGED},
         "bgcolor": "rgba(255, 255, 255, 0.8)",
     }
