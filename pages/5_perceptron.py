@@ -143,10 +143,18 @@ explain("perceptron/takeaways")
 # 3. The playground ---------------------------------------------------------------------------
 st.header(tr("mlp.play.title"))
 explain("perceptron/playground")
-presets = st.columns(4)
-for i, name in enumerate(topic.PLAY_PRESETS):
-    look = {"args": (topic.PLAY_PRESETS[name],), "help": tr(f"mlp.play.preset.{name}_help")}
-    presets[i % 4].button(tr(f"mlp.play.preset.{name}"), on_click=state.apply, width="stretch", **look)
+names = list(topic.PLAY_PRESETS)
+for row in range(0, len(names), 4):  # rows of four, so a phone stacks them in order
+    for name, box in zip(names[row : row + 4], st.columns(4), strict=False):
+        look = {"args": (topic.PLAY_PRESETS[name],), "help": tr(f"mlp.play.preset.{name}_help")}
+        box.button(tr(f"mlp.play.preset.{name}"), on_click=state.apply, width="stretch", **look)
+links = st.columns(len(topic.PLAY_LINKS))
+for (name, page), box in zip(topic.PLAY_LINKS.items(), links, strict=True):
+    link = {
+        "label": tr(f"mlp.play.preset.{name}_link"),
+        "query_params": {"lang": i18n.current_lang()},
+    }
+    box.page_link(page, icon=":material/arrow_forward:", **link)
 
 
 @st.fragment
@@ -192,6 +200,3 @@ def section_playground() -> None:
 
 
 section_playground()
-for name, page in topic.PLAY_LINKS.items():
-    link = {"label": tr(f"mlp.play.preset.{name}_link"), "query_params": {"lang": i18n.current_lang()}}
-    st.page_link(page, icon=":material/arrow_forward:", **link)
