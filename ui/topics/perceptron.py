@@ -46,46 +46,138 @@ def _choice(key: str, default: Any, options: tuple, words: str | None, **more: A
 
 PLAYGROUND = (
     _choice("ds", _DEFAULT.dataset, datasets.NAMES, "mlp.play.ds.{}", help="mlp.play.ctl.ds_help"),
-    Control("noise", "number", _DEFAULT.noise, "mlp.play.ctl.noise", help="mlp.play.ctl.noise_help",
-            lo=datasets.NOISE_RANGE[0], hi=datasets.NOISE_RANGE[1], step=0.05),
-    Control("pts", "integer", _DEFAULT.points, "mlp.play.ctl.pts", lo=20, hi=datasets.POINTS_RANGE[1],
-            step=10),
-    Control("share", "number", _DEFAULT.train_share, "mlp.play.ctl.share", help="mlp.play.ctl.share_help",
-            lo=0.1, hi=0.9, step=0.1),
-    Control("feat", "choices", _DEFAULT.features, "mlp.play.ctl.feat", help="mlp.play.ctl.feat_help",
-            options=playground.FEATURES, option_label="mlp.play.feat.{}"),
-    Control("layers", "integer", len(_DEFAULT.hidden), "mlp.play.ctl.layers", lo=0,
-            hi=playground.MAX_LAYERS),
+    Control(
+        "noise",
+        "number",
+        _DEFAULT.noise,
+        "mlp.play.ctl.noise",
+        help="mlp.play.ctl.noise_help",
+        lo=datasets.NOISE_RANGE[0],
+        hi=datasets.NOISE_RANGE[1],
+        step=0.05,
+    ),
+    Control(
+        "pts",
+        "integer",
+        _DEFAULT.points,
+        "mlp.play.ctl.pts",
+        lo=20,
+        hi=datasets.POINTS_RANGE[1],
+        step=10,
+    ),
+    Control(
+        "share",
+        "number",
+        _DEFAULT.train_share,
+        "mlp.play.ctl.share",
+        help="mlp.play.ctl.share_help",
+        lo=0.1,
+        hi=0.9,
+        step=0.1,
+    ),
+    Control(
+        "feat",
+        "choices",
+        _DEFAULT.features,
+        "mlp.play.ctl.feat",
+        help="mlp.play.ctl.feat_help",
+        options=playground.FEATURES,
+        option_label="mlp.play.feat.{}",
+    ),
+    Control(
+        "layers",
+        "integer",
+        len(_DEFAULT.hidden),
+        "mlp.play.ctl.layers",
+        lo=0,
+        hi=playground.MAX_LAYERS,
+    ),
     *(
         Control(n, "integer", width, f"mlp.play.ctl.{n}", lo=1, hi=playground.MAX_WIDTH)
         for (n, _), width in zip(LAYER_KEYS, DEFAULT_WIDTHS, strict=True)
     ),
     *(_choice(a, "tanh", activations.NAMES, "act.name.{}") for _, a in LAYER_KEYS),
-    _choice("init", _DEFAULT.init, playground.INITS, "mlp.play.init.{}", help="mlp.play.ctl.init_help"),
-    _choice("loss", _DEFAULT.loss, playground.LOSSES, "mlp.play.loss.{}", help="mlp.play.ctl.loss_help"),
+    _choice(
+        "init", _DEFAULT.init, playground.INITS, "mlp.play.init.{}", help="mlp.play.ctl.init_help"
+    ),
+    _choice(
+        "loss", _DEFAULT.loss, playground.LOSSES, "mlp.play.loss.{}", help="mlp.play.ctl.loss_help"
+    ),
     _choice("opt", _DEFAULT.optimizer, optimizers.NAMES, "opt.name.{}"),
     _choice("lr", _DEFAULT.lr, LEARNING_RATES, None, widget="select_slider"),
-    Control("batch", "integer", _DEFAULT.batch_size, "mlp.play.ctl.batch", help="mlp.play.ctl.batch_help",
-            lo=1, hi=100),
-    Control("droplast", "flag", _DEFAULT.drop_last, "mlp.play.ctl.droplast",
-            help="mlp.play.ctl.droplast_help"),
-    Control("epochs", "integer", _DEFAULT.epochs, "mlp.play.ctl.epochs", lo=10,
-            hi=playground.MAX_EPOCHS, step=10),
-    _choice("l1", _DEFAULT.l1, REGULARIZATION_RATES, None, widget="select_slider",
-            help="mlp.play.ctl.l1_help"),
-    _choice("l2", _DEFAULT.l2, REGULARIZATION_RATES, None, widget="select_slider",
-            help="mlp.play.ctl.l2_help"),
-    Control("drop", "number", _DEFAULT.dropout, "mlp.play.ctl.drop", help="mlp.play.ctl.drop_help", lo=0.0,
-            hi=0.9, step=0.05),
+    Control(
+        "batch",
+        "integer",
+        _DEFAULT.batch_size,
+        "mlp.play.ctl.batch",
+        help="mlp.play.ctl.batch_help",
+        lo=1,
+        hi=100,
+    ),
+    Control(
+        "droplast",
+        "flag",
+        _DEFAULT.drop_last,
+        "mlp.play.ctl.droplast",
+        help="mlp.play.ctl.droplast_help",
+    ),
+    Control(
+        "epochs",
+        "integer",
+        _DEFAULT.epochs,
+        "mlp.play.ctl.epochs",
+        lo=10,
+        hi=playground.MAX_EPOCHS,
+        step=10,
+    ),
+    _choice(
+        "l1",
+        _DEFAULT.l1,
+        REGULARIZATION_RATES,
+        None,
+        widget="select_slider",
+        help="mlp.play.ctl.l1_help",
+    ),
+    _choice(
+        "l2",
+        _DEFAULT.l2,
+        REGULARIZATION_RATES,
+        None,
+        widget="select_slider",
+        help="mlp.play.ctl.l2_help",
+    ),
+    Control(
+        "drop",
+        "number",
+        _DEFAULT.dropout,
+        "mlp.play.ctl.drop",
+        help="mlp.play.ctl.drop_help",
+        lo=0.0,
+        hi=0.9,
+        step=0.05,
+    ),
     Control("bn", "flag", _DEFAULT.batchnorm, "mlp.play.ctl.bn", help="mlp.play.ctl.bn_help"),
-    Control("seed", "integer", _DEFAULT.seed, "mlp.play.ctl.seed", help="mlp.play.ctl.seed_help",
-            lo=0, hi=999),
+    Control(
+        "seed",
+        "integer",
+        _DEFAULT.seed,
+        "mlp.play.ctl.seed",
+        help="mlp.play.ctl.seed_help",
+        lo=0,
+        hi=999,
+    ),
     # What is shown: the epoch of the network view and the confusion matrix (its options are
     # the run's snapshots), and TensorFlow Playground's "discretize output".
-    _choice("at", playground.MAX_EPOCHS, tuple(range(playground.MAX_EPOCHS + 1)), None,
-            widget="select_slider", help="mlp.play.ctl.at_help"),
+    _choice(
+        "at",
+        playground.MAX_EPOCHS,
+        tuple(range(playground.MAX_EPOCHS + 1)),
+        None,
+        widget="select_slider",
+        help="mlp.play.ctl.at_help",
+    ),
     Control("disc", "flag", False, "mlp.play.ctl.disc", help="mlp.play.ctl.disc_help"),
-)  # fmt: skip
+)
 
 # The groups the page draws the playground's controls in, each under its heading.
 GROUPS: Mapping[str, tuple[str, ...]] = {
@@ -293,7 +385,9 @@ def play_words(run: playground.Run, at: int) -> list[tuple[str, dict]]:
         "at_updates": f"{at * run.updates_per_epoch:,}",
     }
     exact = run.rows % run.batch_size == 0
-    notes = [("mlp.play.arith" + ("" if exact else "_drop" if run.drop_last else "_short"), arithmetic)]
+    notes = [
+        ("mlp.play.arith" + ("" if exact else "_drop" if run.drop_last else "_short"), arithmetic)
+    ]
     result = {"train": _n(run.train_loss[at]), "test": _n(run.test_loss[at]), "at": at}
     if run.classes:
         accuracy = run.train_accuracy[at], run.test_accuracy[at]
