@@ -508,10 +508,10 @@ def fig_network(neurons: Neurons, tr: Translate) -> go.Figure:
     mid_x, mid_y, mid_text = [], [], []
     for c, i, o, w in edges:
         width_bin = min(int(abs(w) / top * EDGE_WIDTHS), EDGE_WIDTHS - 1)
-        y0, y1 = float(ys[c][i]), float(ys[c + 1][o])
+        y0, y1 = round(float(ys[c][i]), 3), round(float(ys[c + 1][o]), 3)  # short JSON
         bins.setdefault((w > 0, width_bin), []).append((c, y0, c + 1, y1))
         mid_x.append(c + 0.5)
-        mid_y.append((y0 + y1) / 2)
+        mid_y.append(round((y0 + y1) / 2, 3))
         mid_text.append(f"w = {w:+.3f}")
     for (positive, width_bin), segments in sorted(bins.items()):
         x = [v for x0, _, x1, _ in segments for v in (x0, x1, None)]
