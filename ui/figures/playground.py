@@ -181,10 +181,9 @@ def _surface_trace(run: Run, z: np.ndarray, discretize: bool, tr: Translate) -> 
         "z": z,
         "hoverinfo": "skip",
         "showscale": False,
-        # Colours interpolated between grid points, as TensorFlow Playground's canvas does;
-        # discretized classes keep their hard edges.
-        # Not for multiclass: its z jumps between classes' bands, and interpolating across a jump
-        # would paint a third class's colour along the boundary.
+        # Colours interpolated between grid points, as TensorFlow Playground's canvas does; not
+        # for discretized classes (hard edges) nor multiclass, whose z jumps between classes'
+        # bands: interpolating across a jump would paint a third class along the boundary.
         "zsmooth": False if discretize or run.task == "multiclass" else "best",
     }
     bar = {"thickness": 10, "len": 0.75, "x": 1.0, "xpad": 6, "outlinewidth": 0}
@@ -316,6 +315,8 @@ def fig_boundary(run: Run, epoch_index: int, discretize: bool, tr: Translate) ->
     data = [_surface_trace(run, levels[epoch_index], discretize, tr), *_point_traces(run, tr)]
     lo, hi = float(run.grid[0]), float(run.grid[-1])
     axis = {"range": [lo, hi], "showgrid": False, "zeroline": False, "constrain": "domain"}
+    # redraw: a heatmap is not among the traces plotly.js animates in place; without a redraw
+    # its new z would never be drawn.
     play = {"frame": {"duration": 90, "redraw": True}, "transition": {"duration": 0}}
     names = [str(int(e)) for e in epochs]
     controls_y = -56 / PLOT_PX
