@@ -12,7 +12,7 @@ no floating-point warning.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 import numpy as np
@@ -122,6 +122,14 @@ def _mse_terms(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
     return diff * diff, 2.0 * diff
 
 
+def _mse_values(x: FloatArray, y: FloatArray) -> FloatArray:
+    return _mse_terms(x, y)[0]
+
+
+def _mse_grad(x: FloatArray, y: FloatArray) -> FloatArray:
+    return 2.0 * (x - y)
+
+
 def binary_cross_entropy(
     input: npt.ArrayLike, target: npt.ArrayLike, reduction: str = "mean"
 ) -> tuple[float | FloatArray, FloatArray]:
@@ -140,9 +148,9 @@ def binary_cross_entropy(
 
 
 def _sigmoid(x: FloatArray) -> FloatArray:
-    """σ(x) = 1/(1 + e^−x), with e^x/(1 + e^x) for x < 0 so no exp overflows."""
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    """σ(x) = 1/(1 + e^−x), torch's formula; e^−x = inf for x < −709 gives 0, as it should
+    (callers silence that overflow's warning)."""
+    return 1.0 / (1.0 + np.exp(-x))
 
 
 def binary_cross_entropy_with_logits(
@@ -160,8 +168,15 @@ def _bce_with_logits_terms(x: FloatArray, y: FloatArray) -> tuple[FloatArray, Fl
     """(ℓᵢ, ∂ℓᵢ/∂xᵢ) of BCE on logits."""
     # −log σ(x) written so that neither e^x nor e^−x is ever taken of a large positive
     # number: stable for logits of ±1000, where the naive form gives log 0 or inf − inf.
-    losses = np.maximum(x, 0.0) - x * y + np.log1p(np.exp(-np.abs(x)))
-    return losses, _sigmoid(x) - y
+    return _bce_with_logits_values(x, y), _bce_with_logits_grad(x, y)
+
+
+def _bce_with_logits_values(x: FloatArray, y: FloatArray) -> FloatArray:
+    return np.maximum(x, 0.0) - x * y + np.log1p(np.exp(-np.abs(x)))
+
+
+def _bce_with_logits_grad(x: FloatArray, y: FloatArray) -> FloatArray:
+    return _sigmoid(x) - y
 
 
 def _labels(target: npt.ArrayLike, n: int, classes: int) -> npt.NDArray[np.intp]:
@@ -203,12 +218,18 @@ def _cross_entropy_terms(
     x: FloatArray, labels: npt.NDArray[np.intp]
 ) -> tuple[FloatArray, FloatArray]:
     """(ℓᵢ, ∂ℓᵢ/∂xᵢ) of softmax cross-entropy, x (N, C), labels (N,)."""
-    rows = np.arange(x.shape[0])
-    logp = log_softmax(x)
+    return _cross_entropy_values(x, labels), _cross_entropy_grad(x, labels)
+
+
+def _cross_entropy_values(x: FloatArray, labels: npt.NDArray[np.intp]) -> FloatArray:
+    return -log_softmax(x)[np.arange(x.shape[0]), labels]
+
+
+def _cross_entropy_grad(x: FloatArray, labels: npt.NDArray[np.intp]) -> FloatArray:
     # nll_loss's gradient −onehot through log_softmax's backward g − softmax·Σg.
-    grad = np.exp(logp)
-    grad[rows, labels] -= 1.0
-    return -logp[rows, labels], grad
+    grad = np.exp(log_softmax(x))
+    grad[np.arange(x.shape[0]), labels] -= 1.0
+    return grad
 
 
 LOSSES: MappingProxyType[str, Loss] = MappingProxyType(
@@ -221,22 +242,31 @@ LOSSES: MappingProxyType[str, Loss] = MappingProxyType(
 )
 
 
-_TERMS = {
-    "mse": _mse_terms,
-    "bce_with_logits": _bce_with_logits_terms,
-    "cross_entropy": _cross_entropy_terms,
-}
+Kernel = Callable[[FloatArray, np.ndarray], FloatArray]
+# (ℓᵢ, ∂ℓᵢ/∂xᵢ) kernels behind the public losses, without their checks.
+_KERNELS: Mapping[str, tuple[Kernel, Kernel]] = MappingProxyType(
+    {
+        "mse": (_mse_values, _mse_grad),
+        "bce_with_logits": (_bce_with_logits_values, _bce_with_logits_grad),
+        "cross_entropy": (_cross_entropy_values, _cross_entropy_grad),
+    }
+)
+
+
+def unchecked(name: str) -> tuple[Kernel, Kernel]:
+    """(ℓ, ∂ℓ/∂x) of loss `name` elementwise (per row for cross_entropy), with no checks of their
+    arguments: the numbers behind LOSSES[name]. For a training loop that checked its targets once
+    (x float64, y of x's shape, or (N,) class labels); run them under np.errstate(all="ignore")."""
+    return _KERNELS[validate.choice("loss", name, tuple(_KERNELS))]
 
 
 def unchecked_mean(name: str) -> Callable[[FloatArray, np.ndarray], tuple[float, FloatArray]]:
-    """The mean-reduced loss `name` with no checks of its arguments: (value, ∇), the same numbers
-    as LOSSES[name](x, y). For a training loop that checked its targets once; x float64, y of
-    x's shape (class labels (N,) for cross_entropy); run it under np.errstate(all="ignore")."""
-    terms = _TERMS[validate.choice("loss", name, tuple(_TERMS))]
+    """The mean-reduced loss `name` from the unchecked kernels: (value, ∇), as LOSSES[name]."""
+    values, grad = unchecked(name)
 
     def mean(x: FloatArray, y: np.ndarray) -> tuple[float, FloatArray]:
-        losses, grad = terms(x, y)
-        return float(losses.mean()), grad / losses.size
+        v = values(x, y)
+        return float(v.mean()), grad(x, y) / v.size
 
     return mean
 
