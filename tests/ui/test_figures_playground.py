@@ -352,6 +352,7 @@ def test_loss_figure_adds_the_penalty_only_when_there_is_one():
     assert len(fig.data) == 3
     assert np.allclose(fig.data[2].y, run.penalty)
     assert fig.data[2].line.dash == "dot"
+    assert fig.data[2].name == "λ₁‖θ‖₁ + ½λ₂‖θ‖²"
     assert len(fig_losses(real_run("small"), _tr("en")).data) == 2
 
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the data these figures draw; nothing here computes it
 CLASS_COLORS: tuple[str, ...] = ("#f59322", "#0877bd", "#009e73")
 DIVERGED = "#c92a2a"
 TRAIN_LINE, TEST_LINE, PENALTY_LINE = "#1f2430", "#e8590c", "#6741d9"
+PENALTY_LABEL = "λ₁‖θ‖₁ + ½λ₂‖θ‖²"
 
 # The surface travels quantized (plotly sends integer arrays as one byte each, base64):
 # binary: P(class 1) in whole percent, rounded to steps of PERCENT_STEP (26 levels, as
@@ -733,7 +734,8 @@ def fig_losses(run: Run, tr: Translate) -> go.Figure:
     penalty = np.asarray(run.penalty, dtype=np.float64)
     if np.any(np.nan_to_num(penalty) > 0):
         x, y = _finite(np.arange(len(penalty)), penalty, floor=LOSS_FLOOR)
-        data.append(_curve(x, y, tr("mlp.fig.penalty"), PENALTY_LINE, ".4g", "dot"))
+        # Named by its formula, as the L1 (λ₁) and L2 (λ₂) controls are: the same in both languages.
+        data.append(_curve(x, y, PENALTY_LABEL, PENALTY_LINE, ".4g", "dot"))
     shapes, notes = _divergence_marks(run, tr)
     fig = go.Figure({"data": data}, _validate=False)
     fig.update_layout(
