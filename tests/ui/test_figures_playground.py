@@ -30,6 +30,7 @@ from ui.figures.playground import (
     fig_network,
     fig_thumbnail,
     fig_updates,
+    node_images,
     node_positions,
     quantized_surface,
     regression_bound,
@@ -76,6 +77,7 @@ SETTINGS = {
     # 450 training rows at batch 1: 4,500 updates in ten epochs.
     "long": pg.Settings(train_share=0.9, batch_size=1, epochs=10),
     "small": pg.Settings(points=100, train_share=0.5, batch_size=10, epochs=20),
+    "l2": pg.Settings(points=100, epochs=20, l2=0.01),
     "deep": pg.Settings(features=SEVEN, hidden=(16,) * 6, activations=("tanh",) * 6, epochs=3),
     "zeros": pg.Settings(init="zeros", epochs=3),
     "bare": pg.Settings(hidden=(), activations=(), epochs=3),
@@ -298,6 +300,18 @@ def test_zero_initialization_draws_no_edges_and_identical_neurons():
     assert run.epochs_done == 3
 
 
+def test_a_regression_output_is_drawn_on_its_own_scale_given_the_task():
+    neurons = real_neurons("regression")
+    # Predictions squeezed into [0, 0.5]: they look like probabilities to a guess.
+    squeezed = dataclasses.replace(neurons, output=np.clip(neurons.output, 0.0, 1.0) * 0.5)
+    (told,) = node_images(squeezed, "regression")[-1]
+    (guessed,) = node_images(squeezed)[-1]
+    red, blue = (lambda img: img[1:-1, 1:-1, 0].astype(int)), (lambda img: img[1:-1, 1:-1, 2])
+    # Told: 0 is white and 0.5 the full blue, nothing orange. Guessed as P: below 0.5 is orange.
+    assert np.all(red(told) <= blue(told))
+    assert np.any(red(guessed) > blue(guessed))
+
+
 def test_dense_networks_get_smaller_images_and_a_bounded_height():
     small = fig_network(real_neurons("binary"), _tr("en"))
     large = fig_network(real_neurons("deep"), _tr("en"))
@@ -329,6 +343,17 @@ def test_loss_figure_has_log_axis_titled_axes_and_unified_hover(lang):
     assert np.allclose(fig.data[1].y, run.test_loss)
     assert figure_finite(fig)
     assert not fig.layout.shapes
+    assert list(fig.layout.xaxis.range) == [0, run.epochs_done]
+
+
+def test_loss_figure_adds_the_penalty_only_when_there_is_one():
+    run = real_run("l2")
+    fig = fig_losses(run, _tr("en"))
+    assert len(fig.data) == 3
+    assert np.allclose(fig.data[2].y, run.penalty)
+    assert fig.data[2].line.dash == "dot"
+    assert fig.data[2].name == "λ₁‖θ‖₁ + ½λ₂‖θ‖²"
+    assert len(fig_losses(real_run("small"), _tr("en")).data) == 2
 
 
 @pytest.mark.parametrize("builder", [fig_losses, fig_updates])
@@ -337,6 +362,7 @@ def test_a_diverged_run_is_marked_where_it_diverged(builder):
     assert run.diverged_epoch == 19
     fig = builder(run, _tr("en"))
     assert figure_finite(fig)
+    assert list(fig.layout.xaxis.range) == [0, 100]  # the epochs it was asked for
     (shape,) = fig.layout.shapes
     assert shape.x0 == shape.x1 == 19
     assert "19" in fig.layout.annotations[0].text
@@ -455,7 +481,7 @@ def test_every_key_the_figures_ask_for_exists_in_both_languages():
         asked.add(key)
         return _tr("en")(key, **fields)
 
-    for name in ("binary", "multiclass", "regression", "diverged"):
+    for name in ("binary", "multiclass", "regression", "diverged", "l2"):
         run = real_run(name)
         fig_boundary(run, 0, False, recording)
         fig_boundary(run, 0, True, recording)

@@ -26,7 +26,8 @@ if TYPE_CHECKING:  # the data these figures draw; nothing here computes it
 # Okabe–Ito bluish green for a third class: distinct for colour-blind readers too.
 CLASS_COLORS: tuple[str, ...] = ("#f59322", "#0877bd", "#009e73")
 DIVERGED = "#c92a2a"
-TRAIN_LINE, TEST_LINE = "#1f2430", "#e8590c"
+TRAIN_LINE, TEST_LINE, PENALTY_LINE = "#1f2430", "#e8590c", "#6741d9"
+PENALTY_LABEL = "λ₁‖θ‖₁ + ½λ₂‖θ‖²"
 
 # The surface travels quantized (plotly sends integer arrays as one byte each, base64):
 # binary: P(class 1) in whole percent, rounded to steps of PERCENT_STEP (26 levels, as
@@ -181,10 +182,9 @@ def _surface_trace(run: Run, z: np.ndarray, discretize: bool, tr: Translate) -> 
         "z": z,
         "hoverinfo": "skip",
         "showscale": False,
-        # Colours interpolated between grid points, as TensorFlow Playground's canvas does;
-        # discretized classes keep their hard edges.
-        # Not for multiclass: its z jumps between classes' bands, and interpolating across a jump
-        # would paint a third class's colour along the boundary.
+        # Colours interpolated between grid points, as TensorFlow Playground's canvas does; not
+        # for discretized classes (hard edges) nor multiclass, whose z jumps between classes'
+        # bands: interpolating across a jump would paint a third class along the boundary.
         "zsmooth": False if discretize or run.task == "multiclass" else "best",
     }
     bar = {"thickness": 10, "len": 0.75, "x": 1.0, "xpad": 6, "outlinewidth": 0}
@@ -316,6 +316,8 @@ def fig_boundary(run: Run, epoch_index: int, discretize: bool, tr: Translate) ->
     data = [_surface_trace(run, levels[epoch_index], discretize, tr), *_point_traces(run, tr)]
     lo, hi = float(run.grid[0]), float(run.grid[-1])
     axis = {"range": [lo, hi], "showgrid": False, "zeroline": False, "constrain": "domain"}
+    # redraw: a heatmap is not among the traces plotly.js animates in place; without a redraw
+    # its new z would never be drawn.
     play = {"frame": {"duration": 90, "redraw": True}, "transition": {"duration": 0}}
     names = [str(int(e)) for e in epochs]
     controls_y = -56 / PLOT_PX
@@ -406,8 +408,9 @@ def _symmetric_scale(values: np.ndarray) -> float:
     return top if top > 0 else 1.0
 
 
-def node_images(neurons: Neurons) -> list[list[np.ndarray]]:
-    """Each column's node images as (g, g, 3) uint8 RGB, top row = the largest x₂.
+def node_images(neurons: Neurons, task: str | None = None) -> list[list[np.ndarray]]:
+    """Each column's node images as (g + 2, g + 2, 3) uint8 RGB (framed), top row = the
+    largest x₂; `task` is the run's ("binary", "multiclass", "regression"; guessed if None).
 
     Each input on its own scale (x₁ spans ±6, x₁² 0…36); each hidden layer on one scale, its
     largest |output|, so neurons of a layer compare and a dead one is white; orange < 0 < blue.
@@ -418,10 +421,10 @@ def node_images(neurons: Neurons) -> list[list[np.ndarray]]:
         layer = np.asarray(layer, dtype=np.float64)
         columns.append(list(_diverging(layer / _symmetric_scale(layer))))
     output = np.asarray(neurons.output, dtype=np.float64)
-    names = _output_kind(neurons)
-    if names == "binary":
+    kind = _output_kind(neurons, task)
+    if kind == "binary":
         columns.append([_diverging(2.0 * output[0] - 1.0)])
-    elif names == "multiclass":
+    elif kind == "multiclass":
         white = np.full(3, 255.0)
         columns.append(
             [
@@ -445,11 +448,15 @@ def _framed(rgb: np.ndarray) -> np.ndarray:
     return framed
 
 
-def _output_kind(neurons: Neurons) -> str:
-    """binary (one output in [0, 1]), multiclass (C outputs) or regression."""
+def _output_kind(neurons: Neurons, task: str | None) -> str:
+    """How the output column is drawn: "multiclass" for C probabilities (a two-logit softmax
+    too), "binary" for one P(class 1), "regression" for a prediction; without the run's task,
+    a single output inside [0, 1] is taken for a probability."""
     output = np.asarray(neurons.output)
     if output.shape[0] > 1:
         return "multiclass"
+    if task is not None:
+        return "regression" if task == "regression" else "binary"
     finite = output[np.isfinite(output)]
     looks_like_probability = finite.size and finite.min() >= 0.0 and finite.max() <= 1.0
     return "binary" if looks_like_probability else "regression"
@@ -484,13 +491,14 @@ def edge_list(neurons: Neurons) -> list[tuple[int, int, int, float]]:
 NODE_PX = 110  # a row's height at most, in pixels; the densest column sets the real size
 
 
-def fig_network(neurons: Neurons, tr: Translate) -> go.Figure:
+def fig_network(neurons: Neurons, tr: Translate, *, task: str | None = None) -> go.Figure:
     """The network as columns (inputs, each hidden layer, the output), each node a small image
     of its output over the plane; edges as lines, width ∝ |w|, blue for w > 0 and orange for
     w < 0 (hover at an edge's middle gives w, at a node its bias); feature names under the
-    inputs. Edges with |w| under EDGE_CUT of the largest are left out."""
+    inputs. Edges with |w| under EDGE_CUT of the largest are left out. Pass the run's `task`
+    (a regression's prediction inside [0, 1] would otherwise be drawn as a probability)."""
     epoch = getattr(neurons, "epoch", None)
-    columns = node_images(neurons)
+    columns = node_images(neurons, task)
     sizes = [len(c) for c in columns]
     ys = node_positions(sizes)
     tallest = max(sizes)
@@ -508,10 +516,10 @@ def fig_network(neurons: Neurons, tr: Translate) -> go.Figure:
     mid_x, mid_y, mid_text = [], [], []
     for c, i, o, w in edges:
         width_bin = min(int(abs(w) / top * EDGE_WIDTHS), EDGE_WIDTHS - 1)
-        y0, y1 = float(ys[c][i]), float(ys[c + 1][o])
+        y0, y1 = round(float(ys[c][i]), 3), round(float(ys[c + 1][o]), 3)  # short JSON
         bins.setdefault((w > 0, width_bin), []).append((c, y0, c + 1, y1))
         mid_x.append(c + 0.5)
-        mid_y.append((y0 + y1) / 2)
+        mid_y.append(round((y0 + y1) / 2, 3))
         mid_text.append(f"w = {w:+.3f}")
     for (positive, width_bin), segments in sorted(bins.items()):
         x = [v for x0, _, x1, _ in segments for v in (x0, x1, None)]
@@ -693,7 +701,8 @@ def _divergence_marks(run: Run, tr: Translate) -> tuple[list[dict], list[dict]]:
 def _epoch_axis(run: Run, tr: Translate) -> dict:
     return {
         "title": {"text": tr("mlp.fig.epoch_axis")},
-        "range": [0, max(int(run.settings.epochs), 1)],
+        # The planned epochs for a run that stopped early (diverged), else the epochs it ran.
+        "range": [0, max(int(run.settings.epochs if run.diverged_epoch else run.epochs_done), 1)],
         "rangemode": "tozero",
     }
 
@@ -712,7 +721,8 @@ def _curve(x: np.ndarray, y: np.ndarray, name: str, colour: str, fmt: str, dash:
 
 def fig_losses(run: Run, tr: Translate) -> go.Figure:
     """Train and test data loss against epochs (index 0 = before training) on a log axis, one
-    hover for both; a red dashed line where the run diverged."""
+    hover for all; the L1/L2 penalty dotted when there is one (it is not in the data loss); a
+    red dashed line where the run diverged."""
     epochs = np.arange(len(run.train_loss))
     data = []
     for split, values, colour, dash in (
@@ -721,6 +731,11 @@ def fig_losses(run: Run, tr: Translate) -> go.Figure:
     ):
         x, y = _finite(epochs, values, floor=LOSS_FLOOR)
         data.append(_curve(x, y, tr(f"mlp.fig.{split}"), colour, ".4g", dash))
+    penalty = np.asarray(run.penalty, dtype=np.float64)
+    if np.any(np.nan_to_num(penalty) > 0):
+        x, y = _finite(np.arange(len(penalty)), penalty, floor=LOSS_FLOOR)
+        # Named by its formula, as the L1 (λ₁) and L2 (λ₂) controls are: the same in both languages.
+        data.append(_curve(x, y, PENALTY_LABEL, PENALTY_LINE, ".4g", "dot"))
     shapes, notes = _divergence_marks(run, tr)
     fig = go.Figure({"data": data}, _validate=False)
     fig.update_layout(
