@@ -60,12 +60,14 @@ def _circle(n: int, rng: np.random.Generator) -> tuple[FloatArray, np.ndarray]:
 
 
 def _xor(n: int, rng: np.random.Generator) -> tuple[FloatArray, np.ndarray]:
-    """Uniform on the square, kept 0.3 away from the axes; class 1 where x₁x₂ > 0."""
+    """Half the points in the quadrants where x₁x₂ > 0 (class 1), half where x₁x₂ < 0 (class 0),
+    uniform in each and kept 0.3 away from the axes."""
     pad = 0.3
-    x = rng.uniform(-RADIUS, RADIUS, (n, 2))
-    x += np.where(x > 0, pad, -pad)  # push off the axes so every point has a clear quadrant
-    x = np.clip(x, -RADIUS, RADIUS)
-    return x, (x[:, 0] * x[:, 1] > 0).astype(np.int64)
+    y = _split(n, 2)[::-1].copy()
+    magnitude = rng.uniform(pad, RADIUS, (n, 2))
+    first = rng.choice([-1.0, 1.0], n)
+    second = np.where(y == 1, first, -first)  # same sign: x₁x₂ > 0
+    return magnitude * np.column_stack([first, second]), y
 
 
 def _gaussians(n: int, rng: np.random.Generator) -> tuple[FloatArray, np.ndarray]:
@@ -153,6 +155,11 @@ def make(name: str, n: int, noise: float, seed: int) -> tuple[FloatArray, np.nda
     return x + noise * RADIUS * rng.normal(size=x.shape), y
 
 
+def train_rows(n: int, share: float) -> int:
+    """⌊share·n⌉ rows, and at least one on each side of the split."""
+    return min(max(round(share * n), 1), n - 1)
+
+
 def split(
     x: FloatArray, y: np.ndarray, train_share: float, seed: int
 ) -> tuple[FloatArray, np.ndarray, FloatArray, np.ndarray]:
@@ -160,6 +167,6 @@ def split(
     share = validate.real("train_share", train_share, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
     n = len(x)
     order = np.random.default_rng(validate.integer("seed", seed, lo=0)).permutation(n)
-    k = min(max(round(share * n), 1), n - 1)  # at least one row on each side
+    k = train_rows(n, share)
     train, test = order[:k], order[k:]
     return x[train], y[train], x[test], y[test]

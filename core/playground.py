@@ -227,6 +227,13 @@ def updates_per_epoch(rows: int, batch_size: int, drop_last: bool) -> int:
     return rows // batch_size if drop_last else -(-rows // batch_size)
 
 
+def planned_epochs(s: Settings) -> int:
+    """The epochs a run makes: the settings' own, cut so that epochs × updates ≤ MAX_UPDATES."""
+    rows = datasets.train_rows(s.points, s.train_share)
+    u = updates_per_epoch(rows, min(s.batch_size, rows), s.drop_last)
+    return min(s.epochs, max(1, MAX_UPDATES // u))
+
+
 def snapshot_epochs(epochs: int) -> np.ndarray:
     """0, every s-th epoch (s = ⌈E/MAX_SNAPSHOTS⌉) and the last."""
     step = max(1, math.ceil(epochs / MAX_SNAPSHOTS))
@@ -302,6 +309,17 @@ def _plane(n: int) -> tuple[FloatArray, FloatArray]:
     return axis, np.column_stack([x1.ravel(), x2.ravel()])
 
 
+CHUNK = 512  # rows per forward when evaluating many points
+
+
+def _forward(net: nn.Sequential, x: FloatArray) -> FloatArray:
+    """net.forward(x) in chunks of CHUNK rows: the same numbers, and BLAS stays on its
+    small-matrix path (one (2500, 16) product took longer than five (500, 16) ones)."""
+    if len(x) <= CHUNK:
+        return net.forward(x)
+    return np.concatenate([net.forward(x[i : i + CHUNK]) for i in range(0, len(x), CHUNK)])
+
+
 def _buffers(net: nn.Sequential) -> FloatArray:
     arrays = [v for name, v in net.named_buffers() if not name.endswith("num_batches_tracked")]
     return np.concatenate(arrays) if arrays else np.zeros(0)
@@ -347,7 +365,7 @@ def run(settings: Settings) -> Run:
 
     n, b = len(f_train), min(s.batch_size, len(f_train))
     u = updates_per_epoch(n, b, s.drop_last)
-    epochs = min(s.epochs, max(1, MAX_UPDATES // u))
+    epochs = planned_epochs(s)
     snaps = set(snapshot_epochs(epochs).tolist())
     update_loss = np.full(epochs * u, np.nan)
     curves = np.full((5, epochs + 1), np.nan)  # train/test loss, train/test accuracy, penalty
@@ -356,7 +374,7 @@ def run(settings: Settings) -> Run:
 
     def evaluate(epoch: int) -> None:
         net.eval()
-        out = net.forward(both)
+        out = _forward(net, both)
         predicted = scores(s, out)[1]
         curves[0, epoch] = fast_loss(out[:n], t_train)[0]
         curves[1, epoch] = fast_loss(out[n:], t_test)[0]
@@ -365,7 +383,7 @@ def run(settings: Settings) -> Run:
             curves[3, epoch] = np.mean(predicted[n:] == y_test)
         curves[4, epoch] = s.l1 * np.abs(p).sum() + 0.5 * s.l2 * (p @ p)
         if epoch in snaps:
-            kept.append((epoch, net.forward(f_plane), p.copy(), _buffers(net), predicted))
+            kept.append((epoch, _forward(net, f_plane), p.copy(), _buffers(net), predicted))
         net.train()
 
     values_of, grad_of = losses.unchecked(_LOSS_NAMES[s.loss])

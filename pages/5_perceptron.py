@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import perceptron
-from ui import cache, state
+from core import perceptron, playground
+from ui import cache, heavy, i18n, state
 from ui.figures import perceptron as figures
+from ui.figures import playground as play_figures
 from ui.frame import page_frame
 from ui.topics import perceptron as topic
 from ui.topics.perceptron import CONTROLS
@@ -16,6 +17,12 @@ experiment = cache.computation()(perceptron.experiment)
 truth_table = cache.computation(max_entries=4)(perceptron.truth_table)
 fold = cache.computation()(perceptron.fold)
 xor_fit = cache.computation(max_entries=4)(perceptron.xor_fit)
+training = cache.computation(max_entries=16)(heavy.gated(topic.run_cost)(playground.run))
+
+
+@cache.computation(max_entries=32)
+def cells(s, epoch):
+    return playground.neurons(training(s), epoch)
 
 
 @cache.chart()
@@ -35,6 +42,28 @@ def truth_charts(tr):
 def fold_charts(W, c, w, b, tr):
     f = fold(W, c, w, b)
     return figures.fig_fold_input(f, tr), figures.fig_fold_hidden(f, w, b, tr)
+
+
+@cache.chart()
+def boundary_chart(s, index, discretize, tr):
+    return play_figures.fig_boundary(training(s), index, discretize, tr)
+
+
+@cache.chart(max_entries=32)
+def network_chart(s, epoch, tr):
+    return play_figures.fig_network(cells(s, epoch), tr)
+
+
+@cache.chart()
+def curve_charts(s, tr):
+    run = training(s)
+    accuracy = play_figures.fig_accuracy(run, tr) if run.classes else None
+    return play_figures.fig_losses(run, tr), accuracy, play_figures.fig_updates(run, tr)
+
+
+@cache.chart(max_entries=32)
+def confusion_chart(s, index, tr):
+    return play_figures.fig_confusion(training(s).confusion_test[index], tr)
 
 
 @cache.chart(max_entries=2)
@@ -107,4 +136,63 @@ explain("perceptron/fits")
 st.divider()
 explain("perceptron/takeaways")
 
-# 3. The playground
+# 3. The playground ---------------------------------------------------------------------------
+st.header(tr("mlp.play.title"))
+explain("perceptron/playground")
+names = list(topic.PLAY_PRESETS)
+for row in range(0, len(names), 4):  # rows of four, so a phone stacks them in order
+    for name, box in zip(names[row : row + 4], st.columns(4), strict=False):
+        look = {"args": (topic.PLAY_PRESETS[name],), "help": tr(f"mlp.play.preset.{name}_help")}
+        box.button(tr(f"mlp.play.preset.{name}"), on_click=state.apply, width="stretch", **look)
+links = st.columns(len(topic.PLAY_LINKS))
+for (name, page), box in zip(topic.PLAY_LINKS.items(), links, strict=True):
+    link = {
+        "label": tr(f"mlp.play.preset.{name}_link"),
+        "query_params": {"lang": i18n.current_lang()},
+    }
+    box.page_link(page, icon=":material/arrow_forward:", **link)
+
+
+@st.fragment
+def section_playground() -> None:
+    boxes = dict(zip(topic.GROUPS, st.columns([3, 3, 2]), strict=True))
+    values = {}
+    for title, keys in topic.GROUPS.items():
+        boxes[title].markdown(f"**{tr(title)}**")
+        values |= {key: state.draw(CONTROLS[key], where=boxes[title]) for key in keys}
+    st.markdown(f"**{tr('mlp.play.group.network')}**")
+    layer_boxes = st.columns([2, *[1] * playground.MAX_LAYERS])
+    count = state.draw(CONTROLS["layers"], where=layer_boxes[0])
+    layers = [
+        (state.draw(CONTROLS[n], where=box), state.draw(CONTROLS[a], where=box))
+        for (n, a), box in zip(topic.LAYER_KEYS[:count], layer_boxes[1:], strict=False)
+    ]
+    state.check_undrawn(CONTROLS)
+    s = topic.settings(values, layers)
+    for key, words in topic.adjusted(values, s):
+        st.info(tr(key, **words))
+    try:
+        run = training(s)
+    except heavy.Busy:
+        st.warning(tr("mlp.play.busy"))
+        return
+    epochs = tuple(run.snapshot_epochs.tolist())
+    shown = st.columns([3, 1])
+    at = state.draw(CONTROLS["at"], where=shown[0], options=epochs, default=epochs[-1])
+    discretize = state.draw(CONTROLS["disc"], where=shown[1]) if run.classes else False
+    index = epochs.index(at)
+    left, right = st.columns([5, 6])
+    chart(boundary_chart(s, index, discretize), key="play_boundary", where=left)
+    chart(network_chart(s, at), key="play_network", where=right)
+    for key, words in topic.play_words(run, at):
+        (st.warning if key.startswith("mlp.play.diverged") else st.markdown)(tr(key, **words))
+    losses_fig, accuracy_fig, updates_fig = curve_charts(s)
+    if run.classes:
+        side_by_side([losses_fig, accuracy_fig], ("play_loss", "play_accuracy"))
+        side_by_side([updates_fig, confusion_chart(s, index)], ("play_updates", "play_confusion"))
+    else:
+        side_by_side([losses_fig, updates_fig], ("play_loss", "play_updates"))
+    explain("perceptron/playground_read")
+
+
+section_playground()

@@ -301,7 +301,18 @@ def _bind(key: str, spec: Spec[V], widget_value: Callable[[V], Any] = lambda v: 
         clamped = min(max(kept, spec.lo), spec.hi)
         if clamped != kept:
             st.session_state[wkey] = clamped
+    elif type(spec) is Choice and st.session_state[wkey] not in spec.options:
+        # Options that depend on another control (a run's snapshot epochs): the nearest number,
+        # or the default for words.
+        st.session_state[wkey] = _nearest(st.session_state[wkey], spec)
     return wkey
+
+
+def _nearest(kept: Any, spec: Choice) -> Any:
+    numbers = [o for o in spec.options if isinstance(o, int | float) and not isinstance(o, bool)]
+    if isinstance(kept, int | float) and not isinstance(kept, bool) and numbers:
+        return min(numbers, key=lambda option: abs(option - kept))
+    return spec.default
 
 
 def _mirror(key: str, spec: Spec[V], value: V) -> None:

@@ -418,3 +418,32 @@ def test_cross_entropy_needs_one_label_per_row():
 def test_cross_entropy_labels_must_name_a_class(bad):
     with pytest.raises(ValueError, match=rf"target labels must be in \[0, 2\], got {bad}"):
         cross_entropy(np.zeros((2, 3)), np.array([0, bad]))
+
+
+# --- the unchecked mean a training loop uses ------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["mse", "bce_with_logits", "cross_entropy"])
+def test_unchecked_mean_gives_the_same_numbers_as_the_checked_loss(name):
+    x, y = CASES[name]
+    value, grad = losses.get(name)(x, y)
+    fast_value, fast_grad = losses.unchecked_mean(name)(x, y)
+    assert type(fast_value) is float
+    assert fast_value == value
+    np.testing.assert_array_equal(fast_grad, grad)
+
+
+def test_unchecked_mean_offers_only_the_playground_s_losses():
+    with pytest.raises(
+        ValueError, match="unknown loss 'bce'; choose one of: mse, bce_with_logits, cross_entropy"
+    ):
+        losses.unchecked_mean("bce")
+
+
+@pytest.mark.parametrize("name", ["mse", "bce_with_logits", "cross_entropy"])
+def test_unchecked_kernels_give_the_elementwise_losses_and_gradients(name):
+    x, y = CASES[name]
+    values, grad = losses.get(name)(x, y, "none")
+    value_kernel, grad_kernel = losses.unchecked(name)
+    np.testing.assert_array_equal(value_kernel(x, y), values)
+    np.testing.assert_array_equal(grad_kernel(x, y), grad)
