@@ -6,8 +6,8 @@ points are visited in a fixed order, pass after pass, starting from w = 0, and o
 and never changes a prediction. On separable data Novikoff's theorem (1962) bounds the mistakes
 by (R/γ)² with R = maxᵢ ‖x̃ᵢ‖ and γ the largest margin minᵢ yᵢ·u·x̃ᵢ of a unit vector u.
 On XOR no w is right on all four points; the rule is deterministic and its weights stay integer,
-so it returns to a weight vector it has held before at the same place in the pass, and from there
-repeats itself for ever: we detect that repetition.
+so at the start of some pass it returns to weights it held at the start of an earlier one, and from
+there repeats itself for ever: we detect that repetition.
 
 Section 2 of the page: the hand-set ReLU network that computes XOR exactly (a core.nn.Sequential),
 what its hidden layer does to the plane, the linear model on (x₁, x₂, x₁x₂), and the least-squares

@@ -96,6 +96,20 @@ def test_a_mistake_tips_the_line_towards_the_point_it_was_made_on(name):
         assert after > before
 
 
+@pytest.mark.parametrize("lr", [0.01, 0.37, 5.0])
+def test_a_learning_rate_would_only_scale_w_and_change_no_prediction(lr):
+    # the reason core.perceptron has none: from w = 0, w ← w + lr·y·x̃ is lr times our w
+    X, y = p.dataset("separable", 20, 3, 0.1)
+    run = p.train(X, y)
+    w, Xa = np.zeros(3), p.augment(X)
+    for t in range(run.steps):
+        i = run.visited[t]
+        wrong = y[i] * (w @ Xa[i]) <= 0
+        assert wrong == run.mistake[t]
+        w = w + lr * y[i] * Xa[i] if wrong else w
+        np.testing.assert_allclose(w, lr * run.weights[t + 1], rtol=1e-12, atol=1e-12)
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_margin_is_the_exact_maximum_not_beaten_by_any_direction_on_a_fine_grid(seed):
     X, y = p.dataset("separable", 15, seed, 0.15)
