@@ -435,7 +435,11 @@ def _record(s, spec, kept, curves, update_loss, u, b, epochs, axis, sets, stop) 
     classes = spec.classes
     epochs_kept = np.array([e for e, *_ in kept])
     shown = [scores(s, out) for _, out, *_ in kept]
-    surface = np.stack([v[:, 0] if v.shape[1] == 1 else v.max(axis=1) for v, _ in shown])
+    # Binary: P(class 1) whatever the loss (softmax's second column); three classes: the winner's.
+    column = {1: 0, 2: 1}
+    surface = np.stack(
+        [v[:, column[v.shape[1]]] if v.shape[1] in column else v.max(axis=1) for v, _ in shown]
+    )
     surface = surface.reshape(len(kept), GRID, GRID).astype(np.float32)
     probabilities = prediction = confusion_train = confusion_test = None
     if classes:
