@@ -2,7 +2,7 @@
 
 python -m bench                      # latency, payload, kernels and load (about 10 minutes)
 python -m bench --quick              # fewer nudges and repeats, a 20 s load phase
-python -m bench --only latency       # or payload, kernels, training, load, heavy (repeatable, or a,b)
+python -m bench --only latency       # or payload, kernels, training, load, heavy (or a,b)
 python -m bench --out /tmp/RESULTS.md
 """
 

@@ -13,8 +13,8 @@ from bench.server import ROOT
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from core import playground  # noqa: E402  (after the path above)
-from ui.heavy import limit_blas_threads  # noqa: E402
+from core import playground
+from ui.heavy import limit_blas_threads
 
 TARGET_EPOCHS_PER_SECOND = 600  # ten times TensorFlow Playground's one epoch per frame
 TARGET_LARGEST_SECONDS = 3.0

@@ -420,7 +420,7 @@ def test_cross_entropy_labels_must_name_a_class(bad):
         cross_entropy(np.zeros((2, 3)), np.array([0, bad]))
 
 
-# --- the unchecked kernels a training loop uses ------------------------------------------------------
+# --- the unchecked kernels a training loop uses ----------------------------------------------
 
 
 def test_unchecked_offers_only_the_playground_s_losses():
