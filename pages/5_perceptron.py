@@ -51,7 +51,7 @@ def boundary_chart(s, index, discretize, tr):
 
 @cache.chart(max_entries=32)
 def network_chart(s, epoch, tr):
-    return play_figures.fig_network(cells(s, epoch), tr)
+    return play_figures.fig_network(cells(s, epoch), tr, task=training(s).task)
 
 
 @cache.chart()

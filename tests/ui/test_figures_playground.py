@@ -20,7 +20,6 @@ from ui.figures.playground import (
     LEVELS,
     MAX_UPDATE_POINTS,
     PERCENT_STEP,
-    class1_probability,
     dequantized,
     edge_list,
     fig_accuracy,
@@ -142,7 +141,7 @@ def test_boundary_frames_decode_to_the_surface_within_one_quantization_step(task
     assert z.dtype.itemsize == 1  # one byte a grid point
     assert z.shape == run.surface.shape
     if run.task == "binary":
-        step, surface = PERCENT_STEP / 100, class1_probability(run)
+        step, surface = PERCENT_STEP / 100, run.surface
     elif run.task == "multiclass":
         step, surface = (1 - 1 / run.classes) / (LEVELS - 1), run.surface
         assert np.array_equal(z // LEVELS, run.prediction)  # the colour is the winning class
@@ -153,8 +152,7 @@ def test_boundary_frames_decode_to_the_surface_within_one_quantization_step(task
 
 def test_a_two_class_softmax_run_shows_probability_of_class_one_like_bce():
     run = real_run("binary_ce")
-    p = class1_probability(run)
-    assert run.surface.min() >= 0.5  # the winner's probability, as recorded
+    p = run.surface  # P(class 1), softmax's second column
     assert p[-1].min() < 0.5 < p[-1].max()  # both classes on the plane, on both sides of 0.5
     assert np.array_equal(p > 0.5, run.prediction == 1)
 

@@ -121,16 +121,6 @@ def regression_bound(run: Run) -> float:
     return top if top > 0 else 1.0
 
 
-def class1_probability(run: Run) -> np.ndarray:
-    """P(class 1) over the plane (K, G, G) of a binary run. A run with softmax cross-entropy
-    over two logits records the winning class's probability as its surface (as a multiclass
-    run does); P(class 1) is that where class 1 wins and its complement where class 0 does."""
-    surface = np.asarray(run.surface, dtype=np.float64)
-    if getattr(run.settings, "loss", None) == "ce":
-        return np.where(np.asarray(run.prediction) == 1, surface, 1.0 - surface)
-    return surface
-
-
 def quantized_surface(run: Run, discretize: bool = False) -> np.ndarray:
     """The surface at every snapshot as small unsigned integers (K, G, G, uint8), what the
     chart's z carries: binary: P(class 1) in percent, in steps of PERCENT_STEP; multiclass:
@@ -149,7 +139,7 @@ def quantized_surface(run: Run, discretize: bool = False) -> np.ndarray:
     if discretize:
         return np.clip(np.asarray(run.prediction), 0, run.classes - 1).astype(np.uint8)
     if run.task == "binary":
-        p = np.clip(np.nan_to_num(class1_probability(run), nan=0.5), 0.0, 1.0)
+        p = np.clip(np.nan_to_num(np.asarray(run.surface, dtype=np.float64), nan=0.5), 0.0, 1.0)
         return (np.round(p * 100 / PERCENT_STEP) * PERCENT_STEP).astype(np.uint8)
     floor = 1.0 / run.classes
     p = np.clip(np.nan_to_num(surface, nan=floor), floor, 1.0)
