@@ -2,7 +2,7 @@
 
 python -m bench                      # latency, payload, kernels and load (about 10 minutes)
 python -m bench --quick              # fewer nudges and repeats, a 20 s load phase
-python -m bench --only latency       # or payload, kernels, load, heavy (repeatable, or a,b)
+python -m bench --only latency       # or payload, kernels, training, load, heavy (or a,b)
 python -m bench --out /tmp/RESULTS.md
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench import report
 
-PARTS = ("latency", "payload", "kernels", "load", "heavy")
+PARTS = ("latency", "payload", "kernels", "training", "load", "heavy")
 
 
 def _parts(values: list[str] | None) -> list[str]:
@@ -57,6 +57,11 @@ def main(argv: list[str] | None = None) -> None:
 
             body = kernels.markdown(kernels.run(repeats=1 if args.quick else 3, quick=args.quick))
             section = "Kernels"
+        elif part == "training":
+            from bench import training
+
+            body = training.markdown(training.run(repeats=1 if args.quick else 3))
+            section = "Training"
         elif part == "heavy":
             from bench import heavy
 

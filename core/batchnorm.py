@@ -189,6 +189,10 @@ def batchnorm_backward(
     dy = _as_array(dy, "dy")
     if dy.shape != cache.x_hat.shape:
         raise ValueError(f"dy must have the forward's shape {cache.x_hat.shape}, got {dy.shape}")
+    return _backward(dy, cache)
+
+
+def _backward(dy: FloatArray, cache: BatchNormCache) -> tuple[FloatArray, FloatArray, FloatArray]:
     dbeta = dy.sum(axis=0)
     dgamma = np.sum(dy * cache.x_hat, axis=0)
     if not cache.training:
@@ -224,30 +228,54 @@ class BatchNorm:
         x = _as_batch(x)
         if x.shape[1] != self.num_features:
             raise ValueError(f"x must have {self.num_features} features, got shape {x.shape}")
-        if not training:
-            y, self._cache = batchnorm_eval_forward(
-                x, self.gamma, self.beta, self.running_mean, self.running_var, self.eps
+        if training and x.shape[0] < 2:
+            # torch refuses too: one sample has no spread, so x̂ would be 0 whatever x is.
+            raise ValueError(
+                f"Expected more than 1 value per channel when training, got input shape {x.shape}"
             )
-            return y
-        y, cache = batchnorm_forward(x, self.gamma, self.beta, self.eps)
-        running_mean = _as_params(self.running_mean, "running_mean", self.num_features)
-        running_var = _as_params(self.running_var, "running_var", self.num_features)
-        self._cache = cache
+        _as_params(self.gamma, "gamma", self.num_features)
+        _as_params(self.beta, "beta", self.num_features)
+        _as_params(self.running_mean, "running_mean", self.num_features)
+        if np.any(_as_params(self.running_var, "running_var", self.num_features) < 0):
+            raise ValueError("running_var must be >= 0")
+        return self.forward_unchecked(x, training)
+
+    def forward_unchecked(self, x: FloatArray, training: bool) -> FloatArray:
+        """forward() for a (N, D) float64 batch already known to be valid: a training loop's
+        inner step, where the checks would cost more than the arithmetic."""
+        if not training:
+            std = np.sqrt(self.running_var + self.eps)
+            x_hat = (x - self.running_mean) / std
+            self._cache = BatchNormCache(
+                x_hat, self.running_mean.copy(), self.running_var.copy(), std, self.gamma.copy(),
+                training=False,
+            )  # fmt: skip
+            return self.gamma * x_hat + self.beta
+        x_hat, mean, var = _standardize(x, self.eps)
+        mean, var = mean[0], var[0]
+        self._cache = BatchNormCache(
+            x_hat, mean, var, np.sqrt(var + self.eps), self.gamma.copy(), training=True
+        )
         self.num_batches_tracked += 1
         # momentum=None: factor 1/t makes the running values the plain average of all batches.
         factor = 1.0 / self.num_batches_tracked if self.momentum is None else self.momentum
         n = x.shape[0]
         # running_var uses the unbiased variance, as PyTorch does; x̂ used the biased one.
-        unbiased = cache.var * (n / (n - 1))
-        self.running_mean = (1.0 - factor) * running_mean + factor * cache.mean
-        self.running_var = (1.0 - factor) * running_var + factor * unbiased
-        return y
+        unbiased = var * (n / (n - 1))
+        self.running_mean = (1.0 - factor) * self.running_mean + factor * mean
+        self.running_var = (1.0 - factor) * self.running_var + factor * unbiased
+        return self.gamma * x_hat + self.beta
 
     def backward(self, dy: npt.ArrayLike) -> FloatArray:
         """dx (N, D) for the last forward (training or eval); sets dgamma and dbeta (D,)."""
         if self._cache is None:
             raise RuntimeError("backward called before forward")
         dx, self.dgamma, self.dbeta = batchnorm_backward(dy, self._cache)
+        return dx
+
+    def backward_unchecked(self, dy: FloatArray) -> FloatArray:
+        """backward() for a dy of the forward's shape, already known to be valid."""
+        dx, self.dgamma, self.dbeta = _backward(dy, self._cache)
         return dx
 
     def __repr__(self) -> str:

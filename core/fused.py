@@ -56,7 +56,7 @@ def forward_backward(net: nn.Sequential) -> Step:
         for i in range(len(linears) - 1, -1, -1):
             w, _, gw, gb = linears[i]
             np.matmul(g.T, inputs[i], out=gw)
-            g.sum(axis=0, out=gb)
+            np.add.reduce(g, axis=0, out=gb)
             if i == 0:
                 break
             _, from_output, df = acts[i - 1]

@@ -260,17 +260,6 @@ def unchecked(name: str) -> tuple[Kernel, Kernel]:
     return _KERNELS[validate.choice("loss", name, tuple(_KERNELS))]
 
 
-def unchecked_mean(name: str) -> Callable[[FloatArray, np.ndarray], tuple[float, FloatArray]]:
-    """The mean-reduced loss `name` from the unchecked kernels: (value, ∇), as LOSSES[name]."""
-    values, grad = unchecked(name)
-
-    def mean(x: FloatArray, y: np.ndarray) -> tuple[float, FloatArray]:
-        v = values(x, y)
-        return float(v.mean()), grad(x, y) / v.size
-
-    return mean
-
-
 def get(name: str) -> Loss:
     """The loss function registered under one of NAMES."""
     return LOSSES[validate.choice("loss", name, NAMES)]

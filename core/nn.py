@@ -99,7 +99,7 @@ class Linear(Module):
             raise RuntimeError("backward called before forward")
         g = _as_input(grad_output, self.out_features, "Linear.backward")
         np.matmul(g.T, self._x, out=self.grads["weight"])
-        g.sum(axis=0, out=self.grads["bias"])
+        np.add.reduce(g, axis=0, out=self.grads["bias"])
         return g @ self.params["weight"]
 
     def __repr__(self) -> str:
@@ -221,10 +221,16 @@ class BatchNorm1d(Module):
     def forward(self, x: npt.ArrayLike) -> FloatArray:
         # The wrapped layer reads γ and β from this module's (possibly flat-stored) arrays.
         self.layer.gamma, self.layer.beta = self.params["weight"], self.params["bias"]
-        return self.layer.forward(x, training=self.training)
+        x = _as_input(x, self.num_features, "BatchNorm1d")
+        if self.training and x.shape[0] < 2:
+            # torch refuses too: one sample has no spread, so x̂ would be 0 whatever x is.
+            raise ValueError(f"Expected more than 1 value per channel when training, got {x.shape}")
+        return self.layer.forward_unchecked(x, self.training)
 
     def backward(self, grad_output: npt.ArrayLike) -> FloatArray:
-        dx = self.layer.backward(grad_output)
+        if self.layer._cache is None:
+            raise RuntimeError("backward called before forward")
+        dx = self.layer.backward_unchecked(_as_input(grad_output, self.num_features, "backward"))
         self.grads["weight"][...] = self.layer.dgamma
         self.grads["bias"][...] = self.layer.dbeta
         return dx

@@ -194,19 +194,6 @@ def loss(s: Settings, out: FloatArray, target: np.ndarray) -> tuple[float, Float
     return value, grad[:, None]
 
 
-def _fast_loss(s: Settings):
-    """loss() without re-checking targets the run checked once: the same numbers."""
-    mean = losses.unchecked_mean(_LOSS_NAMES[s.loss])
-    if s.loss == "ce":
-        return mean
-
-    def one_output(out: FloatArray, target: np.ndarray) -> tuple[float, FloatArray]:
-        value, grad = mean(out[:, 0], target)
-        return value, grad[:, None]
-
-    return one_output
-
-
 def scores(s: Settings, out: FloatArray) -> tuple[FloatArray, np.ndarray | None]:
     """(what the plane shows (N, C or 1), predicted class (N,) or None for regression)."""
     if s.loss == "ce":
@@ -238,6 +225,13 @@ def snapshot_epochs(epochs: int) -> np.ndarray:
     """0, every s-th epoch (s = ⌈E/MAX_SNAPSHOTS⌉) and the last."""
     step = max(1, math.ceil(epochs / MAX_SNAPSHOTS))
     return np.unique(np.append(np.arange(0, epochs + 1, step), epochs))
+
+
+def _mean_loss(s: Settings, values_of):
+    """The mean data loss of outputs (N, outputs) against targets, from the unchecked kernel."""
+    if s.loss == "ce":
+        return lambda out, t: float(values_of(out, t).mean())
+    return lambda out, t: float(values_of(out[:, 0], t).mean())
 
 
 def _stepper(net: nn.Sequential, rows_of_logits: bool, grad_of):
@@ -361,7 +355,8 @@ def run(settings: Settings) -> Run:
         opt.init(state, h)
     rng = np.random.default_rng([s.seed, 1])  # the shuffles: their own stream
     loss(s, net.forward(f_train[:2]), t_train[:2])  # checks the targets' type and range once
-    fast_loss = _fast_loss(s)
+    values_of, grad_of = losses.unchecked(_LOSS_NAMES[s.loss])
+    data_loss = _mean_loss(s, values_of)
 
     n, b = len(f_train), min(s.batch_size, len(f_train))
     u = updates_per_epoch(n, b, s.drop_last)
@@ -376,8 +371,8 @@ def run(settings: Settings) -> Run:
         net.eval()
         out = _forward(net, both)
         predicted = scores(s, out)[1]
-        curves[0, epoch] = fast_loss(out[:n], t_train)[0]
-        curves[1, epoch] = fast_loss(out[n:], t_test)[0]
+        curves[0, epoch] = data_loss(out[:n], t_train)
+        curves[1, epoch] = data_loss(out[n:], t_test)
         if predicted is not None:
             curves[2, epoch] = np.mean(predicted[:n] == y_train)
             curves[3, epoch] = np.mean(predicted[n:] == y_test)
@@ -386,7 +381,6 @@ def run(settings: Settings) -> Run:
             kept.append((epoch, _forward(net, f_plane), p.copy(), _buffers(net), predicted))
         net.train()
 
-    values_of, grad_of = losses.unchecked(_LOSS_NAMES[s.loss])
     forward_backward = _stepper(net, s.loss == "ce", grad_of)
     outs = np.empty((n, outputs(s)))  # this epoch's outputs, batch after batch
 
