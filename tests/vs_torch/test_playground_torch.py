@@ -18,7 +18,7 @@ import pytest
 from test_nn_torch import rel, twin
 from torch_support import import_torch
 
-from core import fused, losses, optimizers, playground
+from core import datasets, fused, losses, optimizers, playground
 from core.nn import Activation as CoreActivation
 from core.nn import BatchNorm1d, Dropout, Linear, Sequential
 
@@ -135,6 +135,15 @@ def data_loss(s, out, target):
     return fn(out[:, 0], target)
 
 
+def predicted(s, out):
+    """The class torch's output predicts: the largest logit, else which side of 0 (NaN: none)."""
+    if s.loss == "ce":
+        return out.argmax(dim=1).numpy()
+    if datasets.dataset(s.dataset).task == "regression":
+        return np.nan
+    return (out[:, 0] > 0).numpy().astype(np.int64)
+
+
 def buffers_of(model):
     """BatchNorm running means and variances, concatenated in order, as core's Run.buffers."""
     arrays = [
@@ -175,13 +184,15 @@ def torch_run(s, flat, masks, check_forward=False):
     u = playground.updates_per_epoch(n, b, s.drop_last)
     rng = np.random.default_rng([s.seed, 1])
     record = {key: [] for key in ("update_loss", "train_loss", "test_loss", "parameters")}
-    record["buffers"], record["pre_bn_bias_grad"] = [], []
+    record.update(buffers=[], pre_bn_bias_grad=[], train_accuracy=[], test_accuracy=[])
 
     def evaluate():
         model.eval()
         with torch.no_grad():
-            record["train_loss"].append(data_loss(s, model(x_tr), t_tr).item())
-            record["test_loss"].append(data_loss(s, model(x_te), t_te).item())
+            for part, x, t, y in (("train", x_tr, t_tr, y_train), ("test", x_te, t_te, y_test)):
+                out = model(x)
+                record[f"{part}_loss"].append(data_loss(s, out, t).item())
+                record[f"{part}_accuracy"].append(np.mean(predicted(s, out) == y))
         record["parameters"].append(
             np.concatenate([p.detach().numpy().ravel() for p in model.parameters()])
         )
@@ -233,6 +244,9 @@ def compare(s, noise_driven=False):
         "final_parameters": run.parameters[-1],
         "buffers": run.buffers,
     }
+    if run.classes:  # the accuracies exactly: no output lies within rounding of a boundary
+        assert np.array_equal(run.train_accuracy, theirs["train_accuracy"])
+        assert np.array_equal(run.test_accuracy, theirs["test_accuracy"])
     theirs["final_parameters"] = theirs["parameters"][-1]
     if noise_driven:
         keep_p, keep_b = kept_columns(net)
