@@ -7,8 +7,9 @@ core.playground.network builds, core's initial parameters copied in by name, the
 the loss as λ₁·Σ|θ|, L2 as the optimizer's weight_decay, and torch.optim's class for every name
 of core.optimizers.NAMES built with core's hyperparameters. Each update's mini-batch loss, the
 parameters and BatchNorm buffers after every epoch and the whole-set losses in eval mode agree
-within 1e-10 relative. Dropout: torch's inverted dropout applied with the masks core drew (its
-generator recorded), since torch's own generator cannot draw NumPy's numbers.
+within 1e-10 relative, the accuracies exactly; a diverging run stops at the update where torch's
+parameters leave the ball ‖θ‖ ≤ 10⁶. Dropout: torch's inverted dropout applied with the masks
+core drew (its generator recorded), since torch's own generator cannot draw NumPy's numbers.
 
 Also: core.fused's one-call step gives torch's autograd gradients for a 7-16-16-3 tanh network.
 """
@@ -184,7 +185,7 @@ def torch_run(s, flat, masks, check_forward=False):
     u = playground.updates_per_epoch(n, b, s.drop_last)
     rng = np.random.default_rng([s.seed, 1])
     record = {key: [] for key in ("update_loss", "train_loss", "test_loss", "parameters")}
-    record.update(buffers=[], pre_bn_bias_grad=[], train_accuracy=[], test_accuracy=[])
+    record.update(buffers=[], pre_bn_bias_grad=[], train_accuracy=[], test_accuracy=[], norm2=[])
 
     def evaluate():
         model.eval()
@@ -216,6 +217,8 @@ def torch_run(s, flat, masks, check_forward=False):
             value.backward()
             record["pre_bn_bias_grad"].append(max(grad_before_batchnorm(model), default=0.0))
             opt.step()
+            with torch.no_grad():
+                record["norm2"].append(sum(float((p * p).sum()) for p in model.parameters()))
         evaluate()
     assert all(m.masks == [] for m in model if isinstance(m, ReplayDropout))
     return {key: np.array(v) for key, v in record.items()}
@@ -339,6 +342,23 @@ def test_batchnorm_with_adam_matches_torch_but_for_noise_driven_biases():
     gaps, _, theirs = compare(settings(batchnorm=True, optimizer="adam", lr=0.01), True)
     assert_close(gaps)
     assert 0 < theirs["pre_bn_bias_grad"].max() < 1e-14
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "lr", "activation"),
+    [("sgd", 100.0, "relu"), ("sgd", 10.0, "relu"), ("momentum", 20.0, "linear")],
+)
+def test_a_diverging_run_stops_where_torch_s_parameters_leave_the_ball(optimizer, lr, activation):
+    s = settings(loss="mse", optimizer=optimizer, lr=lr, activations=(activation,) * 2, epochs=5)
+    run, _, masks = core_run(s)
+    theirs = torch_run(s, run.parameters[0], masks)
+    k = run.diverged_at
+    assert run.reason == "overflow"
+    assert run.updates == k
+    assert rel(run.update_loss, theirs["update_loss"][:k]) <= RUN_TOL
+    norm2 = theirs["norm2"]
+    assert np.all(norm2[: k - 1] <= playground.BOUND2)
+    assert norm2[k - 1] > playground.BOUND2
 
 
 # --- what core does besides torch's loop (torchplay_BUGS.md, 1) --------------------------------
