@@ -112,6 +112,7 @@ class ReplayDropout(nn.Module):
 def torch_model(s, flat, masks):
     """torch.nn.Sequential of network(s)'s layers, with the flat parameters copied in by name."""
     net = playground.network(s)
+    assert np.array_equal(net.parameters, flat), "run.parameters[0] is network(s)'s initial θ"
     layers = [
         ReplayDropout(layer.p, masks[i]) if isinstance(layer, Dropout) else twin(layer)
         for i, layer in enumerate(net)
