@@ -166,12 +166,8 @@ def grad_before_batchnorm(model):
     return [float(model[i].bias.grad.abs().max()) for i in biases_before_batchnorm(list(model))]
 
 
-def torch_run(s, flat, masks, check_forward=False):
-    """torch's training loop; its records shaped as core's Run (every epoch a snapshot).
-
-    check_forward: first a training-mode forward of two training rows, as core's run() makes
-    (see /work/wt/torchplay_BUGS.md), so that the rest can be compared exactly.
-    """
+def torch_run(s, flat, masks):
+    """torch's training loop; its records shaped as core's Run (every epoch a snapshot)."""
     x_train, y_train, x_test, y_test = playground.data(s)
     x_tr = torch.tensor(playground.features(x_train, s.features))
     x_te = torch.tensor(playground.features(x_test, s.features))
@@ -202,9 +198,6 @@ def torch_run(s, flat, masks, check_forward=False):
         model.train()
 
     model.train()
-    if check_forward:
-        with torch.no_grad():
-            model(x_tr[:2])
     evaluate()
     for _ in range(playground.planned_epochs(s)):
         order = torch.tensor(rng.permutation(n))
@@ -234,9 +227,8 @@ def compare(s, noise_driven=False):
     """
     run, net, masks = core_run(s)
     forwards = training_forwards(net, masks)
-    extra = 0 if forwards is None else forwards - run.updates
-    assert extra in (0, 1), f"{forwards} training forwards for {run.updates} updates"
-    theirs = torch_run(s, run.parameters[0], masks, check_forward=extra == 1)
+    assert forwards in (None, run.updates), f"{forwards} training forwards, {run.updates} updates"
+    theirs = torch_run(s, run.parameters[0], masks)
     assert run.diverged_at is None
     assert run.update_loss.shape == theirs["update_loss"].shape
     assert np.array_equal(run.snapshot_epochs, np.arange(run.epochs_done + 1))
@@ -362,32 +354,21 @@ def test_a_diverging_run_stops_where_torch_s_parameters_leave_the_ball(optimizer
     assert norm2[k - 1] > playground.BOUND2
 
 
-# --- what core does besides torch's loop (torchplay_BUGS.md, 1) --------------------------------
+# --- no training-mode forward besides the updates' --------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="run()'s target check forwards in training mode (BUGS 1)")
 @pytest.mark.parametrize("case", ["batchnorm", "dropout"])
 def test_no_training_forward_outside_the_updates(case):
     run, net, masks = core_run(settings(**CASES[case]))
     assert training_forwards(net, masks) == run.updates
 
 
-@pytest.mark.xfail(strict=True, reason="run()'s target check moves BatchNorm's running statistics")
 def test_eval_losses_with_batchnorm_match_torch_s_untouched_running_statistics():
     s = settings(**CASES["batchnorm"])
     run, _, masks = core_run(s)
     theirs = torch_run(s, run.parameters[0], masks)
     assert rel(run.test_loss[0], theirs["test_loss"][0]) <= RUN_TOL
     assert rel(run.buffers, theirs["buffers"]) <= RUN_TOL
-
-
-def test_batchnorm_s_training_losses_do_not_depend_on_the_check_forward():
-    # Training forwards use batch statistics: the updates agree with torch's plain loop already.
-    s = settings(**CASES["batchnorm"])
-    run, _, masks = core_run(s)
-    theirs = torch_run(s, run.parameters[0], masks)
-    assert rel(run.update_loss, theirs["update_loss"]) <= RUN_TOL
-    assert rel(run.parameters, theirs["parameters"]) <= RUN_TOL
 
 
 # --- core.fused ---------------------------------------------------------------------------------
