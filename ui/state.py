@@ -28,6 +28,7 @@ NOTICES_KEY = "_notices"
 NOTICE_SLOT_KEY = "_notice_slot"
 DRAWN_KEY = "_drawn"  # session key: the link keys drawn in this run (reset by the frame)
 PAGE_KEY = "_page"
+DEFAULTS_KEY = "_defaults"  # session key: widget key -> the default it was last drawn with
 
 V = TypeVar("V")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
@@ -289,13 +290,19 @@ def _bind(key: str, spec: Spec[V], widget_value: Callable[[V], Any] = lambda v: 
     """Seed the widget's session value from the link the first time it is drawn; return its key.
 
     A value kept from an earlier run that the control's current range no longer admits (a step
-    slider whose maximum just shrank) is clamped into it, so no page has to write widget keys."""
+    slider whose maximum just shrank) is clamped into it, and a value left at a default that
+    this draw moves follows the default, so no page has to write widget keys."""
     page = current_page()
     st.session_state.setdefault(SPECS_KEY, {}).setdefault(page, {})[key] = spec
     wkey = widget_key(key, page)
     st.session_state.setdefault(DRAWN_KEY, set()).add(key)
+    defaults = st.session_state.setdefault(DEFAULTS_KEY, {})
+    previous, defaults[wkey] = defaults.get(wkey, spec.default), spec.default
     if wkey not in st.session_state:
         st.session_state[wkey] = widget_value(_restore(key, spec))
+    elif previous != spec.default and st.session_state[wkey] == widget_value(previous):
+        # Left at a default that a draw moves (the last epoch of a run that grew): follow it.
+        st.session_state[wkey] = widget_value(spec.default)
     elif isinstance(spec, Number | Integer):
         kept = st.session_state[wkey]
         clamped = min(max(kept, spec.lo), spec.hi)

@@ -181,3 +181,17 @@ def test_a_bad_shown_epoch_in_the_link_falls_back_to_the_last_with_one_notice(ra
     assert not at.exception
     assert len(notices(at)) == 1
     assert at.session_state[widget_key("at", "perceptron")] == 20
+
+
+def test_the_shown_epoch_follows_the_end_of_a_longer_run_unless_it_was_moved():
+    at = open_page("perceptron", {"epochs": "40"})
+    shown = widget_key("at", "perceptron")
+    assert at.session_state[shown] == 40
+    at.session_state[widget_key("epochs", "perceptron")] = 60
+    at.run()
+    assert at.session_state[shown] == 60  # left at the last epoch: stays at the last
+    at.session_state[shown] = 20
+    at.run()
+    at.session_state[widget_key("epochs", "perceptron")] = 80
+    at.run()
+    assert at.session_state[shown] == 20  # moved by the learner: kept
