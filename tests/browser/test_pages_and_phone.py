@@ -97,6 +97,10 @@ def test_sidebar_switches_keep_every_page_s_own_settings(server, page):
 # Read from files beside this one: each is one arrow function for page.evaluate.
 OVERLAPS = (Path(__file__).with_name("phone_overlaps.js")).read_text()
 OVERFLOW = (Path(__file__).with_name("phone_overflow.js")).read_text()
+# Markdown that failed to parse shows its asterisks: CommonMark does not close **bold** when the
+# text ends in punctuation and Hangul follows at once ("**46%**입니다").
+RAW_MARKUP = """() => [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+    .map(e => e.innerText).filter(text => text.includes('**'))"""
 KOREAN_BREAKS = """() => [...new Set([...document.querySelectorAll(
     '[data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"], h1, h2, h3')]
     .map(e => getComputedStyle(e).wordBreak))]"""
@@ -118,6 +122,7 @@ def test_every_page_fits_a_phone(server, browser, name, lang):
     assert sidebar.get_attribute("data-collapsed") == "true"  # a friend's link lands on the page
     if lang == "ko":  # the frame's rule wins over Streamlit's own word-break on paragraphs
         assert page.evaluate(KOREAN_BREAKS) == ["keep-all"]
+    assert page.evaluate(RAW_MARKUP) == []
     shot = shoot(page, f"phone-{name}-{lang}")
     assert page.evaluate(OVERLAPS) == [], shot.name
     assert page.evaluate(OVERFLOW) == [], shot.name

@@ -368,8 +368,9 @@ def adjusted(values: Mapping[str, Any], s: playground.Settings) -> list[tuple[st
     return notes
 
 
-def _share(value: float) -> str:
-    return f"{value:.1%}"
+def _percent(value: float) -> str:
+    # The number without its % sign: Korean bold must not end in punctuation ("**46.0**%입니다").
+    return f"{100 * value:.1f}"
 
 
 def play_words(run: playground.Run, at: int) -> list[tuple[str, dict]]:
@@ -392,7 +393,7 @@ def play_words(run: playground.Run, at: int) -> list[tuple[str, dict]]:
     result = {"train": _n(run.train_loss[at]), "test": _n(run.test_loss[at]), "at": at}
     if run.classes:
         accuracy = run.train_accuracy[at], run.test_accuracy[at]
-        result |= {"train_acc": _share(accuracy[0]), "test_acc": _share(accuracy[1])}
+        result |= {"train_acc": _percent(accuracy[0]), "test_acc": _percent(accuracy[1])}
         notes.append(("mlp.play.result", result))
     else:
         notes.append(("mlp.play.result_regression", result))
