@@ -18,8 +18,9 @@ that update and says so.
 
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -535,3 +536,47 @@ def neurons(run_: Run, epoch: int) -> Neurons:
         weights=tuple(layer.weight.copy() for layer in linears),
         biases=tuple(layer.bias.copy() for layer in linears),
     )
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+def export(run_: Run, epoch: int | None = None) -> str:
+    """The run as JSON: its settings, the network's state_dict at `epoch` (the last by default;
+    torch's names, so `model.load_state_dict({k: torch.tensor(v) ...})` takes it), and its
+    curves per epoch and per update."""
+    kept = run_.snapshot_epochs.tolist()
+    epoch = kept[-1] if epoch is None else validate.integer("epoch", epoch, lo=0)
+    if epoch not in kept:
+        raise ValueError(f"epoch {epoch} is not a snapshot; snapshots: {kept[0]} … {kept[-1]}")
+    net = network(run_.settings)
+    net.parameters[:] = run_.parameters[kept.index(epoch)]
+    _load_buffers(net, run_.buffers[kept.index(epoch)])
+    state = {name: value.tolist() for name, value in net.named_parameters()}
+    for name, value in net.named_buffers():
+        # One training-mode forward per update: epoch e has tracked e · u batches.
+        tracked = name.endswith("num_batches_tracked")
+        state[name] = epoch * run_.updates_per_epoch if tracked else np.asarray(value).tolist()
+
+    def finite(values: np.ndarray | None) -> list | None:
+        """JSON has no NaN: a value that is not finite is written as null."""
+        if values is None:
+            return None
+        return [v if math.isfinite(v) else None for v in values.tolist()]
+
+    record = {
+        "settings": asdict(run_.settings),
+        "epoch": epoch,
+        "state_dict": state,
+        "rows": run_.rows,
+        "updates_per_epoch": run_.updates_per_epoch,
+        "diverged_at_update": run_.diverged_at,
+        "per_epoch": {
+            "train_loss": finite(run_.train_loss),
+            "test_loss": finite(run_.test_loss),
+            "train_accuracy": finite(run_.train_accuracy),
+            "test_accuracy": finite(run_.test_accuracy),
+        },
+        "per_update_loss": finite(run_.update_loss),
+    }
+    return json.dumps(record)

@@ -160,6 +160,10 @@ def section_playground() -> None:
     for title, keys in topic.GROUPS.items():
         boxes[title].markdown(f"**{tr(title)}**")
         values |= {key: state.draw(CONTROLS[key], where=boxes[title]) for key in keys}
+    again = {"args": (topic.next_seed(values["seed"]),), "icon": ":material/casino:"}
+    boxes["mlp.play.group.regularization"].button(
+        tr("mlp.play.new_seed"), on_click=state.apply, **again
+    )
     st.markdown(f"**{tr('mlp.play.group.network')}**")
     layer_boxes = st.columns([2, *[1] * playground.MAX_LAYERS])
     count = state.draw(CONTROLS["layers"], where=layer_boxes[0])
@@ -192,6 +196,15 @@ def section_playground() -> None:
         side_by_side([updates_fig, confusion_chart(s, index)], ("play_updates", "play_confusion"))
     else:
         side_by_side([losses_fig, updates_fig], ("play_loss", "play_updates"))
+    download = {"file_name": f"playground-epoch-{at}.json", "mime": "application/json"}
+    st.download_button(
+        tr("mlp.play.export"),
+        lambda: playground.export(run, at),
+        **download,
+        on_click="ignore",
+        icon=":material/download:",
+        help=tr("mlp.play.export_help"),
+    )
     explain("perceptron/playground_read")
 
 

@@ -195,3 +195,20 @@ def test_the_shown_epoch_follows_the_end_of_a_longer_run_unless_it_was_moved():
     at.session_state[widget_key("epochs", "perceptron")] = 80
     at.run()
     assert at.session_state[shown] == 20  # moved by the learner: kept
+
+
+def test_new_initial_weights_moves_the_seed_and_changes_the_start():
+    at = open_page("perceptron", {"epochs": "20"})
+    before = curve(play_charts(at)["loss"], "train")[1][0]
+    label = i18n.translator("en")("mlp.play.new_seed")
+    next(b for b in at.button if b.label == label).click().run()
+    assert at.session_state[widget_key("seed", "perceptron")] == 1
+    assert curve(play_charts(at)["loss"], "train")[1][0] != before
+
+
+def test_the_run_offers_its_download_under_its_own_words_in_both_languages():
+    # What the file holds is tested in tests/core (export); here: the button is drawn, in words.
+    for lang in ("en", "ko"):
+        at = open_page("perceptron", {"epochs": "20", "lang": lang})
+        (button,) = at.get("download_button")
+        assert button.proto.label == i18n.translator(lang)("mlp.play.export")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 
 import numpy as np
@@ -207,3 +208,26 @@ def test_regression_runs_record_no_accuracy_and_show_the_prediction():
     assert r.confusion_test is None
     assert r.test_loss[-1] < 0.5 * r.test_loss[0]
     assert datasets.dataset("plane").classes == r.classes == 0
+
+
+def test_export_holds_a_torch_state_dict_at_the_epoch_and_the_curves():
+    s = dataclasses.replace(SMALL, batchnorm=True)
+    r = pg.run(s)
+    record = json.loads(pg.export(r, 3))
+    net = pg.network(s)
+    names = [n for n, _ in net.named_parameters()] + [n for n, _ in net.named_buffers()]
+    assert list(record["state_dict"]) == names
+    net.parameters[:] = r.parameters[3]
+    for name, value in net.named_parameters():
+        np.testing.assert_array_equal(record["state_dict"][name], value)
+    assert record["state_dict"]["1.num_batches_tracked"] == 3 * r.updates_per_epoch
+    assert record["per_epoch"]["test_loss"] == r.test_loss.tolist()
+    assert record["settings"]["batchnorm"] is True
+
+
+def test_export_of_a_diverged_run_is_valid_json_with_nulls_for_what_is_not_finite():
+    r = pg.run(pg.Settings(loss="mse", lr=5.0, epochs=20))
+    text = pg.export(r)
+    assert "NaN" not in text
+    assert "Infinity" not in text
+    assert json.loads(text)["diverged_at_update"] == r.diverged_at

@@ -354,6 +354,12 @@ def fit_words(fit: perceptron.LinearFit) -> dict[str, str]:
     return coef | corner_words(fit.output) | {"out": _n(fit.output[0]), "mse": _n(fit.mse)}
 
 
+def next_seed(seed: int) -> dict[str, int]:
+    """The new-weights button's value: the next seed, wrapping round to the first."""
+    entry = CONTROLS["seed"]
+    return {"seed": entry.lo + (seed + 1 - entry.lo) % (entry.hi - entry.lo + 1)}
+
+
 def adjusted(values: Mapping[str, Any], s: playground.Settings) -> list[tuple[str, dict]]:
     """What the run changed from the controls, each as (string key, fields) for a notice."""
     notes: list[tuple[str, dict]] = []
