@@ -175,6 +175,8 @@ def section_playground() -> None:
     s = topic.settings(values, layers)
     for key, words in topic.adjusted(values, s):
         st.info(tr(key, **words))
+    if (preset := topic.preset_on(values, layers)) is not None:
+        st.info(tr(f"mlp.play.preset.{preset}_help"), icon=":material/lightbulb:")
     try:
         run = training(s)
     except heavy.Busy:

@@ -360,7 +360,7 @@ def test_a_diverged_run_is_marked_where_it_diverged(builder):
     assert run.diverged_epoch == 19
     fig = builder(run, _tr("en"))
     assert figure_finite(fig)
-    assert list(fig.layout.xaxis.range) == [0, 100]  # the epochs it was asked for
+    assert list(fig.layout.xaxis.range) == [0, 19]  # up to the epoch it diverged in
     (shape,) = fig.layout.shapes
     assert shape.x0 == shape.x1 == 19
     assert "19" in fig.layout.annotations[0].text

@@ -197,7 +197,12 @@ def _surface_trace(run: Run, z: np.ndarray, discretize: bool, tr: Translate) -> 
             "hoverinfo": None,
             "hovertemplate": hover + tr("mlp.fig.p_class1") + " ≈ %{z}%<extra></extra>",
             "showscale": True,
-            "colorbar": bar | {"tickvals": [0, 50, 100], "ticksuffix": "%"},
+            "colorbar": bar
+            | {
+                "tickvals": [0, 50, 100],
+                "ticksuffix": "%",
+                "title": {"text": tr("mlp.fig.p_class1"), "side": "right"},
+            },
         }
     elif run.task == "multiclass":
         trace |= {
@@ -216,6 +221,7 @@ def _surface_trace(run: Run, z: np.ndarray, discretize: bool, tr: Translate) -> 
             | {
                 "tickvals": [0, HALF_LEVELS, 2 * HALF_LEVELS],
                 "ticktext": [f"{-bound:.3g}", "0", f"{bound:.3g}"],
+                "title": {"text": tr("mlp.fig.prediction_value"), "side": "right"},
             },
         }
     return {k: v for k, v in trace.items() if v is not None}
@@ -289,7 +295,7 @@ def _point_traces(run: Run, tr: Translate) -> list[dict]:
 
 
 PLOT_PX = 400  # the square boundary plot's height at full width
-BOUNDARY_MARGIN = {"l": 50, "r": 10, "t": 10, "b": 190}
+BOUNDARY_MARGIN = {"l": 50, "r": 56, "t": 10, "b": 190}  # right: the colour bar's "100%" and title
 
 
 def fig_boundary(run: Run, epoch_index: int, discretize: bool, tr: Translate) -> go.Figure:
@@ -691,8 +697,9 @@ def _divergence_marks(run: Run, tr: Translate) -> tuple[list[dict], list[dict]]:
 def _epoch_axis(run: Run, tr: Translate) -> dict:
     return {
         "title": {"text": tr("mlp.fig.epoch_axis")},
-        # The planned epochs for a run that stopped early (diverged), else the epochs it ran.
-        "range": [0, max(int(run.settings.epochs if run.diverged_epoch else run.epochs_done), 1)],
+        # Up to the epoch it diverged in, else the epochs it ran: a run that blew up in its first
+        # epoch still shows its updates across the chart.
+        "range": [0, max(int(run.diverged_epoch or run.epochs_done), 1)],
         "rangemode": "tozero",
     }
 

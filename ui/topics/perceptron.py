@@ -354,6 +354,21 @@ def fit_words(fit: perceptron.LinearFit) -> dict[str, str]:
     return coef | corner_words(fit.output) | {"out": _n(fit.output[0]), "mse": _n(fit.mse)}
 
 
+def preset_on(values: Mapping[str, Any], layers: Sequence[tuple[int, str]]) -> str | None:
+    """The playground preset whose settings are the ones drawn (its claim is then shown)."""
+    drawn = dict(values) | {"layers": len(layers)}
+    for i, (width, act) in enumerate(layers):
+        drawn |= {LAYER_KEYS[i][0]: width, LAYER_KEYS[i][1]: act}
+    for name, preset in PLAY_PRESETS.items():
+        wanted = {k: v for k, v in preset.items() if k != "at"}
+        wanted = {k: v for k, v in wanted.items() if k in drawn}
+        if all(
+            tuple(drawn[k]) == tuple(v) if k == "feat" else drawn[k] == v for k, v in wanted.items()
+        ):
+            return name
+    return None
+
+
 def next_seed(seed: int) -> dict[str, int]:
     """The new-weights button's value: the next seed, wrapping round to the first."""
     entry = CONTROLS["seed"]
