@@ -48,6 +48,11 @@ EXTRA_LINKS: tuple[tuple[str, dict[str, str]], ...] = (
     ("optimizers", {"lang": "en", "steps": "1e9", "opt": "sgd,sgd,??"}),
     ("initialization", {"lang": "xx", "schemes": "zeros,he_normal,a,b,c,d,e", "depth": "NaN"}),
     ("batchnorm", {"lang": "en", "eps": "-1", "n": "1"}),
+    ("perceptron", {"lang": "ko", "pdata": "xor", "c2": "0"}),
+    ("perceptron", {"lang": "en", "ds": "spiral3", "layers": "3", "n1": "8", "a2": "relu"}),
+    ("perceptron", {"lang": "en", "ds": "bumps", "opt": "adam", "lr": "0.01", "epochs": "100"}),
+    ("perceptron", {"lang": "en", "bn": "1", "drop": "0.2", "droplast": "1", "batch": "16"}),
+    ("perceptron", {"lang": "en", "layers": "9", "lr": "nan", "feat": "x9", "at": "-3"}),
 )
 
 
