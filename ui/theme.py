@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import functools
+import struct
+import zlib
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
@@ -211,6 +215,89 @@ def with_frames(fig: go.Figure, frames: Sequence[Mapping[str, object]]) -> go.Fi
     built with _validate=False is stored as given, and the figure keeps them in _frame_objs."""
     fig._frame_objs = tuple(go.Frame(frame, _validate=False) for frame in frames)
     return fig
+
+
+def playback(
+    names: Sequence[str],
+    active: int,
+    labels: tuple[str, str, str],
+    *,
+    frame_ms: int,
+    y: float,
+    buttons_above: bool = False,
+    slider_pad: int = 0,
+    from_current: bool = False,
+    redraw: bool = False,
+) -> dict[str, list[dict]]:
+    """The layout's updatemenus and sliders of an in-chart playback through frames `names`:
+    ▶ and ❚❚ buttons (labels[0], labels[1]) at the left, a slider under them across the whole
+    width with its value (prefix labels[2]) on the buttons' row at the right, starting at
+    `active`. Buttons at height y (or just above the plot with buttons_above); `redraw` for
+    frames that change what only a full redraw shows (a heatmap's z)."""
+    play = {"frame": {"duration": frame_ms, "redraw": redraw}, "transition": {"duration": 0}}
+    resume = {"fromcurrent": True} if from_current else {}
+    buttons = {
+        "type": "buttons",
+        "direction": "left",
+        "showactive": False,
+        "x": 0.0,
+        "xanchor": "left",
+        "y": 1.02 if buttons_above else y,
+        "yanchor": "bottom" if buttons_above else "top",
+        "pad": {"t": 0, "r": 6},
+        "buttons": [
+            {
+                "label": "▶ " + labels[0],
+                "method": "animate",
+                "args": [list(names), {**play, "mode": "immediate", **resume}],
+            },
+            {
+                "label": "❚❚ " + labels[1],
+                "method": "animate",
+                "args": [[None], {**play, "mode": "immediate"}],
+            },
+        ],
+    }
+    slider = {
+        "active": active,
+        "x": 0.0,
+        "len": 1.0,
+        "y": y,
+        "yanchor": "top",
+        "pad": {"t": slider_pad, "b": 0, "l": 0, "r": 0},
+        "currentvalue": {
+            "prefix": labels[2] + " ",
+            "xanchor": "right",
+            "font": {"size": 13, "color": TEXT},
+        },
+        # One tick per frame: their labels would only pile up, so they are hidden.
+        "font": {"size": 1, "color": "rgba(0, 0, 0, 0)"},
+        "ticklen": 3,
+        "minorticklen": 0,
+        "steps": [
+            {"label": name, "method": "animate", "args": [[name], {**play, "mode": "immediate"}]}
+            for name in names
+        ],
+    }
+    return {"updatemenus": [buttons], "sliders": [slider]}
+
+
+def png_data_uri(rgb: np.ndarray) -> str:
+    """An (h, w, 3) uint8 image, top row first, as a data: URI of a PNG (8-bit RGB, zlib)."""
+    h, w, _ = rgb.shape
+    rows = np.concatenate([np.zeros((h, 1), np.uint8), rgb.reshape(h, 3 * w)], axis=1)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data)
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows.tobytes(), 9))
+        + chunk(b"IEND", b"")
+    )
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def _hashable(value: object) -> object:

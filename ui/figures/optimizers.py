@@ -7,10 +7,7 @@ nothing here runs Streamlit or computes in core.
 
 from __future__ import annotations
 
-import base64
 import itertools
-import struct
-import zlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +16,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui.strings import Translate
-from ui.theme import OPTIMIZER_DASHES, OPTIMIZER_SYMBOLS, TEXT, color, style, with_frames
+from ui.theme import (
+    OPTIMIZER_DASHES,
+    OPTIMIZER_SYMBOLS,
+    TEXT,
+    color,
+    playback,
+    png_data_uri,
+    style,
+    with_frames,
+)
 
 if TYPE_CHECKING:
     from core.optimizers import Trace
@@ -89,24 +95,6 @@ def _scale_rgb(t: float) -> tuple[int, int, int]:
     return stops[-1][1]
 
 
-def _png(rgb: np.ndarray) -> str:
-    """An (h, w, 3) uint8 image, top row first, as a data: URI of a PNG (8-bit RGB, zlib)."""
-    h, w, _ = rgb.shape
-    rows = np.concatenate([np.zeros((h, 1), np.uint8), rgb.reshape(h, 3 * w)], axis=1)
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data)
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    png = (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-        + chunk(b"IDAT", zlib.compress(rows.tobytes(), 9))
-        + chunk(b"IEND", b"")
-    )
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
 def contour_bands(height_map: np.ndarray, levels: int = CONTOUR_LEVELS) -> np.ndarray:
     """Which of `levels` equal bands of [0, max] each grid value falls in (ints, same shape)."""
     top = float(np.max(height_map)) or 1.0
@@ -128,7 +116,7 @@ def contour_image(height_map: np.ndarray, levels: int = CONTOUR_LEVELS) -> str:
     edge[:, 1:] |= band[:, 1:] != band[:, :-1]
     edge[1:, :] |= band[1:, :] != band[:-1, :]
     rgb[edge] = 0.3 * rgb[edge] + 0.7 * np.array(CONTOUR_LINE)
-    return _png(np.round(rgb[::-1]).astype(np.uint8))
+    return png_data_uri(np.round(rgb[::-1]).astype(np.uint8))
 
 
 def fig_paths(
@@ -269,63 +257,11 @@ def fig_paths(
             }
         ],
     )
-    play = {"frame": {"duration": 60, "redraw": False}, "transition": {"duration": 0}}
     figure = fig.to_dict()
-    controls_y = -48 / plot_px
-    figure["layout"].update(
-        updatemenus=[
-            {
-                "type": "buttons",
-                "direction": "left",
-                "showactive": False,
-                "x": 0.0,
-                "xanchor": "left",
-                "y": controls_y,
-                "yanchor": "top",
-                "pad": {"t": 0, "r": 6},
-                "buttons": [
-                    {
-                        "label": "▶ " + tr("opt.fig.play"),
-                        "method": "animate",
-                        "args": [[str(int(k)) for k in shown], {**play, "mode": "immediate"}],
-                    },
-                    {
-                        "label": "❚❚ " + tr("opt.fig.pause"),
-                        "method": "animate",
-                        "args": [[None], {**play, "mode": "immediate"}],
-                    },
-                ],
-            }
-        ],
-        # The whole width under the buttons; the step number on the buttons' row, at the right.
-        sliders=[
-            {
-                "active": len(shown) - 1,
-                "x": 0.0,
-                "len": 1.0,
-                "y": controls_y,
-                "yanchor": "top",
-                "pad": {"t": 0, "b": 0, "l": 0, "r": 0},
-                "currentvalue": {
-                    "prefix": tr("opt.fig.step") + " ",
-                    "xanchor": "right",
-                    "font": {"size": 13, "color": TEXT},
-                },
-                # One tick per frame: their labels would only pile up, so they are hidden.
-                "font": {"size": 1, "color": "rgba(0, 0, 0, 0)"},
-                "ticklen": 3,
-                "minorticklen": 0,
-                "steps": [
-                    {
-                        "label": str(int(k)),
-                        "method": "animate",
-                        "args": [[str(int(k))], {**play, "mode": "immediate"}],
-                    }
-                    for k in shown
-                ],
-            }
-        ],
-    )
+    # The whole width under the buttons; the step number on the buttons' row, at the right.
+    labels = (tr("opt.fig.play"), tr("opt.fig.pause"), tr("opt.fig.step"))
+    names = [str(int(k)) for k in shown]
+    figure["layout"].update(playback(names, len(shown) - 1, labels, frame_ms=60, y=-48 / plot_px))
     return with_frames(go.Figure(figure, _validate=False), frames)
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui.strings import Translate
-from ui.theme import GRID, MUTED, TEXT, style, with_frames
+from ui.theme import GRID, MUTED, TEXT, playback, style, with_frames
 
 if TYPE_CHECKING:  # the data these figures draw; nothing here computes it
     from core.perceptron import Fold, LinearFit, TruthTable
@@ -168,7 +168,6 @@ def fig_perceptron(
         {"name": str(k), "data": _state(weights, visited, mistake, X, k, box), "traces": traces}
         for k in shown
     ]
-    play = {"frame": {"duration": 250, "redraw": False}, "transition": {"duration": 0}}
     x0, x1, y0, y1 = box
     layout = {
         "xaxis": {"title": {"text": "x₁"}, "range": [x0, x1], "constrain": "domain"},
@@ -179,57 +178,11 @@ def fig_perceptron(
             "scaleratio": 1.0,
             "constrain": "domain",
         },
-        "updatemenus": [
-            {
-                "type": "buttons",
-                "direction": "left",
-                "showactive": False,
-                "x": 0.0,
-                "xanchor": "left",
-                "y": 1.02,
-                "yanchor": "bottom",
-                "pad": {"t": 0, "r": 6},
-                "buttons": [
-                    {
-                        "label": "▶ " + tr("mlp.fig.play"),
-                        "method": "animate",
-                        "args": [[str(k) for k in shown], {**play, "mode": "immediate"}],
-                    },
-                    {
-                        "label": "❚❚ " + tr("mlp.fig.pause"),
-                        "method": "animate",
-                        "args": [[None], {**play, "mode": "immediate"}],
-                    },
-                ],
-            }
-        ],
-        "sliders": [
-            {
-                "active": len(shown) - 1,
-                "x": 0.0,
-                "len": 1.0,
-                "y": 0.0,
-                "yanchor": "top",
-                "pad": {"t": 50, "b": 0, "l": 0, "r": 0},
-                "currentvalue": {
-                    "prefix": tr("mlp.fig.step") + " ",
-                    "xanchor": "right",
-                    "font": {"size": 13, "color": TEXT},
-                },
-                "font": {"size": 1, "color": "rgba(0, 0, 0, 0)"},
-                "ticklen": 3,
-                "minorticklen": 0,
-                "steps": [
-                    {
-                        "label": str(k),
-                        "method": "animate",
-                        "args": [[str(k)], {**play, "mode": "immediate"}],
-                    }
-                    for k in shown
-                ],
-            }
-        ],
     }
+    labels = (tr("mlp.fig.play"), tr("mlp.fig.pause"), tr("mlp.fig.step"))
+    names = [str(k) for k in shown]
+    layout |= playback(names, len(shown) - 1, labels, frame_ms=250, y=0.0, buttons_above=True,
+                       slider_pad=50)  # fmt: skip
     fig = style(go.Figure({"data": data, "layout": layout}, _validate=False), height=540)
     fig.update_layout(margin={"t": 50, "b": 150}, legend={"y": -0.36})
     return with_frames(fig, frames)

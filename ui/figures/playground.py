@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.figures.optimizers import _png
 from ui.strings import Translate
-from ui.theme import MUTED, TEXT, style, vline, with_frames
+from ui.theme import MUTED, TEXT, playback, png_data_uri, style, vline, with_frames
 
 if TYPE_CHECKING:  # the data these figures draw; nothing here computes it
     from core.playground import Neurons, Run
@@ -312,9 +311,6 @@ def fig_boundary(run: Run, epoch_index: int, discretize: bool, tr: Translate) ->
     data = [_surface_trace(run, levels[epoch_index], discretize, tr), *_point_traces(run, tr)]
     lo, hi = float(run.grid[0]), float(run.grid[-1])
     axis = {"range": [lo, hi], "showgrid": False, "zeroline": False, "constrain": "domain"}
-    # redraw: a heatmap is not among the traces plotly.js animates in place; without a redraw
-    # its new z would never be drawn.
-    play = {"frame": {"duration": 90, "redraw": True}, "transition": {"duration": 0}}
     names = [str(int(e)) for e in epochs]
     controls_y = -56 / PLOT_PX
     layout = {
@@ -336,58 +332,12 @@ def fig_boundary(run: Run, epoch_index: int, discretize: bool, tr: Translate) ->
             "x": 0.0,
             "xanchor": "left",
         },
-        "updatemenus": [
-            {
-                "type": "buttons",
-                "direction": "left",
-                "showactive": False,
-                "x": 0.0,
-                "xanchor": "left",
-                "y": controls_y,
-                "yanchor": "top",
-                "pad": {"t": 0, "r": 6},
-                "buttons": [
-                    {
-                        "label": "▶ " + tr("mlp.fig.play"),
-                        "method": "animate",
-                        "args": [names, {**play, "mode": "immediate", "fromcurrent": True}],
-                    },
-                    {
-                        "label": "❚❚ " + tr("mlp.fig.pause"),
-                        "method": "animate",
-                        "args": [[None], {**play, "mode": "immediate"}],
-                    },
-                ],
-            }
-        ],
-        "sliders": [
-            {
-                "active": epoch_index,
-                "x": 0.0,
-                "len": 1.0,
-                "y": controls_y,
-                "yanchor": "top",
-                "pad": {"t": 0, "b": 0, "l": 0, "r": 0},
-                "currentvalue": {
-                    "prefix": tr("mlp.fig.epoch") + " ",
-                    "xanchor": "right",
-                    "font": {"size": 13, "color": TEXT},
-                },
-                # One tick per snapshot: their labels would pile up, so they are hidden.
-                "font": {"size": 1, "color": "rgba(0, 0, 0, 0)"},
-                "ticklen": 3,
-                "minorticklen": 0,
-                "steps": [
-                    {
-                        "label": name,
-                        "method": "animate",
-                        "args": [[name], {**play, "mode": "immediate"}],
-                    }
-                    for name in names
-                ],
-            }
-        ],
     }
+    labels = (tr("mlp.fig.play"), tr("mlp.fig.pause"), tr("mlp.fig.epoch"))
+    # redraw: a heatmap is not among the traces plotly.js animates in place; without a redraw
+    # its new z would never be drawn.
+    layout |= playback(names, epoch_index, labels, frame_ms=90, y=controls_y, from_current=True,
+                       redraw=True)  # fmt: skip
     frames = [
         {"name": name, "data": [{"type": "heatmap", "z": levels[k]}], "traces": [0]}
         for k, name in enumerate(names)
@@ -580,7 +530,7 @@ def fig_network(neurons: Neurons, tr: Translate, *, task: str | None = None) -> 
     )
     images = [
         {
-            "source": _png(image),
+            "source": png_data_uri(image),
             "xref": "x",
             "yref": "y",
             "x": c,
