@@ -39,7 +39,7 @@ HALF_LEVELS = 15
 SURFACE_TINT = 0.55  # how far toward white the background's strongest colour stays
 EDGE_CUT = 0.02  # network edges with |w| under this share of the largest |w| are not drawn
 EDGE_WIDTHS = 8  # line-width bins per sign (one trace each)
-MAX_UPDATE_POINTS = 3000  # loss per update: longer runs show every k-th update
+MAX_UPDATE_POINTS = 2000  # loss per update: longer runs show every k-th update
 LOSS_FLOOR = 1e-12  # log axes: a loss of exactly 0 is drawn at the floor
 
 FEATURE_LABELS = {
