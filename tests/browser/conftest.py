@@ -70,8 +70,11 @@ def assert_no_exception(page) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def wait_for_app(page, timeout: float = 30_000) -> None:
-    """Wait as Streamlit's own e2e tests do: connected, script not running, no skeletons."""
+def wait_for_app(page, timeout: float = 90_000) -> None:
+    """Wait as Streamlit's own e2e tests do: connected, script not running, no skeletons.
+
+    Generous: a page that trains a network on its first run, on a CI machine whose two cores
+    also run the other test worker, can take tens of seconds; a real hang still fails."""
     page.wait_for_selector(
         '[data-testid="stApp"][data-test-connection-state="CONNECTED"]', timeout=timeout
     )
@@ -103,7 +106,7 @@ def open_view(page, url: str, charts: int = 1) -> None:
     page.goto(url)
     wait_for_app(page)
     page.wait_for_function(
-        f"() => document.querySelectorAll('.js-plotly-plot').length >= {charts}", timeout=30_000
+        f"() => document.querySelectorAll('.js-plotly-plot').length >= {charts}", timeout=90_000
     )
     assert_no_exception(page)
 

@@ -45,22 +45,22 @@ def test_a_control_retrains_and_writes_the_link(server, page):
     slider = page.locator(SLIDER_INPUT).nth(index)
     slider.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("() => window.location.search.includes('epochs=70')", timeout=30_000)
+    page.wait_for_function("() => window.location.search.includes('epochs=70')", timeout=90_000)
     wait_for_app(page)
-    page.wait_for_function(f"() => ({HEATMAP_Z})() !== {before!r}", timeout=30_000)
+    page.wait_for_function(f"() => ({HEATMAP_Z})() !== {before!r}", timeout=90_000)
     assert_no_exception(page)
 
 
 def test_the_large_learning_rate_preset_says_where_it_diverged(server, page):
     open_view(page, f"{server}/perceptron?lang=ko", charts=15)
     page.get_by_role("button", name="너무 큰 learning rate").click()
-    page.wait_for_function("() => window.location.search.includes('lr=1')", timeout=30_000)
+    page.wait_for_function("() => window.location.search.includes('lr=1')", timeout=90_000)
     wait_for_app(page)
     warning = page.locator('[data-testid="stAlertContentWarning"]')
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=\"stAlertContentWarning\"]')]"
         ".some(w => w.innerText.includes('발산'))",
-        timeout=30_000,
+        timeout=90_000,
     )
     assert warning.count() >= 1
     assert_no_exception(page)
