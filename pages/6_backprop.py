@@ -1,0 +1,122 @@
+"""Backpropagation and loss functions: a graph stepped edge by edge, gates, scalars to layers."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import autograd
+from ui import cache, i18n, state
+from ui.figures import backprop as figures
+from ui.frame import page_frame
+from ui.topics import backprop as topic
+from ui.topics.backprop import CONTROLS
+from ui.widgets import chart, explain, side_by_side
+
+layers = cache.computation()(autograd.layers)
+
+
+@cache.computation(max_entries=64)
+def graph_of(kind, settings):
+    """Section 1's graph (None where undefined) or section 2's pattern, from scalar settings."""
+    return autograd.pattern(*settings) if kind == "pattern" else topic.graph(dict(settings))
+
+
+@cache.chart(max_entries=64)
+def graph_chart(kind, settings, frame, tr):
+    return figures.fig_graph(graph_of(kind, settings), tr, frame)
+
+
+@cache.chart()
+def check_charts(kind, settings, tr):
+    g = graph_of(kind, settings)
+    return figures.fig_check_values(g, tr), figures.fig_check_error(g, tr)
+
+
+@cache.chart()
+def layer_charts(corner, loss, hidden, tr):
+    view = layers(corner, loss, hidden)
+    return figures.fig_layers(view, tr), figures.fig_outer(view, tr)
+
+
+tr = page_frame("backprop")
+explain("backprop/intro")
+
+# 1. Step through a graph --------------------------------------------------------------------
+st.header(tr("bp.sec.graph"))
+
+
+@st.fragment
+def section_graph() -> None:
+    for name, box in zip(topic.GRAPH_PRESETS, st.columns(len(topic.GRAPH_PRESETS)), strict=True):
+        look = {"args": (topic.PRESETS[name],), "help": tr(f"bp.graph.preset.{name}_help")}
+        box.button(tr(f"bp.graph.preset.{name}"), on_click=state.apply, width="stretch", **look)
+    v = {"bpg": state.draw(CONTROLS["bpg"])}
+    if v["bpg"] == "network":
+        boxes = st.columns(3)
+        v |= {
+            k: state.draw(CONTROLS[k], where=b)
+            for k, b in zip(("bploss", "bpact", "bpex"), boxes, strict=True)
+        }
+    if v["bpg"] == "own":
+        boxes = st.columns(6)
+        keys = (*topic.OWN_KEYS, "bpop1", "bpop2", "bpfn")
+        v |= {k: state.draw(CONTROLS[k], where=b) for k, b in zip(keys, boxes, strict=True)}
+    settings = tuple(sorted(v.items()))
+    g = graph_of("graph", settings)
+    if g is None:
+        st.warning(tr("bp.graph.undefined"))
+        state.check_undrawn(CONTROLS)
+        return
+    last = figures.frame_count(g) - 1
+    frame = state.draw(CONTROLS["bpstep"], options=tuple(range(last + 1)), default=last)
+    state.check_undrawn(CONTROLS)
+    chart(graph_chart("graph", settings, frame), key="bp_graph")
+    words = figures.step_words(g, frame)
+    st.markdown(tr("bp.graph.step", **words) if words else tr("bp.graph.no_step"))
+    st.markdown(tr("bp.graph.output", **topic.output_words(g)))
+    side_by_side(check_charts("graph", settings), ("bp_check", "bp_error"))
+    explain("backprop/graph")
+
+
+section_graph()
+
+# 2. Patterns of the gates -------------------------------------------------------------------
+st.header(tr("bp.sec.gates"))
+
+
+@st.fragment
+def section_gates() -> None:
+    left, right = st.columns([3, 2])
+    name = state.draw(CONTROLS["bppat"], where=left)
+    bug = state.draw(CONTROLS["bpbug"], where=right)
+    g = graph_of("pattern", (name, not bug))
+    chart(graph_chart("pattern", (name, not bug), None), key="bp_pattern")
+    st.markdown(tr(f"bp.gates.say.{name}", **topic.pattern_words(g)))
+    if bug:
+        st.warning(tr("bp.gates.bug_on", **topic.pattern_words(g)))
+    side_by_side(check_charts("pattern", (name, not bug)), ("bp_pattern_check", "bp_pattern_error"))
+    explain("backprop/gates")
+
+
+section_gates()
+
+# 3. From scalars to layers ------------------------------------------------------------------
+st.header(tr("bp.sec.layers"))
+
+
+@st.fragment
+def section_layers() -> None:
+    keys = ("bpmloss", "bpmact", "bpmex")
+    v = {k: state.draw(CONTROLS[k], where=b) for k, b in zip(keys, st.columns(3), strict=True)}
+    settings = topic.corner(v["bpmex"]), v["bpmloss"], v["bpmact"]
+    view = layers(*settings)
+    side_by_side(layer_charts(*settings), ("bp_layers", "bp_outer"))
+    st.markdown(tr("bp.layers.agree", **topic.layer_words(view)))
+    explain("backprop/layers")
+    link = {"label": tr("bp.layers.link"), "query_params": {"lang": i18n.current_lang()}}
+    st.page_link("pages/1_activations.py", icon=":material/arrow_forward:", **link)
+
+
+section_layers()
+
+# 4. Loss functions

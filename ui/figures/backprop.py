@@ -1,0 +1,404 @@
+"""Backpropagation's figures, sections 1–3: a computational graph drawn left to right and
+replayed in the chart (the forward values node by node, then the backward pass one edge per
+frame, each edge labelled local × upstream = downstream), the numerical check, and the layers'
+gradients as matrices next to the scalar graph's."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ui.strings import Translate
+from ui.theme import ACCENT, GRID, MUTED, TEXT, style, with_frames
+
+if TYPE_CHECKING:
+    from core.autograd import Graph, Layers
+
+BOX_W, BOX_H = 0.8, 0.62  # a node's box in data units (a column is 1 wide, a row 1 high)
+EDGE = "#adb5bd"
+ACTIVE = "#e8590c"  # the edge being stepped and the gradient it sends
+NUMERIC = "#1971c2"
+ERROR_FLOOR = 1e-17  # a relative error of exactly 0 drawn at the floor of the log axis
+PASS_LINE = 1e-7  # cs231n's rule of thumb: a relative error below 1e-7 means the gradient is right
+
+
+def _n(value: float) -> str:
+    return f"{value:.4g}".replace("-", "−")
+
+
+def positions(graph: Graph) -> dict[int, tuple[float, float]]:
+    """(x, y) of each node: its column (an input sits just left of its first use), then rows
+    centred in the column in the order the nodes were made."""
+    column = {n.id: n.column for n in graph.nodes}
+    for node in graph.nodes:  # an input moves right, next to where it is first used
+        users = [column[c] for p, c in graph.edges if p == node.id]
+        if node.op == "" and users:
+            column[node.id] = max(min(users) - 1, 0)
+    rows: dict[int, list[int]] = {}
+    for n in graph.nodes:
+        rows.setdefault(column[n.id], []).append(n.id)
+    place = {}
+    for col, ids in rows.items():
+        for row, i in enumerate(ids):
+            place[i] = (float(col), (len(ids) - 1) / 2 - row)
+    return place
+
+
+def frames_of(graph: Graph) -> list[dict]:
+    """Each frame's state: the values known so far, the gradients known so far and the edge
+    stepped (None in the forward pass and at the seed). Frame k < n shows the forward values
+    of nodes 0 … k; frame n seeds ∂L/∂L = 1; frame n + 1 + s is backward step s."""
+    n = len(graph.nodes)
+    states = []
+    for k in range(n):
+        states.append({"values": k + 1, "grads": {}, "step": None})
+    grads: dict[int, float] = {graph.output.id: 1.0}
+    states.append({"values": n, "grads": dict(grads), "step": None})
+    for s, step in enumerate(graph.steps):
+        grads[step.parent] = step.parent_grad
+        states.append({"values": n, "grads": dict(grads), "step": s})
+    return states
+
+
+def frame_count(graph: Graph) -> int:
+    """How many frames the playback has (forward, seed, one per edge)."""
+    return len(graph.nodes) + 1 + len(graph.steps)
+
+
+def step_words(graph: Graph, frame: int) -> dict[str, str] | None:
+    """The numbers of the edge stepped at `frame`: local, upstream, downstream, the nodes."""
+    state = frames_of(graph)[frame]
+    if state["step"] is None:
+        return None
+    step = graph.steps[state["step"]]
+    return {
+        "child": graph.nodes[step.child].label,
+        "parent": graph.nodes[step.parent].label,
+        "local": _n(step.local),
+        "upstream": _n(step.upstream),
+        "downstream": _n(step.downstream),
+        "grad": _n(step.parent_grad),
+    }
+
+
+def _state_traces(graph: Graph, place: Mapping, state: dict, tr: Translate) -> list[dict]:
+    known = state["values"]
+    text, colors = [], []
+    for node in graph.nodes:
+        value = _n(node.value) if node.id < known else "·"
+        grad = _n(state["grads"][node.id]) if node.id in state["grads"] else "·"
+        text.append(f"<b>{node.label}</b><br>{value} | {grad}")
+        colors.append(ACTIVE if node.id in state["grads"] else TEXT if node.id < known else MUTED)
+    ex, ey, lx, ly, label = [], [], [], [], ""
+    if state["step"] is not None:
+        step = graph.steps[state["step"]]
+        (x0, y0), (x1, y1) = place[step.parent], place[step.child]
+        ex, ey = [x0 + BOX_W / 2, x1 - BOX_W / 2], [y0, y1]
+        lx, ly = [(x0 + x1) / 2], [(y0 + y1) / 2 + 0.22]
+        label = f"{_n(step.local)} × {_n(step.upstream)} = {_n(step.downstream)}"
+    return [
+        {"type": "scatter", "x": ex, "y": ey},
+        {"type": "scatter", "x": lx, "y": ly, "text": [label] if label else []},
+        {"type": "scatter", "text": text, "textfont": {"color": colors}},
+    ]
+
+
+def fig_graph(graph: Graph, tr: Translate, frame: int | None = None) -> go.Figure:
+    """The graph, boxes "label / value | grad", drawn at `frame` (the last by default) with
+    every frame of the playback in the chart (play, pause and a slider)."""
+    place = positions(graph)
+    states = frames_of(graph)
+    frame = len(states) - 1 if frame is None else int(np.clip(frame, 0, len(states) - 1))
+    xs = [place[n.id][0] for n in graph.nodes]
+    ys = [place[n.id][1] for n in graph.nodes]
+    lines_x: list[float | None] = []
+    lines_y: list[float | None] = []
+    for parent, child in graph.edges:
+        (x0, y0), (x1, y1) = place[parent], place[child]
+        lines_x += [x0 + BOX_W / 2, x1 - BOX_W / 2, None]
+        lines_y += [y0, y1, None]
+    shapes = [
+        {
+            "type": "rect",
+            "x0": x - BOX_W / 2,
+            "x1": x + BOX_W / 2,
+            "y0": y - BOX_H / 2,
+            "y1": y + BOX_H / 2,
+            "line": {"color": EDGE, "width": 1},
+            "fillcolor": "#f1f3f5" if graph.nodes[i].op == "" else "white",
+            "layer": "below",
+        }
+        for i, (x, y) in place.items()
+    ]
+    first = _state_traces(graph, place, states[frame], tr)
+    data = [
+        {
+            "type": "scatter",
+            "x": lines_x,
+            "y": lines_y,
+            "mode": "lines",
+            "line": {"color": EDGE, "width": 1.5},
+            "name": tr("bp.fig.edges"),
+            "hoverinfo": "skip",
+        },
+        first[0]
+        | {
+            "mode": "lines",
+            "line": {"color": ACTIVE, "width": 4},
+            "name": tr("bp.fig.active_edge"),
+            "hoverinfo": "skip",
+        },
+        first[1]
+        | {
+            "mode": "text",
+            "textfont": {"color": ACTIVE, "size": 13},
+            "name": tr("bp.fig.edge_numbers"),
+            "hoverinfo": "skip",
+        },
+        first[2]
+        | {
+            "x": xs,
+            "y": ys,
+            "mode": "text",
+            "textfont": first[2]["textfont"] | {"size": 11},
+            "name": tr("bp.fig.nodes"),
+            "customdata": [[n.label, n.op] for n in graph.nodes],
+            "hovertemplate": "%{customdata[0]} (%{customdata[1]})<extra></extra>",
+        },
+    ]
+    frames = [
+        {"name": str(k), "data": _state_traces(graph, place, s, tr), "traces": [1, 2, 3]}
+        for k, s in enumerate(states)
+    ]
+    play = {"frame": {"duration": 700, "redraw": False}, "transition": {"duration": 0}}
+    names = [str(k) for k in range(len(states))]
+    width = max(xs) + 1 if xs else 1
+    hidden = {"showticklabels": False, "showgrid": False, "zeroline": False, "fixedrange": True}
+    layout = {
+        "xaxis": hidden | {"range": [-0.6, width - 0.4], "title": {"text": tr("bp.fig.graph_x")}},
+        "yaxis": hidden
+        | {
+            "range": [min(ys) - 0.6, max(ys) + 0.6],
+            "title": {"text": tr("bp.fig.graph_y")},
+        },
+        "shapes": shapes,
+        "showlegend": False,
+        "updatemenus": [
+            {
+                "type": "buttons",
+                "direction": "left",
+                "showactive": False,
+                "x": 0.0,
+                "xanchor": "left",
+                "y": 1.02,
+                "yanchor": "bottom",
+                "pad": {"t": 0, "r": 6},
+                "buttons": [
+                    {
+                        "label": "▶ " + tr("bp.fig.play"),
+                        "method": "animate",
+                        "args": [names, {**play, "mode": "immediate", "fromcurrent": True}],
+                    },
+                    {
+                        "label": "❚❚ " + tr("bp.fig.pause"),
+                        "method": "animate",
+                        "args": [[None], {**play, "mode": "immediate"}],
+                    },
+                ],
+            }
+        ],
+        "sliders": [
+            {
+                "active": frame,
+                "x": 0.0,
+                "len": 1.0,
+                "y": 0.0,
+                "yanchor": "top",
+                "pad": {"t": 30, "b": 0, "l": 0, "r": 0},
+                "currentvalue": {
+                    "prefix": tr("bp.fig.frame") + " ",
+                    "xanchor": "right",
+                    "font": {"size": 13, "color": TEXT},
+                },
+                "font": {"size": 1, "color": "rgba(0, 0, 0, 0)"},
+                "ticklen": 3,
+                "minorticklen": 0,
+                "steps": [
+                    {"label": k, "method": "animate", "args": [[k], {**play, "mode": "immediate"}]}
+                    for k in names
+                ],
+            }
+        ],
+    }
+    rows = max(ys) - min(ys) + 1 if ys else 1
+    fig = go.Figure({"data": data, "layout": layout}, _validate=False)
+    style(fig, height=int(min(max(200 + 70 * rows, 300), 720)))
+    fig.update_layout(margin={"l": 20, "r": 20, "t": 50, "b": 110})
+    return with_frames(fig, frames)
+
+
+def _floor(errors: Sequence[float]) -> list[float]:
+    return [max(float(e), ERROR_FLOOR) for e in errors]
+
+
+def fig_check_values(graph: Graph, tr: Translate) -> go.Figure:
+    """Each input's gradient: backward's (analytic) beside central differences' (numerical)."""
+    c = graph.check
+    data = [
+        {
+            "type": "bar",
+            "x": list(c.labels),
+            "y": list(values),
+            "name": tr(name),
+            "marker": {"color": hue},
+        }
+        for values, name, hue in (
+            (c.analytic, "bp.fig.analytic", ACCENT),
+            (c.numerical, "bp.fig.numerical", NUMERIC),
+        )
+    ]
+    layout = {
+        "barmode": "group",
+        "xaxis": {"title": {"text": tr("bp.fig.input")}, "type": "category"},
+        "yaxis": {"title": {"text": tr("bp.fig.gradient")}},
+    }
+    fig = go.Figure({"data": data, "layout": layout}, _validate=False)
+    return style(fig, title=tr("bp.fig.check_title"), height=320)
+
+
+def fig_check_error(graph: Graph, tr: Translate) -> go.Figure:
+    """Each input's relative error |a − n| / max(|a|, |n|) on a log axis, with the 1e-7 line."""
+    c = graph.check
+    errors = _floor(c.relative_error)
+    bad = [e > PASS_LINE for e in errors]
+    data = [
+        {
+            "type": "bar",
+            "x": list(c.labels),
+            "y": errors,
+            "name": tr("bp.fig.relative_error"),
+            "marker": {"color": [ACTIVE if b else MUTED for b in bad]},
+        },
+        {
+            "type": "scatter",
+            "x": list(c.labels),
+            "y": [PASS_LINE] * len(c.labels),
+            "mode": "lines",
+            "line": {"color": GRID, "dash": "dash", "width": 2},
+            "name": tr("bp.fig.pass_line"),
+            "hoverinfo": "skip",
+        },
+    ]
+    top = max([*errors, 1.0])
+    layout = {
+        "xaxis": {"title": {"text": tr("bp.fig.input")}, "type": "category"},
+        "yaxis": {
+            "title": {"text": tr("bp.fig.relative_error")},
+            "type": "log",
+            "range": [np.log10(ERROR_FLOOR) - 0.5, np.log10(top) + 0.5],
+            "exponentformat": "power",
+        },
+    }
+    fig = go.Figure({"data": data, "layout": layout}, _validate=False)
+    return style(fig, title=tr("bp.fig.error_title"), height=320)
+
+
+PARAMETERS = ("0.weight", "0.bias", "2.weight", "2.bias")
+
+
+def entries(view: Layers) -> tuple[list[str], list[float], list[float]]:
+    """Every parameter entry's name (torch's, with its index) and both gradients."""
+    names, graph, layers = [], [], []
+    for key in PARAMETERS:
+        a, b = np.atleast_2d(view.graph[key]), np.atleast_2d(view.layers[key])
+        for (i, j), value in np.ndenumerate(a):
+            suffix = f"[{i},{j}]" if view.graph[key].ndim == 2 else f"[{j}]"
+            names.append(key + suffix)
+            graph.append(float(value))
+            layers.append(float(b[i, j]))
+    return names, graph, layers
+
+
+def fig_layers(view: Layers, tr: Translate) -> go.Figure:
+    """Every parameter's gradient from the scalar graph beside core.nn's Linear backward."""
+    names, graph, layers = entries(view)
+    data = [
+        {"type": "bar", "x": names, "y": graph, "name": tr("bp.fig.scalar_graph")}
+        | {"marker": {"color": ACCENT}},
+        {"type": "scatter", "x": names, "y": layers, "name": tr("bp.fig.layer_code")}
+        | {"mode": "markers", "marker": {"color": NUMERIC, "size": 11, "symbol": "diamond"}},
+    ]
+    layout = {
+        "xaxis": {"title": {"text": tr("bp.fig.parameter")}, "type": "category"},
+        "yaxis": {"title": {"text": tr("bp.fig.gradient")}},
+    }
+    fig = go.Figure({"data": data, "layout": layout}, _validate=False)
+    return style(fig, title=tr("bp.fig.layers_title"), height=340)
+
+
+def fig_outer(view: Layers, tr: Translate) -> go.Figure:
+    """∂L/∂W₁ = g₁ᵀ x as a 2×2 heatmap, its entries written in, the factors on the axes."""
+    grad = view.layers["0.weight"]
+    cols = [f"x{j + 1} = {_n(v)}" for j, v in enumerate(view.x[0])]
+    rows = [f"g{i + 1} = {_n(v)}" for i, v in enumerate(view.g1[0])]
+    text = [[_n(v) for v in row] for row in grad]
+    scale = float(np.max(np.abs(grad))) or 1.0
+    data = [
+        {
+            "type": "heatmap",
+            "z": grad.tolist(),
+            "x": cols,
+            "y": rows,
+            "text": text,
+            "texttemplate": "%{text}",
+            "colorscale": "RdBu",
+            "zmid": 0.0,
+            "zmin": -scale,
+            "zmax": scale,
+            "showscale": False,
+            "hovertemplate": "%{y} · %{x} = %{text}<extra></extra>",
+        }
+    ]
+    layout = {
+        "xaxis": {"title": {"text": tr("bp.fig.outer_x")}, "type": "category"},
+        "yaxis": {
+            "title": {"text": tr("bp.fig.outer_y")},
+            "type": "category",
+            "autorange": "reversed",
+        },
+    }
+    fig = go.Figure({"data": data, "layout": layout}, _validate=False)
+    return style(fig, title=tr("bp.fig.outer_title"), height=320)
+
+
+def fig_thumbnail(graph: Graph) -> go.Figure:
+    """The home card: a graph's boxes and edges, the output's last backward edge lit."""
+    place = positions(graph)
+    lines_x: list[float | None] = []
+    lines_y: list[float | None] = []
+    for parent, child in graph.edges:
+        (x0, y0), (x1, y1) = place[parent], place[child]
+        lines_x += [x0, x1, None]
+        lines_y += [y0, y1, None]
+    xs = [place[n.id][0] for n in graph.nodes]
+    ys = [place[n.id][1] for n in graph.nodes]
+    data = [
+        {"type": "scatter", "x": lines_x, "y": lines_y, "mode": "lines"}
+        | {"line": {"color": ACTIVE, "width": 2.5}, "hoverinfo": "skip"},
+        {"type": "scatter", "x": xs, "y": ys, "mode": "markers", "hoverinfo": "skip"}
+        | {"marker": {"symbol": "square", "size": 22, "color": "white"}}
+        | {"marker_line": {"color": TEXT, "width": 1.5}},
+    ]
+    data[1]["marker"]["line"] = data[1].pop("marker_line")
+    hidden = {"showticklabels": False, "showgrid": False, "zeroline": False}
+    layout = {
+        "xaxis": hidden | {"range": [min(xs) - 0.5, max(xs) + 0.5]},
+        "yaxis": hidden | {"range": [min(ys) - 0.7, max(ys) + 0.7]},
+        "showlegend": False,
+        "height": 150,
+        "margin": {"l": 4, "r": 4, "t": 4, "b": 4},
+    }
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
