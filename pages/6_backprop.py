@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import autograd
+from core import autograd, loss_lessons
 from ui import cache, i18n, state
 from ui.figures import backprop as figures
 from ui.frame import page_frame
@@ -13,6 +13,11 @@ from ui.topics.backprop import CONTROLS
 from ui.widgets import chart, explain, side_by_side
 
 layers = cache.computation()(autograd.layers)
+nielsen = cache.computation()(loss_lessons.nielsen_pair)
+loss_charts = cache.chart()(topic.loss_charts)
+nielsen_charts = cache.chart()(topic.nielsen_charts)
+pairing_charts = cache.chart(max_entries=2)(topic.pairing_charts)
+stability_charts = cache.chart(max_entries=4)(topic.stability_charts)
 
 
 @cache.computation(max_entries=64)
@@ -120,3 +125,53 @@ def section_layers() -> None:
 section_layers()
 
 # 4. Loss functions
+st.header(tr("bp.loss.sec.losses"))
+explain("backprop/losses")
+
+
+@st.fragment
+def section_losses() -> None:
+    keys, boxes = topic.LOSS_KEYS, st.columns(3)
+    v = {k: state.draw(CONTROLS[k], where=b) for k, b in zip(keys, boxes, strict=True)}
+    side_by_side(loss_charts(*v.values()), ("bl_loss", "bl_grad"))
+    st.markdown(tr("bp.loss.say.saturation", **topic.saturation_words(v["bly"], v["blconv"])))
+    explain("backprop/saturation")
+
+
+section_losses()
+st.subheader(tr("bp.loss.sec.nielsen"))
+
+
+@st.fragment
+def section_nielsen() -> None:
+    for name, column in zip(topic.LOSS_PRESETS, st.columns(len(topic.LOSS_PRESETS)), strict=True):
+        preset = {"args": (topic.PRESETS[name],), "width": "stretch"}
+        column.button(tr(f"bp.loss.preset.{name}"), on_click=state.apply, **preset)
+    boxes = st.columns(len(topic.NIELSEN_KEYS))
+    v = [state.draw(CONTROLS[k], where=b) for k, b in zip(topic.NIELSEN_KEYS, boxes, strict=True)]
+    side_by_side(nielsen_charts(*v), ("bl_nielsen_loss", "bl_nielsen_weights"))
+    st.markdown(tr("bp.loss.say.nielsen", **topic.nielsen_words(nielsen(*v))))
+    explain("backprop/nielsen")
+
+
+section_nielsen()
+
+# 5. Which output for which task -------------------------------------------------------------
+st.header(tr("bp.loss.sec.pairing"))
+explain("backprop/pairing")
+side_by_side(pairing_charts(), ("bl_regression", "bl_softmax"))
+
+# 6. Numerical stability ---------------------------------------------------------------------
+st.header(tr("bp.loss.sec.stability"))
+
+
+@st.fragment
+def section_stability() -> None:
+    stable, rows, lse = stability_charts(state.draw(CONTROLS["blsy"]))
+    side_by_side((stable, lse), ("bl_stability", "bl_lse"))
+    st.markdown(tr("bp.loss.say.table"))
+    st.dataframe(rows, hide_index=True)
+    explain("backprop/stability")
+
+
+section_stability()
