@@ -103,6 +103,7 @@ def test_the_stability_chart_draws_nothing_non_finite_and_says_inf_in_words(y, t
     notes = [a for a in fig.layout.annotations if a.text == tr("bp.loss.fig.inf")]
     broken = [f"{v:g}" for v in stab.z[np.isinf(stab.naive)]]
     assert sorted(a.x for a in notes) == sorted(broken)
+    assert all(isinstance(x, str) for x in fig.data[0].x)  # categories: z spans ±1000
     naive = fig.data[2]
     assert not set(naive.x) & set(broken)
     assert np.all(_y(naive) > 0)

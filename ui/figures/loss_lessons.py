@@ -40,7 +40,7 @@ LOG_FLOOR = 1e-300  # a loss of 0 has no place on a log axis; smaller values are
 def _line(x, y, name: str, key: str, fmt: str = ".4g", **extra) -> dict:
     return {
         "type": "scatter",
-        "x": np.asarray(x, dtype=float),
+        "x": list(x) if np.asarray(x).dtype.kind == "U" else np.asarray(x, dtype=float),
         "y": np.asarray(y, dtype=float),
         "mode": "lines",
         "name": name,

@@ -70,7 +70,14 @@ NIELSEN_W, NIELSEN_B = loss_lessons.NIELSEN_STARTS[1]  # the saturated start: th
 
 def _rate(key: str) -> Control:
     return Control(
-        key, "number", loss_lessons.NIELSEN_LR, f"bp.loss.ctl.{key}", lo=LO_LR, hi=HI_LR, step=0.005
+        key,
+        "number",
+        loss_lessons.NIELSEN_LR,
+        f"bp.loss.ctl.{key}",
+        lo=LO_LR,
+        hi=HI_LR,
+        step=0.005,
+        fmt="%.3f",
     )
 
 
