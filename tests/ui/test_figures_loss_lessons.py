@@ -101,11 +101,16 @@ def test_the_stability_chart_draws_nothing_non_finite_and_says_inf_in_words(y, t
     assert _titled(fig)
     assert fig.layout.yaxis.type == "log"
     notes = [a for a in fig.layout.annotations if a.text == tr("bp.loss.fig.inf")]
-    broken = [f"{v:g}" for v in stab.z[np.isinf(stab.naive)]]
-    assert sorted(a.x for a in notes) == sorted(broken)
-    assert all(isinstance(x, str) for x in fig.data[0].x)  # categories: z spans ±1000
+    broken = np.flatnonzero(np.isinf(stab.naive))
+    assert sorted(a.x for a in notes) == broken.tolist()
+    ticks = list(fig.layout.xaxis.ticktext)
+    assert ticks == [f"{v:g}".replace("-", "−") for v in stab.z]  # evenly placed, z ticked
     naive = fig.data[2]
-    assert not set(naive.x) & set(broken)
+    assert not set(np.asarray(naive.x).tolist()) & set(broken.tolist())
+    np.testing.assert_array_equal(
+        figs.fig_stability(stab, tr).data[2].customdata,
+        stab.z[np.isfinite(stab.naive) & (np.abs(stab.naive) > 1e-300)],
+    )
     assert np.all(_y(naive) > 0)
 
 

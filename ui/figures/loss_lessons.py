@@ -12,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui.strings import Translate
-from ui.theme import MUTED, TEXT, style, vline, with_frames
+from ui.theme import LEGEND_ROOM, MUTED, TEXT, style, vline, with_frames
 
 if TYPE_CHECKING:  # the data these figures draw; nothing here computes it
     from core.loss_lessons import Classify, Curve, Fit, LogSumExp, NeuronRun, Stability
@@ -34,13 +34,14 @@ LOSS_COLORS: Mapping[str, str] = {
 }
 LOSS_DASHES: Mapping[str, str] = {"bce_with_logits": "dash", "clamped": "dash"}
 MAX_FRAMES = 100  # playback frames of Nielsen's runs
+NIELSEN_HEIGHT = 480
 LOG_FLOOR = 1e-300  # a loss of 0 has no place on a log axis; smaller values are left out
 
 
 def _line(x, y, name: str, key: str, fmt: str = ".4g", **extra) -> dict:
     return {
         "type": "scatter",
-        "x": list(x) if np.asarray(x).dtype.kind == "U" else np.asarray(x, dtype=float),
+        "x": np.asarray(x, dtype=float),
         "y": np.asarray(y, dtype=float),
         "mode": "lines",
         "name": name,
@@ -206,8 +207,10 @@ def _nielsen_figure(
         "yaxis": {"title": {"text": tr(axis)}},
         "hovermode": "x unified",
     } | _playback(shown, tr)
-    fig = _figure(data, layout, title, height=400)
-    fig.update_layout(margin={"t": 80, "b": 150}, legend={"y": -0.4})
+    # Below the plot: the axis title, then the playback slider, then the legend.
+    fig = _figure(data, layout, title, height=NIELSEN_HEIGHT)
+    plot = NIELSEN_HEIGHT + LEGEND_ROOM - 80 - 200
+    fig.update_layout(margin={"t": 80, "b": 200}, legend={"y": -135 / plot})
     return with_frames(fig, frames)
 
 
@@ -320,26 +323,31 @@ def _inf_notes(x: np.ndarray, y: np.ndarray, tr: Translate, xref: str = "x") -> 
 
 def fig_stability(stab: Stability, tr: Translate) -> go.Figure:
     """The exact loss (BCE with logits), torch's clamped BCE on σ(z) and the naive −log σ
-    against the logit on a log y axis (z as categories: it spans ±1000); "inf" in words where
-    the naive loss overflowed."""
-    labels = np.array([f"{v:g}" for v in stab.z])
+    against the logit on a log y axis; the logits (they span ±1000) sit evenly, at their index,
+    each ticked with its value; "inf" in words where the naive loss overflowed."""
+    labels = [f"{v:g}".replace("-", "−") for v in stab.z]
+    place = np.arange(stab.z.size, dtype=float)
     data = []
-    for key, values, fmt in (
-        ("exact", stab.exact, ".6g"),
-        ("clamped", stab.clamped, ".6g"),
-        ("naive", stab.naive, ".6g"),
-    ):
-        x, y = _drawable(labels, values)
-        data.append(_line(x, y, tr(f"bp.loss.stab.{key}"), key, fmt, mode="lines+markers"))
+    for key, values in (("exact", stab.exact), ("clamped", stab.clamped), ("naive", stab.naive)):
+        x, y = _drawable(place, values)
+        name = tr(f"bp.loss.stab.{key}")
+        data.append(
+            _line(x, y, name, key, mode="lines+markers", customdata=stab.z[x.astype(int)])
+            | {"hovertemplate": f"z = %{{customdata:g}}: %{{y:.6g}}<extra>{name}</extra>"}
+        )
     layout = {
-        "xaxis": {"title": {"text": tr("bp.loss.fig.z_axis")}, "type": "category"},
+        "xaxis": {
+            "title": {"text": tr("bp.loss.fig.z_axis")},
+            "tickvals": place,
+            "ticktext": labels,
+            "tickangle": -45,
+        },
         "yaxis": {
             "title": {"text": tr("bp.loss.fig.loss_axis")},
             "type": "log",
             "exponentformat": "power",
         },
-        "annotations": _inf_notes(labels, stab.naive, tr),
-        "hovermode": "x unified",
+        "annotations": _inf_notes(place, stab.naive, tr),
     }
     return _figure(data, layout, tr("bp.loss.fig.stability_title", y=f"{stab.y:g}"), height=360)
 
