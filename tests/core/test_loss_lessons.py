@@ -260,6 +260,6 @@ def test_log_sum_exp_stays_finite_where_the_naive_softmax_returns_inf():
     exact = 2 * lse.scale + np.log1p(np.exp(-lse.scale) + np.exp(-2 * lse.scale))
     np.testing.assert_allclose(lse.stable, exact, rtol=1e-12)
     assert np.all(np.isfinite(lse.stable))
-    assert set(lse.scale[np.isinf(lse.naive)]) == {400.0, 710.0, 1000.0}
+    assert set(lse.scale[np.isinf(lse.naive)]) == {400.0, 1000.0}
     finite = np.isfinite(lse.naive)
     np.testing.assert_allclose(lse.naive[finite], exact[finite], rtol=1e-9)

@@ -315,7 +315,8 @@ def _inf_notes(x: np.ndarray, y: np.ndarray, tr: Translate, xref: str = "x") -> 
                     "yanchor": "bottom",
                     "showarrow": False,
                     "text": word,
-                    "font": {"color": LOSS_COLORS["naive"], "size": 12},
+                    "textangle": -90,  # upright words stay apart where the points are close
+                    "font": {"color": LOSS_COLORS["naive"], "size": 11},
                 }
             )
     return notes
