@@ -269,7 +269,7 @@ class Check:
     labels: tuple[str, ...]
     analytic: tuple[float, ...]
     numerical: tuple[float, ...]
-    relative_error: tuple[float, ...]  # |a − n| / max(|a|, |n|), 0 where both are 0
+    relative_error: tuple[float, ...]  # |a − n| / max(|a|, |n|, 1e-8)
 
 
 @dataclass(frozen=True)
@@ -310,10 +310,13 @@ def _evaluate(order: Sequence[Value], data: Mapping[int, float]) -> float:
     return values[id(order[-1])]
 
 
+SCALE_FLOOR = 1e-8  # below this, central differences cannot tell a gradient from 0
+
+
 def relative_error(analytic: float, numerical: float) -> float:
-    """|a − n| / max(|a|, |n|), and 0 where both are 0."""
-    scale = max(abs(analytic), abs(numerical))
-    return abs(analytic - numerical) / scale if scale > 0 else 0.0
+    """|a − n| / max(|a|, |n|, 1e-8): the floor keeps two gradients that are both about 0
+    (1e-170 against 0, say) from counting as a disagreement."""
+    return abs(analytic - numerical) / max(abs(analytic), abs(numerical), SCALE_FLOOR)
 
 
 def record(out: Value, accumulate: bool = True) -> Graph:

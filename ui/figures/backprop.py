@@ -270,7 +270,7 @@ def fig_check_values(graph: Graph, tr: Translate) -> go.Figure:
 
 
 def fig_check_error(graph: Graph, tr: Translate) -> go.Figure:
-    """Each input's relative error |a − n| / max(|a|, |n|) on a log axis, with the 1e-7 line."""
+    """Each input's relative error |a − n| / max(|a|, |n|, 1e-8) on a log axis, with 1e-7."""
     c = graph.check
     errors = _floor(c.relative_error)
     bad = [e > PASS_LINE for e in errors]
