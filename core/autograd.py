@@ -310,6 +310,7 @@ def _evaluate(order: Sequence[Value], data: Mapping[int, float]) -> float:
     return values[id(order[-1])]
 
 
+TOLERANCE = 1e-7  # cs231n's rule of thumb: a relative error below 1e-7 means the gradient is right
 SCALE_FLOOR = 1e-8  # below this, central differences cannot tell a gradient from 0
 
 

@@ -93,7 +93,8 @@ def section_gates() -> None:
     chart(graph_chart("pattern", (name, not bug), None), key="bp_pattern")
     st.markdown(tr(f"bp.gates.say.{name}", **topic.pattern_words(g)))
     if bug:
-        st.warning(tr("bp.gates.bug_on", **topic.pattern_words(g)))
+        key = topic.bug_key(g)
+        (st.warning if key == "bp.gates.bug_on" else st.info)(tr(key, **topic.pattern_words(g)))
     side_by_side(check_charts("pattern", (name, not bug)), ("bp_pattern_check", "bp_pattern_error"))
     explain("backprop/gates")
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import plotly.graph_objects as go
 
+from core.autograd import TOLERANCE
 from ui.strings import Translate
 from ui.theme import ACCENT, MUTED, TEXT, style, with_frames
 
@@ -22,7 +23,7 @@ EDGE = "#adb5bd"
 ACTIVE = "#e8590c"  # the edge being stepped and the gradient it sends
 NUMERIC = "#1971c2"
 ERROR_FLOOR = 1e-17  # a relative error of exactly 0 drawn at the floor of the log axis
-PASS_LINE = 1e-7  # cs231n's rule of thumb: a relative error below 1e-7 means the gradient is right
+PASS_LINE = TOLERANCE
 
 
 def _n(value: float) -> str:

@@ -115,6 +115,13 @@ def pattern_words(g: autograd.Graph) -> dict[str, str]:
     return words | {"worst": f"{max(c.relative_error):.1e}"}
 
 
+def bug_key(g: autograd.Graph) -> str:
+    """What forgetting to accumulate did: a wrong gradient the check catches (past 1e-7) or,
+    with no value used twice, nothing at all."""
+    caught = max(g.check.relative_error) > autograd.TOLERANCE
+    return "bp.gates.bug_on" if caught else "bp.gates.bug_harmless"
+
+
 def layer_words(view: autograd.Layers) -> dict[str, str]:
     """The output's local derivative σ′(z) = ŷ(1 − ŷ), the two codes' largest difference."""
     diff = max(float(abs(view.graph[k] - view.layers[k]).max()) for k in view.graph)
