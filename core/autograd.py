@@ -420,7 +420,7 @@ def network(
     logit = (v[0] * h[0] + v[1] * h[1] + Value(NETWORK_WEIGHTS["2.bias"][0], "b2")).named("z")
     p = logit.sigmoid().named("ŷ")
     if loss == "mse":
-        out = ((p - y).named("ŷ − y") ** 2).named("L")
+        out = ((p - Value(y, "y", fixed=True)).named("ŷ − y") ** 2).named("L")
     else:  # torch's BCE for a target of 0 or 1 keeps one of its two terms
         out = (-((p if y == 1.0 else 1.0 - p).log())).named("L")
     return record(out, accumulate)

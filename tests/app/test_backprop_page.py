@@ -325,10 +325,14 @@ def test_forgetting_to_accumulate_changes_nothing_without_a_value_used_twice(nam
     assert en("bp.gates.bug_harmless") in [str(i.value) for i in wrong.info]
 
 
-def test_the_fanout_bug_preset_sets_the_pattern_and_the_toggle():
-    assert topic.PRESETS["fanout_bug"] == {"bppat": "fanout", "bpbug": True}
-    at = open_page("backprop", {"lang": "en", "bppat": "fanout", "bpbug": "1"})
+def test_the_fanout_bug_button_sets_the_pattern_and_the_toggle_and_the_check_catches_it():
+    at = open_page("backprop", {"lang": "en"})
+    button(at, en("bp.gates.preset_bug")).click().run()
+    assert widget(at, "bppat").value == "fanout"
     assert widget(at, "bpbug").value is True
+    x = list(chart(at, "pattern_error")["data"][0]["x"]).index("x")
+    assert errors(chart(at, "pattern_error"))[x] > figs.PASS_LINE
+    assert "= **−6**" in texts(at)  # the sentence keeps the true gradient
 
 
 # --- section 3: scalars to layers ------------------------------------------------------------

@@ -27,7 +27,7 @@ PASS_LINE = TOLERANCE
 
 
 def _n(value: float) -> str:
-    return f"{value:.4g}".replace("-", "−")
+    return f"{value + 0.0:.4g}".replace("-", "−")  # + 0.0: −0.0 prints as 0
 
 
 def positions(graph: Graph) -> dict[int, tuple[float, float]]:

@@ -19,6 +19,11 @@ from ui.topics import Topic
 GRAPHS = ("expression", "neuron", "network", "own")
 CORNER_NAMES = ("00", "01", "10", "11")
 OWN_KEYS = ("bpa", "bpb", "bpc")
+# The controls a graph draws besides the choice of graph.
+DRAWN_WITH: Mapping[str, tuple[str, ...]] = {
+    "network": ("bploss", "bpact", "bpex"),
+    "own": (*OWN_KEYS, "bpop1", "bpop2", "bpfn"),
+}
 MAX_FRAMES = 80  # more frames than the largest graph's playback (the network's 31 nodes + 31)
 
 
@@ -98,7 +103,7 @@ def graph(values: Mapping[str, Any]) -> autograd.Graph | None:
 
 
 def _n(value: float) -> str:
-    return f"{value:.4g}".replace("-", "−")
+    return f"{value + 0.0:.4g}".replace("-", "−")  # + 0.0: −0.0 prints as 0
 
 
 def output_words(g: autograd.Graph) -> dict[str, str]:
