@@ -60,8 +60,8 @@ def section_graph() -> None:
         st.warning(tr("bp.graph.undefined"))
         state.check_undrawn(CONTROLS)
         return
-    last = figures.frame_count(g) - 1
-    frame = state.draw(CONTROLS["bpstep"], options=tuple(range(last + 1)), default=last)
+    frames = tuple(range(figures.frame_count(g)))  # it opens on the seed: forward pass done
+    frame = state.draw(CONTROLS["bpstep"], options=frames, default=figures.seed_frame(g))
     state.check_undrawn(CONTROLS)
     chart(graph_chart("graph", settings, frame), key="bp_graph")
     words = figures.step_words(g, frame)

@@ -130,10 +130,15 @@ def test_the_two_links_cover_every_control_of_sections_1_to_3():
         assert raw != entry.spec().serialize(entry.default), key
 
 
-def test_the_frame_slider_offers_every_frame_of_the_graph_and_starts_on_the_last():
+def test_the_frame_slider_offers_every_frame_and_opens_where_backward_starts():
     at = open_page("backprop", {"lang": "en", "bpg": "neuron"})
     g = ag.neuron()
-    assert widget(at, "bpstep").value == figs.frame_count(g) - 1
+    assert widget(at, "bpstep").value == len(g.nodes) == figs.seed_frame(g)
+    texts_ = node_texts(chart(at, "graph"))
+    assert all("·" not in t.split("<br>")[1] for t in texts_)  # every value known
+    assert texts_[-1].endswith(">1</span>")  # and only the output's gradient, seeded with 1
+    assert all(t.endswith(">·</span>") for t in texts_[:-1])
+    assert en("bp.graph.no_step") in texts(at)
     assert list(widget(at, "bpstep").options) == [str(k) for k in range(figs.frame_count(g))]
 
 
@@ -214,8 +219,9 @@ def test_try_this_the_neuron_sigmoid_local_derivative_is_0_20_and_every_gradient
 
 
 def test_try_this_switching_the_loss_keeps_every_value_up_to_y_hat_and_changes_the_gradients():
-    mse = open_page("backprop", {"lang": "en", "bpg": "network"})
-    bce = open_page("backprop", {"lang": "en", "bpg": "network", "bploss": "bce"})
+    end = str(figs.frame_count(ag.network()) - 1)  # every gradient known
+    mse = open_page("backprop", {"lang": "en", "bpg": "network", "bpstep": end})
+    bce = open_page("backprop", {"lang": "en", "bpg": "network", "bploss": "bce", "bpstep": end})
     a, b = node_texts(chart(mse, "graph")), node_texts(chart(bce, "graph"))
     g = ag.network(2, "mse")
     upto = g.node("ŷ").id + 1
@@ -343,9 +349,9 @@ def test_the_fanout_bug_button_sets_the_pattern_and_the_toggle_and_the_check_cat
 def test_the_scalar_graph_bars_equal_the_layer_code_diamonds(loss, hidden):
     at = open_page("backprop", {"lang": "en", "bpmloss": loss, "bpmact": hidden})
     bars, diamonds = chart(at, "layers")["data"]
-    np.testing.assert_allclose(decode(bars["y"]), decode(diamonds["y"]), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(decode(bars["x"]), decode(diamonds["x"]), rtol=0, atol=1e-12)
     g = ag.network(2, loss, hidden)
-    for name, value in zip(bars["x"], decode(bars["y"]), strict=True):
+    for name, value in zip(bars["y"], decode(bars["x"]), strict=True):
         assert value == g.grad(name)  # the entries are section 1's per-node gradients
 
 

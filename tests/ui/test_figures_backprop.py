@@ -157,11 +157,12 @@ def test_the_fanout_bug_is_marked_above_the_pass_line():
 def test_layers_chart_draws_every_parameter_entry_from_both_codes(tr):
     view = ag.layers(2, "bce", "sigmoid")
     fig = _validated(figs.fig_layers(view, tr))
-    names = list(fig.data[0].x)
+    names = list(fig.data[0].y)
+    assert fig.data[0].orientation == "h"
     assert len(names) == 4 + 2 + 2 + 1
     assert names[:2] == ["W1[1,1]", "W1[1,2]"]
     assert names[-1] == "b2"
-    np.testing.assert_allclose(fig.data[0].y, fig.data[1].y, atol=1e-12)
+    np.testing.assert_allclose(fig.data[0].x, fig.data[1].x, atol=1e-12)
     assert _titled(fig)
 
 

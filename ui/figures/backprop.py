@@ -69,6 +69,11 @@ def frame_count(graph: Graph) -> int:
     return len(graph.nodes) + 1 + len(graph.steps)
 
 
+def seed_frame(graph: Graph) -> int:
+    """The frame where every value is known and ∂L/∂L = 1 is seeded: backward starts next."""
+    return len(graph.nodes)
+
+
 def step_words(graph: Graph, frame: int) -> dict[str, str] | None:
     """The numbers of the edge stepped at `frame`: local, upstream, downstream, the nodes."""
     state = frames_of(graph)[frame]
@@ -204,7 +209,7 @@ def fig_graph(graph: Graph, tr: Translate, frame: int | None = None) -> go.Figur
                     {
                         "label": "▶ " + tr("bp.fig.play"),
                         "method": "animate",
-                        "args": [names, {**play, "mode": "immediate", "fromcurrent": True}],
+                        "args": [names, {**play, "mode": "immediate"}],
                     },
                     {
                         "label": "❚❚ " + tr("bp.fig.pause"),
@@ -332,20 +337,25 @@ def entries(view: Layers) -> tuple[list[str], list[float], list[float]]:
 
 
 def fig_layers(view: Layers, tr: Translate) -> go.Figure:
-    """Every parameter's gradient from the scalar graph beside core.nn's Linear backward."""
+    """Every parameter's gradient from the scalar graph (bars) beside core.nn's Linear backward
+    (diamonds), one row per entry so the names stay level on a phone."""
     names, graph, layers = entries(view)
     data = [
-        {"type": "bar", "x": names, "y": graph, "name": tr("bp.fig.scalar_graph")}
-        | {"marker": {"color": ACCENT}},
-        {"type": "scatter", "x": names, "y": layers, "name": tr("bp.fig.layer_code")}
+        {"type": "bar", "y": names, "x": graph, "orientation": "h"}
+        | {"name": tr("bp.fig.scalar_graph"), "marker": {"color": ACCENT}},
+        {"type": "scatter", "y": names, "x": layers, "name": tr("bp.fig.layer_code")}
         | {"mode": "markers", "marker": {"color": NUMERIC, "size": 11, "symbol": "diamond"}},
     ]
     layout = {
-        "xaxis": {"title": {"text": tr("bp.fig.parameter")}, "type": "category"},
-        "yaxis": {"title": {"text": tr("bp.fig.gradient")}},
+        "xaxis": {"title": {"text": tr("bp.fig.gradient")}},
+        "yaxis": {
+            "title": {"text": tr("bp.fig.parameter")},
+            "type": "category",
+            "autorange": "reversed",
+        },
     }
     fig = go.Figure({"data": data, "layout": layout}, _validate=False)
-    return style(fig, title=tr("bp.fig.layers_title"), height=340)
+    return style(fig, title=tr("bp.fig.layers_title"), height=400)
 
 
 def fig_outer(view: Layers, tr: Translate) -> go.Figure:
