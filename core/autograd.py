@@ -269,7 +269,7 @@ class Check:
     labels: tuple[str, ...]
     analytic: tuple[float, ...]
     numerical: tuple[float, ...]
-    relative_error: tuple[float, ...]  # |a − n| / max(|a|, |n|), 0 where both are 0
+    relative_error: tuple[float, ...]  # |a − n| / max(|a|, |n|, 1e-8)
 
 
 @dataclass(frozen=True)
@@ -310,10 +310,14 @@ def _evaluate(order: Sequence[Value], data: Mapping[int, float]) -> float:
     return values[id(order[-1])]
 
 
+TOLERANCE = 1e-7  # cs231n's rule of thumb: a relative error below 1e-7 means the gradient is right
+SCALE_FLOOR = 1e-8  # below this, central differences cannot tell a gradient from 0
+
+
 def relative_error(analytic: float, numerical: float) -> float:
-    """|a − n| / max(|a|, |n|), and 0 where both are 0."""
-    scale = max(abs(analytic), abs(numerical))
-    return abs(analytic - numerical) / scale if scale > 0 else 0.0
+    """|a − n| / max(|a|, |n|, 1e-8): the floor keeps two gradients that are both about 0
+    (1e-170 against 0, say) from counting as a disagreement."""
+    return abs(analytic - numerical) / max(abs(analytic), abs(numerical), SCALE_FLOOR)
 
 
 def record(out: Value, accumulate: bool = True) -> Graph:
@@ -416,7 +420,7 @@ def network(
     logit = (v[0] * h[0] + v[1] * h[1] + Value(NETWORK_WEIGHTS["2.bias"][0], "b2")).named("z")
     p = logit.sigmoid().named("ŷ")
     if loss == "mse":
-        out = ((p - y).named("ŷ − y") ** 2).named("L")
+        out = ((p - Value(y, "y", fixed=True)).named("ŷ − y") ** 2).named("L")
     else:  # torch's BCE for a target of 0 or 1 keeps one of its two terms
         out = (-((p if y == 1.0 else 1.0 - p).log())).named("L")
     return record(out, accumulate)

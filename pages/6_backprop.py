@@ -56,15 +56,8 @@ def section_graph() -> None:
         look = {"args": (topic.PRESETS[name],), "help": tr(f"bp.graph.preset.{name}_help")}
         box.button(tr(f"bp.graph.preset.{name}"), on_click=state.apply, width="stretch", **look)
     v = {"bpg": state.draw(CONTROLS["bpg"])}
-    if v["bpg"] == "network":
-        boxes = st.columns(3)
-        v |= {
-            k: state.draw(CONTROLS[k], where=b)
-            for k, b in zip(("bploss", "bpact", "bpex"), boxes, strict=True)
-        }
-    if v["bpg"] == "own":
-        boxes = st.columns(6)
-        keys = (*topic.OWN_KEYS, "bpop1", "bpop2", "bpfn")
+    if keys := topic.DRAWN_WITH.get(v["bpg"]):
+        boxes = st.columns(len(keys))
         v |= {k: state.draw(CONTROLS[k], where=b) for k, b in zip(keys, boxes, strict=True)}
     settings = tuple(sorted(v.items()))
     g = graph_of("graph", settings)
@@ -72,8 +65,8 @@ def section_graph() -> None:
         st.warning(tr("bp.graph.undefined"))
         state.check_undrawn(CONTROLS)
         return
-    last = figures.frame_count(g) - 1
-    frame = state.draw(CONTROLS["bpstep"], options=tuple(range(last + 1)), default=last)
+    frames = tuple(range(figures.frame_count(g)))  # it opens on the seed: forward pass done
+    frame = state.draw(CONTROLS["bpstep"], options=frames, default=figures.seed_frame(g))
     state.check_undrawn(CONTROLS)
     chart(graph_chart("graph", settings, frame), key="bp_graph")
     words = figures.step_words(g, frame)
@@ -94,11 +87,15 @@ def section_gates() -> None:
     left, right = st.columns([3, 2])
     name = state.draw(CONTROLS["bppat"], where=left)
     bug = state.draw(CONTROLS["bpbug"], where=right)
+    show = {"args": (topic.PRESETS["fanout_bug"],), "icon": ":material/bug_report:"}
+    right.button(tr("bp.gates.preset_bug"), on_click=state.apply, **show)
     g = graph_of("pattern", (name, not bug))
     chart(graph_chart("pattern", (name, not bug), None), key="bp_pattern")
-    st.markdown(tr(f"bp.gates.say.{name}", **topic.pattern_words(g)))
+    right = graph_of("pattern", (name, True))  # the sentence states the true gradients
+    st.markdown(tr(f"bp.gates.say.{name}", **topic.pattern_words(right)))
     if bug:
-        st.warning(tr("bp.gates.bug_on", **topic.pattern_words(g)))
+        key = topic.bug_key(g)
+        (st.warning if key == "bp.gates.bug_on" else st.info)(tr(key, **topic.pattern_words(g)))
     side_by_side(check_charts("pattern", (name, not bug)), ("bp_pattern_check", "bp_pattern_error"))
     explain("backprop/gates")
 

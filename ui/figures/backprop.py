@@ -11,22 +11,23 @@ from typing import TYPE_CHECKING
 import numpy as np
 import plotly.graph_objects as go
 
+from core.autograd import TOLERANCE
 from ui.strings import Translate
-from ui.theme import ACCENT, GRID, MUTED, TEXT, style, with_frames
+from ui.theme import ACCENT, MUTED, TEXT, style, with_frames
 
 if TYPE_CHECKING:
     from core.autograd import Graph, Layers
 
-BOX_W, BOX_H = 0.8, 0.62  # a node's box in data units (a column is 1 wide, a row 1 high)
+BOX_W, BOX_H = 0.86, 0.8  # a node's box in data units (a column is 1 wide, a row 1 high)
 EDGE = "#adb5bd"
 ACTIVE = "#e8590c"  # the edge being stepped and the gradient it sends
 NUMERIC = "#1971c2"
 ERROR_FLOOR = 1e-17  # a relative error of exactly 0 drawn at the floor of the log axis
-PASS_LINE = 1e-7  # cs231n's rule of thumb: a relative error below 1e-7 means the gradient is right
+PASS_LINE = TOLERANCE
 
 
 def _n(value: float) -> str:
-    return f"{value:.4g}".replace("-", "−")
+    return f"{value + 0.0:.4g}".replace("-", "−")  # + 0.0: −0.0 prints as 0
 
 
 def positions(graph: Graph) -> dict[int, tuple[float, float]]:
@@ -68,6 +69,11 @@ def frame_count(graph: Graph) -> int:
     return len(graph.nodes) + 1 + len(graph.steps)
 
 
+def seed_frame(graph: Graph) -> int:
+    """The frame where every value is known and ∂L/∂L = 1 is seeded: backward starts next."""
+    return len(graph.nodes)
+
+
 def step_words(graph: Graph, frame: int) -> dict[str, str] | None:
     """The numbers of the edge stepped at `frame`: local, upstream, downstream, the nodes."""
     state = frames_of(graph)[frame]
@@ -84,25 +90,27 @@ def step_words(graph: Graph, frame: int) -> dict[str, str] | None:
     }
 
 
-def _state_traces(graph: Graph, place: Mapping, state: dict, tr: Translate) -> list[dict]:
+def _state_traces(graph: Graph, place: Mapping, state: dict, top: tuple[float, float]) -> list:
     known = state["values"]
-    text, colors = [], []
+    text = []
     for node in graph.nodes:
         value = _n(node.value) if node.id < known else "·"
         grad = _n(state["grads"][node.id]) if node.id in state["grads"] else "·"
-        text.append(f"<b>{node.label}</b><br>{value} | {grad}")
-        colors.append(ACTIVE if node.id in state["grads"] else TEXT if node.id < known else MUTED)
-    ex, ey, lx, ly, label = [], [], [], [], ""
+        text.append(f"<b>{node.label}</b><br>{value}<br><span style='color:{ACTIVE}'>{grad}</span>")
+    ex, ey, label = [], [], ""
     if state["step"] is not None:
         step = graph.steps[state["step"]]
         (x0, y0), (x1, y1) = place[step.parent], place[step.child]
         ex, ey = [x0 + BOX_W / 2, x1 - BOX_W / 2], [y0, y1]
-        lx, ly = [(x0 + x1) / 2], [(y0 + y1) / 2 + 0.22]
-        label = f"{_n(step.local)} × {_n(step.upstream)} = {_n(step.downstream)}"
+        child, parent = graph.nodes[step.child].label, graph.nodes[step.parent].label
+        label = (
+            f"{parent} ← {child}:  {_n(step.local)} × {_n(step.upstream)} = "
+            f"<b>{_n(step.downstream)}</b>"
+        )
     return [
         {"type": "scatter", "x": ex, "y": ey},
-        {"type": "scatter", "x": lx, "y": ly, "text": [label] if label else []},
-        {"type": "scatter", "text": text, "textfont": {"color": colors}},
+        {"type": "scatter", "x": [top[0]], "y": [top[1]], "text": [label]},
+        {"type": "scatter", "text": text},
     ]
 
 
@@ -133,7 +141,8 @@ def fig_graph(graph: Graph, tr: Translate, frame: int | None = None) -> go.Figur
         }
         for i, (x, y) in place.items()
     ]
-    first = _state_traces(graph, place, states[frame], tr)
+    top = ((max(xs) + min(xs)) / 2, max(ys) + 0.75)
+    first = _state_traces(graph, place, states[frame], top)
     data = [
         {
             "type": "scatter",
@@ -163,14 +172,14 @@ def fig_graph(graph: Graph, tr: Translate, frame: int | None = None) -> go.Figur
             "x": xs,
             "y": ys,
             "mode": "text",
-            "textfont": first[2]["textfont"] | {"size": 11},
+            "textfont": {"color": TEXT, "size": 11},
             "name": tr("bp.fig.nodes"),
             "customdata": [[n.label, n.op] for n in graph.nodes],
             "hovertemplate": "%{customdata[0]} (%{customdata[1]})<extra></extra>",
         },
     ]
     frames = [
-        {"name": str(k), "data": _state_traces(graph, place, s, tr), "traces": [1, 2, 3]}
+        {"name": str(k), "data": _state_traces(graph, place, s, top), "traces": [1, 2, 3]}
         for k, s in enumerate(states)
     ]
     play = {"frame": {"duration": 700, "redraw": False}, "transition": {"duration": 0}}
@@ -181,7 +190,7 @@ def fig_graph(graph: Graph, tr: Translate, frame: int | None = None) -> go.Figur
         "xaxis": hidden | {"range": [-0.6, width - 0.4], "title": {"text": tr("bp.fig.graph_x")}},
         "yaxis": hidden
         | {
-            "range": [min(ys) - 0.6, max(ys) + 0.6],
+            "range": [min(ys) - 0.6, max(ys) + 1.0],
             "title": {"text": tr("bp.fig.graph_y")},
         },
         "shapes": shapes,
@@ -200,7 +209,7 @@ def fig_graph(graph: Graph, tr: Translate, frame: int | None = None) -> go.Figur
                     {
                         "label": "▶ " + tr("bp.fig.play"),
                         "method": "animate",
-                        "args": [names, {**play, "mode": "immediate", "fromcurrent": True}],
+                        "args": [names, {**play, "mode": "immediate"}],
                     },
                     {
                         "label": "❚❚ " + tr("bp.fig.pause"),
@@ -235,7 +244,7 @@ def fig_graph(graph: Graph, tr: Translate, frame: int | None = None) -> go.Figur
     }
     rows = max(ys) - min(ys) + 1 if ys else 1
     fig = go.Figure({"data": data, "layout": layout}, _validate=False)
-    style(fig, height=int(min(max(200 + 70 * rows, 300), 720)))
+    style(fig, height=int(min(max(220 + 80 * rows, 320), 760)))
     fig.update_layout(margin={"l": 20, "r": 20, "t": 50, "b": 110})
     return with_frames(fig, frames)
 
@@ -270,7 +279,7 @@ def fig_check_values(graph: Graph, tr: Translate) -> go.Figure:
 
 
 def fig_check_error(graph: Graph, tr: Translate) -> go.Figure:
-    """Each input's relative error |a − n| / max(|a|, |n|) on a log axis, with the 1e-7 line."""
+    """Each input's relative error |a − n| / max(|a|, |n|, 1e-8) on a log axis, with 1e-7."""
     c = graph.check
     errors = _floor(c.relative_error)
     bad = [e > PASS_LINE for e in errors]
@@ -287,7 +296,7 @@ def fig_check_error(graph: Graph, tr: Translate) -> go.Figure:
             "x": list(c.labels),
             "y": [PASS_LINE] * len(c.labels),
             "mode": "lines",
-            "line": {"color": GRID, "dash": "dash", "width": 2},
+            "line": {"color": TEXT, "dash": "dash", "width": 1.5},
             "name": tr("bp.fig.pass_line"),
             "hoverinfo": "skip",
         },
@@ -309,34 +318,44 @@ def fig_check_error(graph: Graph, tr: Translate) -> go.Figure:
 PARAMETERS = ("0.weight", "0.bias", "2.weight", "2.bias")
 
 
+NODE_NAMES = {"0.weight": "W1", "0.bias": "b1", "2.weight": "W2", "2.bias": "b2"}
+
+
 def entries(view: Layers) -> tuple[list[str], list[float], list[float]]:
-    """Every parameter entry's name (torch's, with its index) and both gradients."""
+    """Every parameter entry, named as section 1's graph names its node (W1[1,2] is torch's
+    0.weight[0, 1]; b2 has one entry), and its gradient from the graph and from the layers."""
     names, graph, layers = [], [], []
     for key in PARAMETERS:
         a, b = np.atleast_2d(view.graph[key]), np.atleast_2d(view.layers[key])
         for (i, j), value in np.ndenumerate(a):
-            suffix = f"[{i},{j}]" if view.graph[key].ndim == 2 else f"[{j}]"
-            names.append(key + suffix)
+            matrix = view.graph[key].ndim == 2
+            index = f"[{i + 1},{j + 1}]" if matrix else "" if a.size == 1 else f"[{j + 1}]"
+            names.append(NODE_NAMES[key] + index)
             graph.append(float(value))
             layers.append(float(b[i, j]))
     return names, graph, layers
 
 
 def fig_layers(view: Layers, tr: Translate) -> go.Figure:
-    """Every parameter's gradient from the scalar graph beside core.nn's Linear backward."""
+    """Every parameter's gradient from the scalar graph (bars) beside core.nn's Linear backward
+    (diamonds), one row per entry so the names stay level on a phone."""
     names, graph, layers = entries(view)
     data = [
-        {"type": "bar", "x": names, "y": graph, "name": tr("bp.fig.scalar_graph")}
-        | {"marker": {"color": ACCENT}},
-        {"type": "scatter", "x": names, "y": layers, "name": tr("bp.fig.layer_code")}
+        {"type": "bar", "y": names, "x": graph, "orientation": "h"}
+        | {"name": tr("bp.fig.scalar_graph"), "marker": {"color": ACCENT}},
+        {"type": "scatter", "y": names, "x": layers, "name": tr("bp.fig.layer_code")}
         | {"mode": "markers", "marker": {"color": NUMERIC, "size": 11, "symbol": "diamond"}},
     ]
     layout = {
-        "xaxis": {"title": {"text": tr("bp.fig.parameter")}, "type": "category"},
-        "yaxis": {"title": {"text": tr("bp.fig.gradient")}},
+        "xaxis": {"title": {"text": tr("bp.fig.gradient")}},
+        "yaxis": {
+            "title": {"text": tr("bp.fig.parameter")},
+            "type": "category",
+            "autorange": "reversed",
+        },
     }
     fig = go.Figure({"data": data, "layout": layout}, _validate=False)
-    return style(fig, title=tr("bp.fig.layers_title"), height=340)
+    return style(fig, title=tr("bp.fig.layers_title"), height=400)
 
 
 def fig_outer(view: Layers, tr: Translate) -> go.Figure:

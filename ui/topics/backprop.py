@@ -19,6 +19,11 @@ from ui.topics import Topic
 GRAPHS = ("expression", "neuron", "network", "own")
 CORNER_NAMES = ("00", "01", "10", "11")
 OWN_KEYS = ("bpa", "bpb", "bpc")
+# The controls a graph draws besides the choice of graph.
+DRAWN_WITH: Mapping[str, tuple[str, ...]] = {
+    "network": ("bploss", "bpact", "bpex"),
+    "own": (*OWN_KEYS, "bpop1", "bpop2", "bpfn"),
+}
 MAX_FRAMES = 80  # more frames than the largest graph's playback (the network's 31 nodes + 31)
 
 
@@ -170,7 +175,7 @@ def graph(values: Mapping[str, Any]) -> autograd.Graph | None:
 
 
 def _n(value: float) -> str:
-    return f"{value:.4g}".replace("-", "−")
+    return f"{value + 0.0:.4g}".replace("-", "−")  # + 0.0: −0.0 prints as 0
 
 
 def output_words(g: autograd.Graph) -> dict[str, str]:
@@ -185,6 +190,13 @@ def pattern_words(g: autograd.Graph) -> dict[str, str]:
     words = {f"{label}": _n(a) for label, a in zip(c.labels, c.analytic, strict=True)}
     words |= {f"{label}_num": _n(n) for label, n in zip(c.labels, c.numerical, strict=True)}
     return words | {"worst": f"{max(c.relative_error):.1e}"}
+
+
+def bug_key(g: autograd.Graph) -> str:
+    """What forgetting to accumulate did: a wrong gradient the check catches (past 1e-7) or,
+    with no value used twice, nothing at all."""
+    caught = max(g.check.relative_error) > autograd.TOLERANCE
+    return "bp.gates.bug_on" if caught else "bp.gates.bug_harmless"
 
 
 def layer_words(view: autograd.Layers) -> dict[str, str]:
