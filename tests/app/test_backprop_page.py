@@ -75,8 +75,8 @@ def button(at, label):
 def check_values(figure):
     """(labels, analytic, numerical) as the check chart draws them."""
     analytic, numerical = figure["data"]
-    labels = list(analytic["x"])
-    return labels, decode(analytic["y"]), decode(numerical["y"])
+    labels = list(analytic["y"])
+    return labels, decode(analytic["x"]), decode(numerical["x"])
 
 
 def by_label(figure):
@@ -85,7 +85,7 @@ def by_label(figure):
 
 
 def errors(figure):
-    return decode(figure["data"][0]["y"])
+    return decode(figure["data"][0]["x"])
 
 
 def node_texts(figure):
@@ -103,13 +103,13 @@ def test_page_renders_sections_1_to_3_without_exception(lang):
     assert at.title[0].value == tr("backprop.title")
     headers = [h.value for h in at.header]
     assert headers[:3] == [tr("bp.sec.graph"), tr("bp.sec.gates"), tr("bp.sec.layers")]
-    assert chart(at, "check")["layout"]["xaxis"]["title"]["text"] == tr("bp.fig.input")
+    assert chart(at, "check")["layout"]["yaxis"]["title"]["text"] == tr("bp.fig.input")
 
 
 def test_korean_page_is_korean_on_charts_and_in_text():
     at = open_page("backprop", {"lang": "ko"})
     assert "역전파" in texts(at)
-    assert chart(at, "error")["layout"]["yaxis"]["title"]["text"] == "상대 오차"
+    assert chart(at, "error")["layout"]["xaxis"]["title"]["text"] == "상대 오차"
 
 
 @pytest.mark.parametrize("link", [NETWORK_LINK, OWN_LINK], ids=["network", "own"])
@@ -304,7 +304,7 @@ def test_a_value_used_twice_sums_its_gradients_and_passes_the_check():
 def test_try_this_forgetting_to_accumulate_jumps_the_error_from_1e_10_past_1e_7():
     right = open_page("backprop", {"lang": "en", "bppat": "fanout"})
     wrong = open_page("backprop", {"lang": "en", "bppat": "fanout", "bpbug": "1"})
-    labels = list(chart(right, "pattern_error")["data"][0]["x"])
+    labels = list(chart(right, "pattern_error")["data"][0]["y"])
     x = labels.index("x")
     before, after = (
         errors(chart(right, "pattern_error"))[x],
@@ -336,7 +336,7 @@ def test_the_fanout_bug_button_sets_the_pattern_and_the_toggle_and_the_check_cat
     button(at, en("bp.gates.preset_bug")).click().run()
     assert widget(at, "bppat").value == "fanout"
     assert widget(at, "bpbug").value is True
-    x = list(chart(at, "pattern_error")["data"][0]["x"]).index("x")
+    x = list(chart(at, "pattern_error")["data"][0]["y"]).index("x")
     assert errors(chart(at, "pattern_error"))[x] > figs.PASS_LINE
     assert "= **−6**" in texts(at)  # the sentence keeps the true gradient
 

@@ -129,12 +129,12 @@ def test_check_charts_draw_analytic_and_numerical_per_input_and_errors_on_a_log_
     g = ag.neuron()
     values = _validated(figs.fig_check_values(g, tr))
     errors = _validated(figs.fig_check_error(g, tr))
-    assert list(values.data[0].y) == list(g.check.analytic)
-    assert list(values.data[1].y) == list(g.check.numerical)
-    assert list(values.data[0].x) == list(g.check.labels)
-    assert errors.layout.yaxis.type == "log"
-    assert max(errors.data[0].y) < figs.PASS_LINE
-    assert set(errors.data[1].y) == {figs.PASS_LINE}
+    assert list(values.data[0].x) == list(g.check.analytic)
+    assert list(values.data[1].x) == list(g.check.numerical)
+    assert list(values.data[0].y) == list(g.check.labels)
+    assert errors.layout.xaxis.type == "log"
+    assert max(errors.data[0].x) < figs.PASS_LINE
+    assert set(errors.data[1].x) == {figs.PASS_LINE}
     assert _titled(values)
     assert _titled(errors)
 
@@ -142,15 +142,15 @@ def test_check_charts_draw_analytic_and_numerical_per_input_and_errors_on_a_log_
 def test_an_exact_zero_error_is_drawn_at_the_floor_and_nothing_is_non_finite():
     g = ag.pattern("max")  # max routes nothing to y, and y's central difference is 0 too
     fig = figs.fig_check_error(g, translator("en"))
-    assert min(fig.data[0].y) == figs.ERROR_FLOOR
+    assert min(fig.data[0].x) == figs.ERROR_FLOOR
     assert figure_finite(_validated(fig))
 
 
 def test_the_fanout_bug_is_marked_above_the_pass_line():
     g = ag.pattern("fanout", accumulate=False)
     fig = figs.fig_check_error(g, translator("en"))
-    x = list(fig.data[0].x).index("x")
-    assert fig.data[0].y[x] > figs.PASS_LINE
+    x = list(fig.data[0].y).index("x")
+    assert fig.data[0].x[x] > figs.PASS_LINE
     assert fig.data[0].marker.color[x] == figs.ACTIVE
 
 
@@ -184,7 +184,7 @@ def test_outer_product_chart_is_g_transposed_x_with_its_factors_on_the_axes(tr):
 
 def test_korean_figures_are_translated():
     tr = translator("ko")
-    assert figs.fig_check_values(ag.neuron(), tr).layout.xaxis.title.text == "입력"
+    assert figs.fig_check_values(ag.neuron(), tr).layout.yaxis.title.text == "입력"
     assert figs.fig_graph(ag.neuron(), tr).layout.updatemenus[0].buttons[0].label == "▶ 재생"
 
 

@@ -253,14 +253,21 @@ def _floor(errors: Sequence[float]) -> list[float]:
     return [max(float(e), ERROR_FLOOR) for e in errors]
 
 
+def _rows(count: int) -> int:
+    """A chart's height for `count` inputs drawn one row each (names level on a phone)."""
+    return 200 + 26 * count
+
+
 def fig_check_values(graph: Graph, tr: Translate) -> go.Figure:
-    """Each input's gradient: backward's (analytic) beside central differences' (numerical)."""
+    """Each input's gradient, one row each: backward's (analytic) beside central differences'
+    (numerical)."""
     c = graph.check
     data = [
         {
             "type": "bar",
-            "x": list(c.labels),
-            "y": list(values),
+            "orientation": "h",
+            "y": list(c.labels),
+            "x": list(values),
             "name": tr(name),
             "marker": {"color": hue},
         }
@@ -271,11 +278,15 @@ def fig_check_values(graph: Graph, tr: Translate) -> go.Figure:
     ]
     layout = {
         "barmode": "group",
-        "xaxis": {"title": {"text": tr("bp.fig.input")}, "type": "category"},
-        "yaxis": {"title": {"text": tr("bp.fig.gradient")}},
+        "yaxis": {
+            "title": {"text": tr("bp.fig.input")},
+            "type": "category",
+            "autorange": "reversed",
+        },
+        "xaxis": {"title": {"text": tr("bp.fig.gradient")}},
     }
     fig = go.Figure({"data": data, "layout": layout}, _validate=False)
-    return style(fig, title=tr("bp.fig.check_title"), height=320)
+    return style(fig, title=tr("bp.fig.check_title"), height=_rows(len(c.labels)))
 
 
 def fig_check_error(graph: Graph, tr: Translate) -> go.Figure:
@@ -286,15 +297,16 @@ def fig_check_error(graph: Graph, tr: Translate) -> go.Figure:
     data = [
         {
             "type": "bar",
-            "x": list(c.labels),
-            "y": errors,
+            "orientation": "h",
+            "y": list(c.labels),
+            "x": errors,
             "name": tr("bp.fig.relative_error"),
             "marker": {"color": [ACTIVE if b else MUTED for b in bad]},
         },
         {
             "type": "scatter",
-            "x": list(c.labels),
-            "y": [PASS_LINE] * len(c.labels),
+            "y": list(c.labels),
+            "x": [PASS_LINE] * len(c.labels),
             "mode": "lines",
             "line": {"color": TEXT, "dash": "dash", "width": 1.5},
             "name": tr("bp.fig.pass_line"),
@@ -303,8 +315,12 @@ def fig_check_error(graph: Graph, tr: Translate) -> go.Figure:
     ]
     top = max([*errors, 1.0])
     layout = {
-        "xaxis": {"title": {"text": tr("bp.fig.input")}, "type": "category"},
         "yaxis": {
+            "title": {"text": tr("bp.fig.input")},
+            "type": "category",
+            "autorange": "reversed",
+        },
+        "xaxis": {
             "title": {"text": tr("bp.fig.relative_error")},
             "type": "log",
             "range": [np.log10(ERROR_FLOOR) - 0.5, np.log10(top) + 0.5],
@@ -312,7 +328,7 @@ def fig_check_error(graph: Graph, tr: Translate) -> go.Figure:
         },
     }
     fig = go.Figure({"data": data, "layout": layout}, _validate=False)
-    return style(fig, title=tr("bp.fig.error_title"), height=320)
+    return style(fig, title=tr("bp.fig.error_title"), height=_rows(len(c.labels)))
 
 
 PARAMETERS = ("0.weight", "0.bias", "2.weight", "2.bias")
