@@ -412,27 +412,26 @@ def fig_outer(view: Layers, tr: Translate) -> go.Figure:
 def fig_thumbnail(graph: Graph) -> go.Figure:
     """The home card: a graph's boxes and edges, the output's last backward edge lit."""
     place = positions(graph)
-    lines_x: list[float | None] = []
-    lines_y: list[float | None] = []
-    for parent, child in graph.edges:
-        (x0, y0), (x1, y1) = place[parent], place[child]
-        lines_x += [x0, x1, None]
-        lines_y += [y0, y1, None]
+    # Edges as layout lines, not one trace broken by None: a thumbnail holds no NaN.
+    edges = [
+        {"type": "line", "x0": place[parent][0], "y0": place[parent][1], "x1": place[child][0],
+         "y1": place[child][1], "line": {"color": ACTIVE, "width": 2.5}, "layer": "below"}
+        for parent, child in graph.edges
+    ]  # fmt: skip
     xs = [place[n.id][0] for n in graph.nodes]
     ys = [place[n.id][1] for n in graph.nodes]
     data = [
-        {"type": "scatter", "x": lines_x, "y": lines_y, "mode": "lines"}
-        | {"line": {"color": ACTIVE, "width": 2.5}, "hoverinfo": "skip"},
         {"type": "scatter", "x": xs, "y": ys, "mode": "markers", "hoverinfo": "skip"}
         | {"marker": {"symbol": "square", "size": 22, "color": "white"}}
         | {"marker_line": {"color": TEXT, "width": 1.5}},
     ]
-    data[1]["marker"]["line"] = data[1].pop("marker_line")
+    data[0]["marker"]["line"] = data[0].pop("marker_line")
     hidden = {"showticklabels": False, "showgrid": False, "zeroline": False}
     layout = {
         "xaxis": hidden | {"range": [min(xs) - 0.5, max(xs) + 0.5]},
         "yaxis": hidden | {"range": [min(ys) - 0.7, max(ys) + 0.7]},
         "showlegend": False,
+        "shapes": edges,
         "height": 150,
         "margin": {"l": 4, "r": 4, "t": 4, "b": 4},
     }

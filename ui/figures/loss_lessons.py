@@ -350,7 +350,10 @@ def fig_stability(stab: Stability, tr: Translate) -> go.Figure:
         },
         "annotations": _inf_notes(place, stab.naive, tr),
     }
-    return _figure(data, layout, tr("bp.loss.fig.stability_title", y=f"{stab.y:g}"), height=360)
+    fig = _figure(data, layout, tr("bp.loss.fig.stability_title", y=f"{stab.y:g}"), height=400)
+    # The slanted logit labels push the axis title down: the legend goes further below it.
+    fig.update_layout(legend={"y": -0.5}, margin={"b": 170})
+    return fig
 
 
 def fig_log_sum_exp(lse: LogSumExp, tr: Translate) -> go.Figure:
