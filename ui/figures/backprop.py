@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from core.autograd import TOLERANCE
 from ui.strings import Translate
-from ui.theme import ACCENT, MUTED, TEXT, style, with_frames
+from ui.theme import ACCENT, MUTED, TEXT, playback, style, with_frames
 
 if TYPE_CHECKING:
     from core.autograd import Graph, Layers
@@ -182,7 +182,6 @@ def fig_graph(graph: Graph, tr: Translate, frame: int | None = None) -> go.Figur
         {"name": str(k), "data": _state_traces(graph, place, s, top), "traces": [1, 2, 3]}
         for k, s in enumerate(states)
     ]
-    play = {"frame": {"duration": 700, "redraw": False}, "transition": {"duration": 0}}
     names = [str(k) for k in range(len(states))]
     width = max(xs) + 1 if xs else 1
     hidden = {"showticklabels": False, "showgrid": False, "zeroline": False, "fixedrange": True}
@@ -195,53 +194,10 @@ def fig_graph(graph: Graph, tr: Translate, frame: int | None = None) -> go.Figur
         },
         "shapes": shapes,
         "showlegend": False,
-        "updatemenus": [
-            {
-                "type": "buttons",
-                "direction": "left",
-                "showactive": False,
-                "x": 0.0,
-                "xanchor": "left",
-                "y": 1.02,
-                "yanchor": "bottom",
-                "pad": {"t": 0, "r": 6},
-                "buttons": [
-                    {
-                        "label": "▶ " + tr("bp.fig.play"),
-                        "method": "animate",
-                        "args": [names, {**play, "mode": "immediate"}],
-                    },
-                    {
-                        "label": "❚❚ " + tr("bp.fig.pause"),
-                        "method": "animate",
-                        "args": [[None], {**play, "mode": "immediate"}],
-                    },
-                ],
-            }
-        ],
-        "sliders": [
-            {
-                "active": frame,
-                "x": 0.0,
-                "len": 1.0,
-                "y": 0.0,
-                "yanchor": "top",
-                "pad": {"t": 30, "b": 0, "l": 0, "r": 0},
-                "currentvalue": {
-                    "prefix": tr("bp.fig.frame") + " ",
-                    "xanchor": "right",
-                    "font": {"size": 13, "color": TEXT},
-                },
-                "font": {"size": 1, "color": "rgba(0, 0, 0, 0)"},
-                "ticklen": 3,
-                "minorticklen": 0,
-                "steps": [
-                    {"label": k, "method": "animate", "args": [[k], {**play, "mode": "immediate"}]}
-                    for k in names
-                ],
-            }
-        ],
     }
+    labels = (tr("bp.fig.play"), tr("bp.fig.pause"), tr("bp.fig.frame"))
+    layout |= playback(names, frame, labels, frame_ms=700, y=0.0, buttons_above=True,
+                       slider_pad=30)  # fmt: skip
     rows = max(ys) - min(ys) + 1 if ys else 1
     fig = go.Figure({"data": data, "layout": layout}, _validate=False)
     style(fig, height=int(min(max(220 + 80 * rows, 320), 760)))

@@ -12,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui.strings import Translate
-from ui.theme import LEGEND_ROOM, MUTED, TEXT, style, vline, with_frames
+from ui.theme import LEGEND_ROOM, MUTED, TEXT, playback, style, vline, with_frames
 
 if TYPE_CHECKING:  # the data these figures draw; nothing here computes it
     from core.loss_lessons import Classify, Curve, Fit, LogSumExp, NeuronRun, Stability
@@ -126,59 +126,10 @@ def frame_epochs(epochs: int, max_frames: int = MAX_FRAMES) -> list[int]:
 
 
 def _playback(shown: Sequence[int], tr: Translate) -> dict:
-    play = {"frame": {"duration": 60, "redraw": False}, "transition": {"duration": 0}}
-    return {
-        "updatemenus": [
-            {
-                "type": "buttons",
-                "direction": "left",
-                "showactive": False,
-                "x": 0.0,
-                "xanchor": "left",
-                "y": 1.0,
-                "yanchor": "bottom",
-                "pad": {"t": 0, "r": 6},
-                "buttons": [
-                    {
-                        "label": "▶ " + tr("bp.loss.fig.play"),
-                        "method": "animate",
-                        "args": [[str(k) for k in shown], {**play, "mode": "immediate"}],
-                    },
-                    {
-                        "label": "❚❚ " + tr("bp.loss.fig.pause"),
-                        "method": "animate",
-                        "args": [[None], {**play, "mode": "immediate"}],
-                    },
-                ],
-            }
-        ],
-        "sliders": [
-            {
-                "active": len(shown) - 1,
-                "x": 0.0,
-                "len": 1.0,
-                "y": 0.0,
-                "yanchor": "top",
-                "pad": {"t": 50, "b": 0, "l": 0, "r": 0},
-                "currentvalue": {
-                    "prefix": tr("bp.loss.fig.epoch") + " ",
-                    "xanchor": "right",
-                    "font": {"size": 13, "color": TEXT},
-                },
-                "font": {"size": 1, "color": "rgba(0, 0, 0, 0)"},
-                "ticklen": 3,
-                "minorticklen": 0,
-                "steps": [
-                    {
-                        "label": str(k),
-                        "method": "animate",
-                        "args": [[str(k)], {**play, "mode": "immediate"}],
-                    }
-                    for k in shown
-                ],
-            }
-        ],
-    }
+    labels = (tr("bp.loss.fig.play"), tr("bp.loss.fig.pause"), tr("bp.loss.fig.epoch"))
+    names = [str(k) for k in shown]
+    return playback(names, len(shown) - 1, labels, frame_ms=60, y=0.0, buttons_above=True,
+                    slider_pad=50)  # fmt: skip
 
 
 def _nielsen_figure(
