@@ -42,21 +42,31 @@ def frame_steps(steps: int, max_frames: int = MAX_FRAMES) -> list[int]:
     return sorted({round(float(k)) for k in np.linspace(0, steps, max_frames)})
 
 
+def _foot(
+    w: Sequence[float], box: tuple[float, float, float, float]
+) -> tuple[float, float, float, float, float] | None:
+    """(px, py, w₁, w₂, s): the point of the line w₀ + w₁x + w₂y = 0 nearest the box's centre,
+    the normal (w₁, w₂) and s = the box's longer side / ‖(w₁, w₂)‖; None when w₁ = w₂ = 0."""
+    w0, w1, w2 = (float(v) for v in w)
+    norm2 = w1 * w1 + w2 * w2
+    if norm2 == 0.0:
+        return None
+    x0, x1, y0, y1 = box
+    cx, cy = 0.5 * (x0 + x1), 0.5 * (y0 + y1)
+    shift = (w0 + w1 * cx + w2 * cy) / norm2
+    return cx - shift * w1, cy - shift * w2, w1, w2, max(x1 - x0, y1 - y0) / np.sqrt(norm2)
+
+
 def line_segment(
     w: Sequence[float], box: tuple[float, float, float, float]
 ) -> tuple[list[float | None], list[float | None]]:
     """The line w₀ + w₁x + w₂y = 0 as two points far beyond the view box (x0, x1, y0, y1)
     (the axes' ranges clip it), or no points when w₁ = w₂ = 0 (no line)."""
-    w0, w1, w2 = (float(v) for v in w)
-    norm2 = w1 * w1 + w2 * w2
-    if norm2 == 0.0:
+    foot = _foot(w, box)
+    if foot is None:
         return [None, None], [None, None]
-    x0, x1, y0, y1 = box
-    cx, cy = 0.5 * (x0 + x1), 0.5 * (y0 + y1)
-    # The point of the line nearest the box's centre, and the line's direction.
-    shift = (w0 + w1 * cx + w2 * cy) / norm2
-    px, py = cx - shift * w1, cy - shift * w2
-    length = 4.0 * max(x1 - x0, y1 - y0) / np.sqrt(norm2)
+    px, py, w1, w2, s = foot
+    length = 4.0 * s  # along the line's direction (−w₂, w₁)
     return [px - length * w2, px + length * w2], [py + length * w1, py - length * w1]
 
 
@@ -65,15 +75,11 @@ def normal_arrow(
 ) -> tuple[list[float | None], list[float | None]]:
     """(w₁, w₂) drawn from the line's point nearest the box's centre, a quarter of the box long:
     it points to the side the neuron calls +1."""
-    w0, w1, w2 = (float(v) for v in w)
-    norm2 = w1 * w1 + w2 * w2
-    if norm2 == 0.0:
+    foot = _foot(w, box)
+    if foot is None:
         return [None, None], [None, None]
-    x0, x1, y0, y1 = box
-    cx, cy = 0.5 * (x0 + x1), 0.5 * (y0 + y1)
-    shift = (w0 + w1 * cx + w2 * cy) / norm2
-    px, py = cx - shift * w1, cy - shift * w2
-    scale = 0.25 * max(x1 - x0, y1 - y0) / np.sqrt(norm2)
+    px, py, w1, w2, s = foot
+    scale = 0.25 * s
     return [px, px + scale * w1], [py, py + scale * w2]
 
 
