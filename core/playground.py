@@ -419,11 +419,11 @@ def run(settings: Settings) -> Run:
                 break
             evaluate(epoch)
 
-    return _record(s, spec, kept, curves[:, : done + 1], update_loss[:step], u, b, epochs, axis,
+    return _record(s, spec, kept, curves[:, : done + 1], update_loss[:step], u, b, axis,
                    (x_train, y_train, x_test, y_test), (diverged_at, done + 1, reason))  # fmt: skip
 
 
-def _record(s, spec, kept, curves, update_loss, u, b, epochs, axis, sets, stop) -> Run:
+def _record(s, spec, kept, curves, update_loss, u, b, axis, sets, stop) -> Run:
     """The Run dataclass from the loop's raw record."""
     x_train, y_train, x_test, y_test = sets
     diverged_at, diverged_epoch, reason = stop
@@ -518,12 +518,10 @@ def neurons(run_: Run, epoch: int) -> Neurons:
     x = features(plane, s.features)
     hidden = []
     out = x
-    for i, layer in enumerate(net):
+    for layer in net:
         out = layer.forward(out)
-        last_of_block = isinstance(layer, nn.Activation)
-        if last_of_block:
+        if isinstance(layer, nn.Activation):  # a hidden layer's output (dropout: eval, identity)
             hidden.append(out.T.reshape(-1, g, g).astype(np.float32))
-        del i
     shown, _ = scores(s, out)
     linears = [layer for layer in net if isinstance(layer, nn.Linear)]
     return Neurons(

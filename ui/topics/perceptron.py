@@ -396,7 +396,6 @@ def _percent(value: float) -> str:
 
 def play_words(run: playground.Run, at: int) -> list[tuple[str, dict]]:
     """The run's arithmetic, its result at the shown epoch and any divergence, as (key, fields)."""
-    k = run.snapshot_epochs.tolist().index(at)
     arithmetic = {
         "rows": run.rows,
         "batch": run.batch_size,
@@ -418,7 +417,6 @@ def play_words(run: playground.Run, at: int) -> list[tuple[str, dict]]:
         notes.append(("mlp.play.result", result))
     else:
         notes.append(("mlp.play.result_regression", result))
-    del k
     if run.diverged_at is not None:
         where = {"update": f"{run.diverged_at:,}", "epoch": run.diverged_epoch}
         notes.append((f"mlp.play.diverged_{run.reason}", where | {"lr": f"{run.settings.lr:g}"}))
