@@ -8,8 +8,10 @@ learned kernel does not care, so deep-learning libraries skip the flip and keep 
 Inputs are float64 arrays (N, C, H, W), or (C, H, W) for one unbatched image as torch accepts;
 stride, padding, dilation and kernel_size are each an int or an (rows, columns) pair. Every
 forward gathers its windows as one strided view (``sliding_window_view``) of shape
-(N, C, H_out, W_out, kH, kW); every backward scatters window gradients back with one loop over the
-kernel's kH·kW offsets (each offset one strided slice of the whole batch), never over pixels.
+(N, C, H_out, W_out, kH, kW); conv2d copies it into im2col's matrix, one row per window, and
+multiplies it by the kernels as one matrix product. Every backward scatters window gradients
+back with one loop over the kernel's kH·kW offsets (each offset one strided slice of the whole
+batch), never over pixels.
 
 Only torch's defaults are implemented: groups=1 and zero padding for conv2d; ceil_mode=False
 for both pools, dilation=1 for max_pool2d, count_include_pad=True for avg_pool2d.
@@ -61,7 +63,7 @@ def _as_array(a: npt.ArrayLike, name: str) -> FloatArray:
         np.issubdtype(raw.dtype, np.integer) or np.issubdtype(raw.dtype, np.floating)
     ):
         raise ValueError(f"{name} must hold real numbers, got dtype {raw.dtype}")
-    arr = raw.astype(np.float64)
+    arr = raw.astype(np.float64, copy=False)
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite (no NaN or inf)")
     return arr
@@ -188,6 +190,12 @@ def _scatter(cols: FloatArray, g: Geometry) -> FloatArray:
 # --- convolution -----------------------------------------------------------------------------
 
 
+def _im2col(x: FloatArray, g: Geometry) -> FloatArray:
+    """Every window as one row: (N·H_out·W_out, C·kH·kW), rows in (n, i, j) order."""
+    windows = _windows(x, g).transpose(0, 2, 3, 1, 4, 5)  # (N, H', W', C, kH, kW), still a view
+    return np.ascontiguousarray(windows).reshape(-1, x.shape[1] * g.kernel[0] * g.kernel[1])
+
+
 def conv2d(
     input: npt.ArrayLike,
     weight: npt.ArrayLike,
@@ -201,10 +209,10 @@ def conv2d(
     w = _as_weight(weight, x.shape[1])
     b = _as_bias(bias, w.shape[0])
     g = geometry(x.shape[2:], w.shape[2:], stride, padding, dilation)
-    out = np.tensordot(_windows(x, g), w, axes=([1, 4, 5], [1, 2, 3]))  # im2col @ w: (N,H',W',O)
-    out = out.transpose(0, 3, 1, 2)
+    out = _im2col(x, g) @ w.reshape(w.shape[0], -1).T  # (N·H'·W', C_out): one matrix product
     if b is not None:
-        out = out + b[:, None, None]
+        out += b
+    out = out.reshape(x.shape[0], *g.out, w.shape[0]).transpose(0, 3, 1, 2)
     return np.ascontiguousarray(out[0] if unbatched else out)
 
 
@@ -221,10 +229,11 @@ def conv2d_backward(
     w = _as_weight(weight, x.shape[1])
     g = geometry(x.shape[2:], w.shape[2:], stride, padding, dilation)
     dy = _as_grad(grad_output, (x.shape[0], w.shape[0], *g.out), unbatched)
-    grad_weight = np.tensordot(dy, _windows(x, g), axes=([0, 2, 3], [0, 2, 3]))  # (O,C,kH,kW)
-    grad_bias = dy.sum(axis=(0, 2, 3))
-    cols = np.tensordot(dy, w, axes=([1], [0])).transpose(0, 3, 1, 2, 4, 5)  # (N,C,H',W',kH,kW)
-    grad_input = _scatter(cols, g)
+    rows = dy.transpose(0, 2, 3, 1).reshape(-1, w.shape[0])  # (N·H'·W', C_out), im2col's rows
+    grad_weight = (rows.T @ _im2col(x, g)).reshape(w.shape)
+    grad_bias = rows.sum(axis=0)
+    cols = (rows @ w.reshape(w.shape[0], -1)).reshape(x.shape[0], *g.out, *w.shape[1:])
+    grad_input = _scatter(cols.transpose(0, 3, 1, 2, 4, 5), g)  # (N, C, H', W', kH, kW) back
     return (grad_input[0] if unbatched else grad_input), grad_weight, grad_bias
 
 
