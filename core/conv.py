@@ -16,7 +16,8 @@ batch), never over pixels.
 Only torch's defaults are implemented: groups=1 and zero padding for conv2d; ceil_mode=False
 for both pools, dilation=1 for max_pool2d, count_include_pad=True for avg_pool2d.
 
-Around the layers sit the pure helpers a page about them needs: the classic 3×3 kernels, the
+Around the layers sit the pure helpers a page about them needs: the classic 3×3 kernels, one
+output cell's window, products and sum, a zero-filled shift (translation equivariance), the
 receptive field of a stack of layers, and a conv layer's parameters against the same layer
 without weight sharing and against a dense layer.
 """
@@ -332,6 +333,67 @@ KERNELS: Mapping[str, FloatArray] = MappingProxyType(
         "sharpen": _kernel([[0, -1, 0], [-1, 5, -1], [0, -1, 0]]),
     }
 )
+
+
+# --- one step of the operation, and a shift ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConvStep:
+    """One output cell of conv2d: the window it reads, the products with the kernel, their sum."""
+
+    rows: tuple[int, ...]  # the input rows the kernel's rows land on (outside [0, H): padding)
+    cols: tuple[int, ...]
+    window: FloatArray  # (C, kH, kW), zeros where the window lies over padding
+    products: FloatArray  # window · kernel, element by element
+    value: float  # Σ products + bias: the output cell
+
+
+def conv_step(
+    image: npt.ArrayLike,
+    kernel: npt.ArrayLike,
+    row: int,
+    col: int,
+    stride: Pair = 1,
+    padding: Pair = 0,
+    dilation: Pair = 1,
+    bias: float = 0.0,
+) -> ConvStep:
+    """Output cell (row, col) of one filter (C, kH, kW) over one image (C, H, W), spelled out."""
+    x = _as_array(image, "image")
+    if x.ndim != 3 or x.size == 0:
+        raise ValueError(f"image must be one non-empty (C, H, W) image, got shape {x.shape}")
+    w = _as_array(kernel, "kernel")
+    if w.ndim != 3 or w.size == 0 or w.shape[0] != x.shape[0]:
+        raise ValueError(
+            f"kernel must be (C, kH, kW) with the image's {x.shape[0]} channels, got {w.shape}"
+        )
+    b = validate.real("bias", bias)
+    x = x[None]
+    g = geometry(x.shape[2:], w.shape[1:], stride, padding, dilation)
+    row = validate.integer("row", row, lo=0, hi=g.out[0] - 1)
+    col = validate.integer("col", col, lo=0, hi=g.out[1] - 1)
+    window = _windows(x, g)[0, :, row, col]  # (C, kH, kW)
+    products = window * w
+    (sh, sw), (ph, pw), (dh, dw) = g.stride, g.padding, g.dilation
+    rows = tuple(sh * row - ph + dh * u for u in range(g.kernel[0]))
+    cols = tuple(sw * col - pw + dw * v for v in range(g.kernel[1]))
+    return ConvStep(rows, cols, window.copy(), products, float(products.sum() + b))
+
+
+def shift(image: npt.ArrayLike, rows: int, cols: int) -> FloatArray:
+    """The image (…, H, W) moved down by rows and right by cols (negative: up, left), zeros in."""
+    x = _as_array(image, "image")
+    if x.ndim < 2:
+        raise ValueError(f"image must have at least 2 axes (…, H, W), got shape {x.shape}")
+    rows, cols = validate.integer("rows", rows), validate.integer("cols", cols)
+    h, w = x.shape[-2:]
+    out = np.zeros_like(x)
+    if abs(rows) < h and abs(cols) < w:
+        out[..., max(rows, 0) : h + min(rows, 0), max(cols, 0) : w + min(cols, 0)] = x[
+            ..., max(-rows, 0) : h + min(-rows, 0), max(-cols, 0) : w + min(-cols, 0)
+        ]
+    return out
 
 
 # --- receptive fields ------------------------------------------------------------------------

@@ -5,6 +5,9 @@
 Each digit is a few polylines in a unit box, drawn with its own random rotation, shear, width,
 height, position and pen thickness, anti-aliased over one pixel: MNIST-like, not MNIST.
 
+``permute_pixels(images, seed)`` shuffles every image's pixels by one fixed permutation (the
+experiment that shows which models use the spatial structure).
+
 ``picture(name, size)`` returns one test image for filter demos: a ramp, a checkerboard, a drawn
 house and face (grayscale, (size, size)), and a colour scene ((3, size, size), RGB).
 """
@@ -144,6 +147,21 @@ def digits(n: int, seed: int, size: int = 28) -> tuple[FloatArray, IntArray]:
         if where.size:
             x[where, 0] = _draw_class(label, where.size, rng, size)
     return x, y
+
+
+def permute_pixels(images: npt.ArrayLike, seed: int) -> FloatArray:
+    """Images (…, H, W) with their pixels shuffled by one permutation of H·W drawn from seed.
+
+    Every image and channel gets the same permutation, and the same seed gives it again: train
+    and test sets stay consistent, so a model that ignores where pixels are loses nothing.
+    """
+    x = np.asarray(images, dtype=np.float64)
+    if x.ndim < 2 or x.size == 0:
+        raise ValueError(f"images must have at least 2 axes (…, H, W), got shape {x.shape}")
+    seed = validate.integer("seed", seed, lo=0)
+    h, w = x.shape[-2:]
+    order = np.random.default_rng(seed).permutation(h * w)
+    return x.reshape(*x.shape[:-2], h * w)[..., order].reshape(x.shape)
 
 
 # --- test pictures ---------------------------------------------------------------------------

@@ -10,11 +10,13 @@ from core.conv import (
     avg_pool2d_backward,
     conv2d,
     conv2d_backward,
+    conv_step,
     max_pool2d,
     max_pool2d_backward,
     output_size,
     parameter_counts,
     receptive_field,
+    shift,
 )
 
 HYPOTHESIS = settings(max_examples=30, deadline=None, database=None)
@@ -418,6 +420,79 @@ def test_kernels_are_read_only():
         KERNELS["sobel_x"][0, 0] = 5.0
 
 
+# --- one step, and shifts --------------------------------------------------------------------
+
+
+@HYPOTHESIS
+@given(case=conv_cases(), seed=seeds)
+def test_conv_step_value_is_conv2d_s_output_cell_at_every_position(case, seed):
+    x_shape, w_shape, s, p, d = case
+    rng = np.random.default_rng(seed)
+    x, w, b = rng.normal(size=x_shape[1:]), rng.normal(size=w_shape[1:]), float(rng.normal())
+    out = conv2d(x[None], w[None], [b], s, p, d)[0, 0]
+    for i, j in np.ndindex(out.shape):
+        assert conv_step(x, w, i, j, s, p, d, bias=b).value == pytest.approx(out[i, j], abs=1e-12)
+
+
+def test_conv_step_spells_out_the_window_over_padding_by_hand():
+    x = np.arange(1.0, 10.0).reshape(1, 3, 3)
+    step = conv_step(x, np.ones((1, 3, 3)), 0, 0, padding=1)
+    assert (step.rows, step.cols) == ((-1, 0, 1), (-1, 0, 1))
+    np.testing.assert_array_equal(step.window[0], [[0, 0, 0], [0, 1, 2], [0, 4, 5]])
+    np.testing.assert_array_equal(step.products, step.window)
+    assert step.value == 12.0
+
+
+def test_conv_step_with_stride_and_dilation_lands_on_the_right_pixels():
+    x = np.arange(64.0).reshape(1, 8, 8)  # span 3·1 + 1 = 4, stride 2: 3 × 3 cells
+    step = conv_step(x, np.ones((1, 2, 2)), 1, 2, stride=2, dilation=3)
+    assert (step.rows, step.cols) == ((2, 5), (4, 7))
+    np.testing.assert_array_equal(step.window[0], x[0][np.ix_([2, 5], [4, 7])])
+
+
+def zero_bordered(rng, shape, border):
+    x = np.zeros(shape)
+    x[..., border:-border, border:-border] = rng.normal(
+        size=(*shape[:-2], *(n - 2 * border for n in shape[-2:]))
+    )
+    return x
+
+
+@HYPOTHESIS
+@given(
+    k=st.sampled_from([1, 3, 5]),
+    rows=st.integers(-3, 3),
+    cols=st.integers(-3, 3),
+    seed=seeds,
+)
+def test_conv2d_is_translation_equivariant_shifting_the_input_shifts_the_feature_map(
+    k, rows, cols, seed
+):
+    rng = np.random.default_rng(seed)
+    x = zero_bordered(rng, (1, 2, 16, 16), border=3)  # nothing falls off when shifted by ≤ 3
+    w = rng.normal(size=(3, 2, k, k))
+    shifted_then_conv = conv2d(shift(x, rows, cols), w, padding=k // 2)
+    conv_then_shifted = shift(conv2d(x, w, padding=k // 2), rows, cols)
+    # where the map reached the border (k > 1) the shift drops or zero-fills: compare inside
+    m = k // 2 + 3
+    np.testing.assert_allclose(
+        shifted_then_conv[..., m:-m, m:-m], conv_then_shifted[..., m:-m, m:-m], atol=1e-12
+    )
+
+
+def test_max_pool2d_of_a_shift_by_its_stride_shifts_the_pooled_map_by_one_cell():
+    rng = np.random.default_rng(5)
+    x = zero_bordered(rng, (1, 1, 12, 12), border=2)
+    np.testing.assert_array_equal(max_pool2d(shift(x, 2, -2), 2), shift(max_pool2d(x, 2), 1, -1))
+
+
+def test_shift_moves_down_and_right_filling_zeros():
+    x = np.arange(1.0, 10.0).reshape(3, 3)
+    np.testing.assert_array_equal(shift(x, 1, 1), [[0, 0, 0], [0, 1, 2], [0, 4, 5]])
+    np.testing.assert_array_equal(shift(x, -1, 0), [[4, 5, 6], [7, 8, 9], [0, 0, 0]])
+    np.testing.assert_array_equal(shift(x, 3, 0), np.zeros((3, 3)))
+
+
 # --- argument checks -------------------------------------------------------------------------
 
 
@@ -479,3 +554,20 @@ def test_pools_reject_padding_over_half_the_kernel():
 def test_parameter_counts_rejects_an_input_shape_without_channels():
     with pytest.raises(ValueError, match=r"input_shape must be \(C_in, H, W\)"):
         parameter_counts((227, 227), 96, 11)
+
+
+def test_conv_step_rejects_a_position_outside_the_output():
+    with pytest.raises(ValueError, match=r"row must be in \[0, 1\], got 2"):
+        conv_step(np.zeros((1, 4, 4)), np.zeros((1, 3, 3)), 2, 0)
+
+
+def test_conv_step_rejects_a_kernel_with_other_channels():
+    with pytest.raises(
+        ValueError, match="kernel must be \\(C, kH, kW\\) with the image's 3 channels"
+    ):
+        conv_step(np.zeros((3, 4, 4)), np.zeros((1, 3, 3)), 0, 0)
+
+
+def test_shift_rejects_a_one_dimensional_array():
+    with pytest.raises(ValueError, match=r"image must have at least 2 axes"):
+        shift(np.zeros(5), 1, 0)

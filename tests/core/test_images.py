@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.images import CLASSES, PICTURES, STROKES, digits, picture
+from core.images import CLASSES, PICTURES, STROKES, digits, permute_pixels, picture
 
 HYPOTHESIS = settings(max_examples=25, deadline=None, database=None)
 
@@ -102,6 +102,37 @@ def test_digit_strokes_lie_in_the_unit_box():
 def test_digits_reject_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         digits(**kwargs)
+
+
+# --- the permutation experiment's input --------------------------------------------------------
+
+
+def test_permute_pixels_applies_one_permutation_to_every_image():
+    x, _ = digits(40, seed=2, size=16)
+    together = permute_pixels(x, seed=9)
+    apart = np.concatenate([permute_pixels(x[:25], seed=9), permute_pixels(x[25:], seed=9)])
+    np.testing.assert_array_equal(together, apart)  # train and test split alike
+
+
+def test_permute_pixels_keeps_each_image_s_values_and_moves_them():
+    x, _ = digits(10, seed=2, size=16)
+    shuffled = permute_pixels(x, seed=9)
+    np.testing.assert_array_equal(np.sort(shuffled.reshape(10, -1)), np.sort(x.reshape(10, -1)))
+    assert not np.array_equal(shuffled, x)
+
+
+def test_permute_pixels_leaves_a_nearest_class_mean_s_accuracy_unchanged():
+    # it never uses where a pixel is, as an MLP does not: the same permutation everywhere is
+    # a relabelling of its inputs, and its accuracy is the same to the last digit
+    train, test = digits(1000, 0, 16), digits(500, 1, 16)
+    plain = nearest_class_mean_accuracy(train, test)
+    moved = ((permute_pixels(train[0], 3), train[1]), (permute_pixels(test[0], 3), test[1]))
+    assert nearest_class_mean_accuracy(*moved) == plain
+
+
+def test_permute_pixels_rejects_a_one_dimensional_array():
+    with pytest.raises(ValueError, match=r"images must have at least 2 axes"):
+        permute_pixels(np.zeros(5), seed=0)
 
 
 # --- pictures --------------------------------------------------------------------------------
