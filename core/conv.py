@@ -270,7 +270,7 @@ def max_pool2d_backward(
     stride: Pair | None = None,
     padding: Pair = 0,
 ) -> FloatArray:
-    """∂L/∂x of max_pool2d: each window's gradient to its maximum, summed where windows overlap."""
+    """∂L/∂x of max_pool2d: each window's gradient to its maximum (the first, on a tie), summed."""
     x, unbatched = _as_images(input)
     g = _pool_geometry(x.shape[2:], kernel_size, stride, padding)
     dy = _as_grad(grad_output, (*x.shape[:2], *g.out), unbatched)
@@ -401,8 +401,9 @@ def shift(image: npt.ArrayLike, rows: int, cols: int) -> FloatArray:
 
 @dataclass(frozen=True)
 class ReceptiveField:
-    """After one layer, along one axis: the field's size, the jump between neighbouring units'
-    fields, and the centre of unit 0's field, all in input pixels (pixel i's centre at i)."""
+    """Along one axis after a layer: field size, jump between units, centre of unit 0's field."""
+
+    # all in input pixels, pixel i's centre at i; start is a half-integer for even sizes
 
     size: int
     jump: int

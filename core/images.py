@@ -150,11 +150,9 @@ def digits(n: int, seed: int, size: int = 28) -> tuple[FloatArray, IntArray]:
 
 
 def permute_pixels(images: npt.ArrayLike, seed: int) -> FloatArray:
-    """Images (…, H, W) with their pixels shuffled by one permutation of H·W drawn from seed.
-
-    Every image and channel gets the same permutation, and the same seed gives it again: train
-    and test sets stay consistent, so a model that ignores where pixels are loses nothing.
-    """
+    """Images (…, H, W) with their pixels shuffled by one permutation of H·W drawn from seed."""
+    # every image and channel the same permutation, and the same seed gives it again: train and
+    # test stay consistent, so a model that ignores where pixels are loses nothing
     x = np.asarray(images, dtype=np.float64)
     if x.ndim < 2 or x.size == 0:
         raise ValueError(f"images must have at least 2 axes (…, H, W), got shape {x.shape}")
