@@ -54,6 +54,8 @@ def section_capacity() -> None:
         v |= {k: state.draw(CONTROLS[k], where=b) for k, b in zip(row, st.columns(4), strict=True)}
     state.check_undrawn(CONTROLS)
     kind, args = cap.sweep_args(v)
+    for key, words in cap.capped(v, kind, args):
+        st.info(tr(key, **words))
     try:
         sw = cap_sweep(kind, args)
     except heavy.Busy:

@@ -115,7 +115,15 @@ def sweep_args(v: Mapping[str, Any]) -> tuple[str, tuple]:
     data = (v["capt"], v["capn"], v["capsd"], v["capseed"])
     if v["capm"] == "poly":
         return "poly", (*data, float(v["capl2"]), (v["capd1"], v["capd2"], v["capd3"]))
-    return v["capax"], (*data, v["capax"], v["capw"], v["capep"], float(v["caplr"]))
+    epochs = mlp_epochs(v["capn"], v["capax"], v["capw"], v["capep"])
+    return v["capax"], (*data, v["capax"], v["capw"], epochs, float(v["caplr"]))
+
+
+def capped(v: Mapping[str, Any], kind: str, args: tuple) -> list[tuple[str, dict[str, Any]]]:
+    """A notice when the MLP sweep runs fewer epochs than asked (the work budget)."""
+    if kind == "poly" or args[6] == v["capep"]:
+        return []
+    return [("gen.cap.epochs_capped", {"asked": v["capep"], "epochs": args[6]})]
 
 
 def learning_args(v: Mapping[str, Any]) -> tuple:
@@ -123,13 +131,35 @@ def learning_args(v: Mapping[str, Any]) -> tuple:
     return v["capdt"], v["capdsd"], v["capdseed"], v["capdlo"], v["capdhi"], v["capdr"]
 
 
+# The MLP sweep's cost, in ui.heavy's multiply-add units (2**35 ≈ 1 s on one core), fitted to
+# bench/generalization.py's timings: a fixed cost per layer and epoch (NumPy's per-call overhead
+# of the forward, backward and Adam step), a cost per activation element of the padded batch
+# (tanh and its derivative dominate), and the hidden-to-hidden matrix products.
+LAYER_CALL, PER_ELEMENT = 3e6, 1.8e3
+MLP_BUDGET = 2**36  # about 2 s: past it the epochs are capped (and said so)
+
+
+def mlp_epoch_cost(points: int, axis: str, width: int) -> float:
+    """ui.heavy units per epoch of the whole sweep (every network of it)."""
+    if axis == "width":
+        groups = [(len(capacity.MLP_WIDTHS), max(capacity.MLP_WIDTHS), 1)]
+    else:
+        groups = [(1, width, d) for d in capacity.MLP_DEPTHS]
+    return sum(
+        LAYER_CALL * (d + 1) + PER_ELEMENT * k * points * h * d + 6.0 * k * points * h * h * (d - 1)
+        for k, h, d in groups
+    )
+
+
+def mlp_epochs(points: int, axis: str, width: int, epochs: int) -> int:
+    """The epochs a sweep runs: those asked for, capped (in hundreds) to MLP_BUDGET."""
+    affordable = int(MLP_BUDGET / mlp_epoch_cost(points, axis, width)) // 100 * 100
+    return max(capacity.MLP_EPOCHS_RANGE[0], min(epochs, affordable))
+
+
 def mlp_cost(target, points, noise, seed, axis, width, epochs, lr) -> tuple[float, float]:
-    """(work, cells) for ui.heavy: per epoch and network a forward and backward of each layer,
-    NumPy's per-call overhead (~4·10⁵ multiply-adds' worth) counted in."""
-    widths = capacity.MLP_WIDTHS if axis == "width" else (width,) * len(capacity.MLP_DEPTHS)
-    depths = (1,) * len(widths) if axis == "width" else capacity.MLP_DEPTHS
-    per_epoch = sum(d * (4e5 + 6 * points * w * w) for w, d in zip(widths, depths, strict=True))
-    return epochs * per_epoch, 0.0
+    """(work, cells) of core.capacity.mlp_sweep for ui.heavy."""
+    return epochs * mlp_epoch_cost(points, axis, width), 0.0
 
 
 def _n(value: float) -> str:
