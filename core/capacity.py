@@ -53,8 +53,10 @@ MLP_RECORD_EVERY = 25
 
 def truth(target: str, x: npt.ArrayLike) -> FloatArray:
     """The noiseless target: Σᵢ wᵢ xⁱ/i! (d2l) or sin(πx)."""
-    target = validate.choice("target", target, TARGETS)
-    x = np.asarray(x, dtype=np.float64)
+    return _truth(validate.choice("target", target, TARGETS), np.asarray(x, dtype=np.float64))
+
+
+def _truth(target: str, x: FloatArray) -> FloatArray:
     if target == "sin":
         return np.sin(np.pi * x)
     return sum(w * x**i / math.factorial(i) for i, w in enumerate(D2L_WEIGHTS))
@@ -71,9 +73,15 @@ def sample(
     target = validate.choice("target", target, TARGETS)
     n = validate.integer("n", n, lo=1, hi=10_000)
     noise = validate.real("noise", noise, lo=NOISE_RANGE[0], hi=NOISE_RANGE[1])
-    rng = np.random.default_rng([validate.integer("seed", seed, lo=0), stream])
+    return _sample(target, n, noise, validate.integer("seed", seed, lo=0), stream)
+
+
+def _sample(
+    target: str, n: int, noise: float, seed: int, stream: int
+) -> tuple[FloatArray, FloatArray]:
+    rng = np.random.default_rng([seed, stream])
     x = _draw_x(target, n, rng)
-    return x, truth(target, x) + noise * rng.normal(size=n)
+    return x, _truth(target, x) + noise * rng.normal(size=n)
 
 
 @dataclass(frozen=True)
@@ -280,6 +288,37 @@ def mlp_sweep(
     )
 
 
+def resample_stream(size_index: int, resample: int) -> int:
+    """The random stream of the learning curve's training set (size, resample)."""
+    return 2 + size_index * RESAMPLES_RANGE[1] + resample
+
+
+def lstsq_stack(phi: FloatArray, y: FloatArray) -> FloatArray:
+    """numpy.linalg.lstsq's solution (rcond=None: singular values ≤ eps·max(M, N)·s_max dropped,
+    so the minimum-norm one when rank-deficient) for each of B systems: phi (B, M, N), y (B, M)."""
+    u, s, vt = np.linalg.svd(phi, full_matrices=False)
+    keep = s > np.finfo(np.float64).eps * max(phi.shape[1:]) * s[:, :1]
+    inverse = np.where(keep, 1.0 / np.where(keep, s, 1.0), 0.0)
+    return np.einsum("bji,bj->bi", vt, inverse * np.einsum("bmj,bm->bj", u, y))
+
+
+def _ridged(phi: FloatArray, ridge: float) -> FloatArray:
+    """[Φ; √λ·D] for a stack of Φ (B, M, N): the ridge rows under each system."""
+    if ridge == 0.0:
+        return phi
+    d = np.sqrt(ridge) * np.eye(phi.shape[2])[1:]
+    return np.concatenate([phi, np.broadcast_to(d, (phi.shape[0], *d.shape))], axis=1)
+
+
+def _padded(y: FloatArray, degree: int, ridge: float) -> FloatArray:
+    return y if ridge == 0.0 else np.concatenate([y, np.zeros((y.shape[0], degree))], axis=1)
+
+
+def _mse_rows(prediction: FloatArray, y: FloatArray) -> FloatArray:
+    diff = prediction - y
+    return np.mean(diff * diff, axis=-1)
+
+
 @dataclass(frozen=True)
 class LearningCurve:
     """Train and test MSE per (model, training-set size, resample), the test set fixed."""
@@ -311,7 +350,8 @@ def learning_curve(
     ridge: float = 0.0,
 ) -> LearningCurve:
     """For each size in SIZES and each of `resamples` training sets of that size, fit degree `low`
-    and degree `high` and score both on the same test set (the one of ``sweep`` for this seed)."""
+    and degree `high` and score both on the same test set (the one of ``sweep`` for this seed).
+    The resamples of one size are solved together (lstsq_stack: one batched SVD per model)."""
     target = validate.choice("target", target, TARGETS)
     noise = validate.real("noise", noise, lo=NOISE_RANGE[0], hi=NOISE_RANGE[1])
     seed = validate.integer("seed", seed, lo=0)
@@ -324,13 +364,15 @@ def learning_curve(
     xt, yt = sample(target, TEST_POINTS, noise, seed, 1)
     train = np.zeros((2, len(SIZES), resamples))
     test = np.zeros_like(train)
+    top = max(low, high)
     for s, n in enumerate(SIZES):
-        for r in range(resamples):
-            x, y = sample(target, n, noise, seed, 2 + s * RESAMPLES_RANGE[1] + r)
-            lo, hi = _range(x)
-            phi, phi_test = basis(x, max(low, high), lo, hi), basis(xt, max(low, high), lo, hi)
-            for m, d in enumerate((low, high)):
-                c = _solve(phi[:, : d + 1], y, ridge)
-                train[m, s, r] = mse(phi[:, : d + 1] @ c, y)
-                test[m, s, r] = mse(phi_test[:, : d + 1] @ c, yt)
+        drawn = [_sample(target, n, noise, seed, resample_stream(s, r)) for r in range(resamples)]
+        x, y = np.array([d[0] for d in drawn]), np.array([d[1] for d in drawn])  # (R, n)
+        lo, hi = x.min(axis=1, keepdims=True), x.max(axis=1, keepdims=True)
+        phi = legendre.legvander(_mapped(x, lo, hi), top)  # (R, n, top + 1)
+        phi_test = legendre.legvander(_mapped(xt[None, :], lo, hi), top)  # (R, 100, top + 1)
+        for m, d in enumerate((low, high)):
+            c = lstsq_stack(_ridged(phi[:, :, : d + 1], ridge), _padded(y, d, ridge))  # (R, d + 1)
+            train[m, s] = _mse_rows(np.einsum("rnj,rj->rn", phi[:, :, : d + 1], c), y)
+            test[m, s] = _mse_rows(np.einsum("rnj,rj->rn", phi_test[:, :, : d + 1], c), yt[None])
     return LearningCurve(SIZES, (low, high), resamples, train, test, noise)

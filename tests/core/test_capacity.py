@@ -165,3 +165,49 @@ def test_mlp_depth_sweep_trains_one_network_per_depth():
 def test_bad_arguments_are_refused_with_a_message_naming_them(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_d2l_degree_20_overfits_inside_the_training_range_and_most_error_comes_from_beyond():
+    sw = C.sweep("d2l", 100, 0.1, 0)
+    inside = (sw.x_test >= sw.x_train.min()) & (sw.x_test <= sw.x_train.max())
+    assert 0 < (~inside).sum() < 0.1 * inside.size  # "the few test points beyond that range"
+    errors = {}
+    for d in (3, 20):
+        p = C.predict(C.fit(sw.x_train, sw.y_train, d), sw.x_test)
+        errors[d] = (p - sw.y_test) ** 2
+    assert errors[20][inside].mean() > 1000 * errors[3][inside].mean()  # huge even inside
+    assert errors[20][~inside].sum() > 0.5 * errors[20].sum()  # most of the rest from beyond
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    rows=st.integers(3, 40),
+    cols=st.integers(1, 21),
+    batch=st.integers(1, 4),
+)
+def test_the_batched_solver_is_numpy_lstsq_for_each_system_rank_deficient_ones_too(
+    seed, rows, cols, batch
+):
+    rng = np.random.default_rng(seed)
+    phi = rng.normal(size=(batch, rows, cols))
+    y = rng.normal(size=(batch, rows))
+    got = C.lstsq_stack(phi, y)
+    for b in range(batch):
+        want = np.linalg.lstsq(phi[b], y[b], rcond=None)[0]
+        np.testing.assert_allclose(got[b], want, rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("ridge", [0.0, 1e-3])
+def test_learning_curve_fits_are_the_single_fits_of_their_resampled_sets(ridge):
+    lc = C.learning_curve("sin", 0.3, 5, low=2, high=9, resamples=3, ridge=ridge)
+    xt, yt = C.sample("sin", C.TEST_POINTS, 0.3, 5, 1)
+    for s in (0, 4, len(C.SIZES) - 1):
+        for r in range(3):
+            x, y = C.sample("sin", C.SIZES[s], 0.3, 5, C.resample_stream(s, r))
+            for m, d in enumerate((2, 9)):
+                f = C.fit(x, y, d, ridge)
+                assert lc.train[m, s, r] == pytest.approx(
+                    C.mse(C.predict(f, x), y), rel=1e-6, abs=1e-12
+                )
+                assert lc.test[m, s, r] == pytest.approx(C.mse(C.predict(f, xt), yt), rel=1e-6)
