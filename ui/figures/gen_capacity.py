@@ -24,6 +24,7 @@ FIT_COLORS = ("#56b4e9", "#009e73", "#cc79a7")
 FIT_DASHES = ("solid", "solid", "dash")
 LOSS_FLOOR = 1e-12  # log axes: an MSE of (nearly) exactly 0 is drawn at the floor
 KINDS = ("poly", "width", "depth")
+SIZE_TICKS = (5, 10, 20, 50, 100, 200)
 
 
 def _f32(values: object) -> np.ndarray:
@@ -72,7 +73,7 @@ def capacity_axis(kind: str, tr: Translate) -> dict:
     """The x-axis of capacity: degree 0 … 20, width on a log₂ scale, or depth."""
     axis = {"title": {"text": tr(f"gen.cap.fig.axis_{kind}")}}
     if kind == "width":
-        return axis | {"type": "log", "tickvals": [1, 2, 4, 8, 16, 32, 64], "dtick": np.log10(2)}
+        return axis | {"type": "log", "tickvals": [1, 2, 4, 8, 16, 32, 64]}
     return axis | {"dtick": 2 if kind == "poly" else 1}
 
 
@@ -197,7 +198,11 @@ def fig_learning(lc: LearningCurve, model: int, tr: Translate) -> go.Figure:
         data.append(_mse_line(sizes, median, name, colour, dash, showlegend=model == 0))
     fig = go.Figure({"data": data}, _validate=False)
     fig.update_layout(
-        xaxis={"type": "log", "title": {"text": tr("gen.cap.fig.axis_points")}},
+        xaxis={
+            "type": "log",
+            "title": {"text": tr("gen.cap.fig.axis_points")},
+            "tickvals": [n for n in SIZE_TICKS if sizes[0] <= n <= sizes[-1]],
+        },
         yaxis={"type": "log", "exponentformat": "power", "title": {"text": tr("gen.cap.fig.mse")}},
         shapes=_noise_line(lc.noise**2, tr),
         hovermode="x unified",
