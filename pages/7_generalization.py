@@ -51,7 +51,9 @@ def section_capacity() -> None:
     v = {"capm": state.draw(CONTROLS["capm"])}
     keys = (*cap.DATA_KEYS, *cap.MODEL_KEYS[v["capm"]])
     for row in (keys[:4], keys[4:]):
-        v |= {k: state.draw(CONTROLS[k], where=b) for k, b in zip(row, st.columns(4), strict=True)}
+        for k, b in zip(row, st.columns(4), strict=True):
+            if cap.shown(k, v):
+                v[k] = state.draw(CONTROLS[k], where=b)
     state.check_undrawn(CONTROLS)
     kind, args = cap.sweep_args(v)
     for key, words in cap.capped(v, kind, args):

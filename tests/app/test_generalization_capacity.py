@@ -69,7 +69,7 @@ def press(at, preset):
 
 def test_every_control_of_sections_1_and_2_is_in_the_table_and_drawn():
     drawn = set()
-    for params in ({"lang": "en"}, {"lang": "en", "capm": "mlp", "capep": "100"}):
+    for params in ({"lang": "en"}, {"lang": "en", "capm": "mlp", "capax": "depth", "capep": "100"}):
         at = open_page(PAGE, params)
         drawn |= {
             k for k in (c.key for c in topic.CONTROLS) if widget_key(k, PAGE) in at.session_state
@@ -127,6 +127,16 @@ def test_u_curve_preset_is_d2l_s_setup_with_the_test_minimum_strictly_inside():
     fits = ours(at)["fits"]
     for d in (1, 3, 20):
         assert trace(fits, en("gen.cap.fig.fit_poly", capacity=d))
+
+
+def test_the_hidden_width_control_is_drawn_only_when_depth_is_the_capacity():
+    at = open_page(PAGE, {"lang": "en", "capm": "mlp", "capep": "100", "capw": "4"})
+    assert not at.exception
+    assert notices(at) == []  # a valid width waits in the link for its control
+    assert widget_key("capw", PAGE) not in at.session_state
+    assert at.query_params["capw"] in ("4", ["4"])
+    at = open_page(PAGE, {"lang": "en", "capm": "mlp", "capax": "depth", "capep": "100"})
+    assert widget_key("capw", PAGE) in at.session_state
 
 
 def test_mlp_width_preset_trains_past_the_noise_and_its_test_curve_turns_up():

@@ -110,13 +110,20 @@ DATA_PRESETS: Mapping[str, Mapping[str, Any]] = {
 PRESETS: Mapping[str, Mapping[str, Any]] = {**SECTION_PRESETS, **DATA_PRESETS}
 
 
+def shown(key: str, v: Mapping[str, Any]) -> bool:
+    """Whether section 1 draws `key` given the values drawn before it: the hidden layers' width
+    only when depth is the capacity (the width sweep sets every width itself)."""
+    return key != "capw" or v.get("capax") == "depth"
+
+
 def sweep_args(v: Mapping[str, Any]) -> tuple[str, tuple]:
     """(kind, arguments of core.capacity.sweep or mlp_sweep) from section 1's drawn values."""
     data = (v["capt"], v["capn"], v["capsd"], v["capseed"])
     if v["capm"] == "poly":
         return "poly", (*data, float(v["capl2"]), (v["capd1"], v["capd2"], v["capd3"]))
-    epochs = mlp_epochs(v["capn"], v["capax"], v["capw"], v["capep"])
-    return v["capax"], (*data, v["capax"], v["capw"], epochs, float(v["caplr"]))
+    width = v.get("capw", _DEFAULTS["capw"])
+    epochs = mlp_epochs(v["capn"], v["capax"], width, v["capep"])
+    return v["capax"], (*data, v["capax"], width, epochs, float(v["caplr"]))
 
 
 def capped(v: Mapping[str, Any], kind: str, args: tuple) -> list[tuple[str, dict[str, Any]]]:
