@@ -2,20 +2,24 @@
 
 python -m bench                      # latency, payload, kernels and load (about 10 minutes)
 python -m bench --quick              # fewer nudges and repeats, a 20 s load phase
-python -m bench --only latency       # or payload, kernels, training, load, heavy (or a,b)
+python -m bench --only latency       # or payload, kernels, training, generalization,
+                                     # load, heavy (or a,b)
 python -m bench --out /tmp/RESULTS.md
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import time
 from pathlib import Path
 
 from bench import report
 
-PARTS = ("latency", "payload", "kernels", "training", "load", "heavy")
+# Parts whose module has `run(repeats)` and `markdown(rows)`, with their section's title.
+TIMED = {"training": "Training", "generalization": "Generalization sweeps"}
+PARTS = ("latency", "payload", "kernels", *TIMED, "load", "heavy")
 
 
 def _parts(values: list[str] | None) -> list[str]:
@@ -57,11 +61,10 @@ def main(argv: list[str] | None = None) -> None:
 
             body = kernels.markdown(kernels.run(repeats=1 if args.quick else 3, quick=args.quick))
             section = "Kernels"
-        elif part == "training":
-            from bench import training
-
-            body = training.markdown(training.run(repeats=1 if args.quick else 3))
-            section = "Training"
+        elif part in TIMED:
+            module = importlib.import_module(f"bench.{part}")
+            body = module.markdown(module.run(repeats=1 if args.quick else 3))
+            section = TIMED[part]
         elif part == "heavy":
             from bench import heavy
 
