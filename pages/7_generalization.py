@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import cache, state
+from core import search
+from ui import cache, heavy, state
 from ui.frame import page_frame
 from ui.topics.generalization import CONTROLS
 from ui.topics.generalization import dropout as drop
@@ -25,6 +26,14 @@ drop_view = cache.computation(max_entries=16)(drop.view)
 @cache.chart(max_entries=64)
 def drop_charts(part, p, seed, settings, tr):
     return drop.charts(part, drop_view(p, seed), settings, tr)
+
+
+hyper_search = cache.computation(max_entries=16)(heavy.gated(search.cost)(search.run))
+
+
+@cache.chart(max_entries=16)
+def hyper_charts(trials, seed, tr):
+    return drop.search_charts(hyper_search(trials, seed), tr)
 
 
 # 5. Dropout and 6. Parameters and hyperparameters (helper "dropout") ------------------------
@@ -53,3 +62,22 @@ def section_dropout() -> None:
 
 
 section_dropout()
+st.header(tr("gen.sec.hyper"))
+explain("generalization/hyper_table")
+st.table(drop.table_rows(tr))
+
+
+@st.fragment
+def section_hyper() -> None:
+    for name, box in zip(drop.HYPER_PRESETS, st.columns(len(drop.HYPER_PRESETS)), strict=True):
+        look = {"args": (drop.PRESETS[name],), "help": tr(f"gen.hyper.preset.{name}_help")}
+        box.button(tr(f"gen.hyper.preset.{name}"), on_click=state.apply, width="stretch", **look)
+    boxes = st.columns(len(drop.HYPER_KEYS))
+    v = [state.draw(CONTROLS[k], where=b) for k, b in zip(drop.HYPER_KEYS, boxes, strict=True)]
+    side_by_side(hyper_charts(*v), ("gh_search", "gh_progress"))
+    st.markdown(tr("gen.hyper.say", **drop.search_words(hyper_search(*v))))
+    explain("generalization/hyper_search")
+    state.check_undrawn(CONTROLS)
+
+
+section_hyper()

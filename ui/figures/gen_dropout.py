@@ -17,6 +17,7 @@ from ui.theme import MUTED, TEXT, playback, rgba, style, vline, with_frames
 
 if TYPE_CHECKING:  # the data these figures draw; nothing here computes it
     from core.dropout import MonteCarlo, Passes, Training, Unit
+    from core.search import Search
 
 # One colour per idea, on every chart of section 5 (Okabe–Ito).
 COLORS = {
@@ -448,3 +449,65 @@ def fig_dropconnect(view: Passes, tr: Translate) -> go.Figure:
     kept = int(view.weight_mask.sum())
     title = tr("gen.drop.fig.connect_title", kept=kept, total=view.weight_mask.size)
     return _figure([*_edge_traces(units, weights), _node_trace(units)], _network_layout(tr), title)
+
+
+# --- section 6: the random search ----------------------------------------------------------------
+
+
+def fig_search(s: Search, tr: Translate) -> go.Figure:
+    """Every trial at (lr, width) coloured by log₁₀ validation MSE; the best one starred."""
+    log_val = np.log10(s.val_error)
+    hover = tr("gen.hyper.fig.hover")
+    data = [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": _f32(s.lrs),
+            "y": s.widths.astype(np.int32),
+            "customdata": _f32(s.val_error),
+            "name": tr("gen.hyper.fig.trials", trials=len(s.lrs)),
+            "marker": {
+                "size": 11,
+                "color": _f32(log_val),
+                "colorscale": "Viridis",
+                "reversescale": True,
+                "symbol": ["x" if d else "circle" for d in s.diverged],
+                "line": {"color": TEXT, "width": 0.5},
+                "colorbar": {"title": {"text": tr("gen.hyper.fig.colorbar")}, "thickness": 12},
+            },
+            "hovertemplate": hover + "<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": [float(s.lrs[s.best])],
+            "y": [int(s.widths[s.best])],
+            "name": tr("gen.hyper.fig.best"),
+            "marker": {"size": 22, "symbol": "star", "color": "rgba(0,0,0,0)",
+                       "line": {"color": COLORS["convnetjs"], "width": 2.5}},
+            "hoverinfo": "skip",
+        },
+    ]  # fmt: skip
+    layout = _axes(tr("gen.hyper.fig.lr_axis"), tr("gen.hyper.fig.width_axis"))
+    layout["xaxis"] |= {"type": "log", "dtick": 1}
+    return _figure(data, layout, tr("gen.hyper.fig.search_title"))
+
+
+def fig_search_progress(s: Search, tr: Translate) -> go.Figure:
+    """Each trial's validation MSE in sampling order, the best so far, and the chosen trial's
+    one test MSE (log axis)."""
+    t = np.arange(1, len(s.lrs) + 1)
+    data = [
+        {"type": "scatter", "mode": "markers", "x": t, "y": _f32(s.val_error),
+         "name": tr("gen.hyper.fig.val"), "marker": {"color": COLORS["train"], "size": 7},
+         "hovertemplate": "%{x}: %{y:.4f}<extra></extra>"},
+        _line(t, s.running_best, tr("gen.hyper.fig.running"), COLORS["limit"],
+              line={"color": COLORS["limit"], "width": 2.5, "shape": "hv"}),
+        {"type": "scatter", "mode": "markers", "x": [s.best + 1], "y": [s.test_error],
+         "name": tr("gen.hyper.fig.test", test=f"{s.test_error:.4f}"),
+         "marker": {"color": COLORS["convnetjs"], "size": 13, "symbol": "diamond"},
+         "hovertemplate": "%{y:.4f}<extra></extra>"},
+    ]  # fmt: skip
+    layout = _axes(tr("gen.hyper.fig.trial_axis"), tr("gen.hyper.fig.mse_axis"))
+    layout["yaxis"]["type"] = "log"
+    return _figure(data, layout, tr("gen.hyper.fig.progress_title"))

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from core import dropout
+from core import dropout, search
 from ui.state import Control
 from ui.strings import Translate
 
@@ -31,13 +31,20 @@ CONTROLS: tuple[Control, ...] = (
             lo=10, hi=dropout.CONNECT_PASSES, step=10),
     Control("drt", "choice", 64, "gen.drop.ctl.t", help="gen.drop.ctl.t_help",
             options=T_OPTIONS, widget="select_slider"),
+    Control("hptrials", "integer", 20, "gen.hyper.ctl.trials", help="gen.hyper.ctl.trials_help",
+            lo=search.TRIALS_RANGE[0], hi=search.TRIALS_RANGE[1]),
+    Control("hpseed", "integer", 0, "gen.hyper.ctl.seed", lo=0, hi=20),
 )  # fmt: skip
+HYPER_KEYS = ("hptrials", "hpseed")
 PRESETS: Mapping[str, Mapping[str, Any]] = {
     "forget_eval": {"drp": 0.5, "drpass": 200},
     "mc_dropout": {"drp": 0.3, "drt": dropout.T_MAX},
     "convnetjs_p": {"drp": 0.2},
     "no_dropout": {"drp": 0.0},
+    "hyper_few": {"hptrials": search.TRIALS_RANGE[0]},
+    "hyper_many": {"hptrials": search.TRIALS_RANGE[1]},
 }
+HYPER_PRESETS = ("hyper_few", "hyper_many")
 DROP_PRESETS = ("forget_eval", "mc_dropout", "convnetjs_p", "no_dropout")
 TOP_KEYS = ("drp", "drseed")
 PARTS = ("masks", "unit", "spread", "mc")
@@ -188,3 +195,55 @@ def words(part: str, v: View, values: Mapping[str, Any]) -> dict[str, str]:
     if part == "spread":
         return spread_words(v, values["drpass"], values["drt"])
     return mc_words(v, values["drt"])
+
+
+# --- section 6 ---------------------------------------------------------------------------------
+
+# Which is which for the networks on this page: (row key, kind); the words are gen.hyper.row.*.
+TABLE_ROWS = (
+    ("weights", "parameter"),
+    ("biases", "parameter"),
+    ("layers", "hyper"),
+    ("width", "hyper"),
+    ("activation", "hyper"),
+    ("lr", "hyper"),
+    ("lambda", "hyper"),
+    ("p", "hyper"),
+    ("epochs", "hyper"),
+    ("patience", "hyper"),
+)
+TABLE_COLUMNS = ("name", "kind", "found", "here")
+
+
+def table_rows(tr: Translate) -> list[dict[str, str]]:
+    """The parameter/hyperparameter table in the session's language, one dict per row."""
+    head = {c: tr(f"gen.hyper.col.{c}") for c in TABLE_COLUMNS}
+    return [
+        {
+            head["name"]: tr(f"gen.hyper.row.{row}.name"),
+            head["kind"]: tr(f"gen.hyper.kind.{kind}"),
+            head["found"]: tr(f"gen.hyper.found.{kind}"),
+            head["here"]: tr(f"gen.hyper.row.{row}.here"),
+        }
+        for row, kind in TABLE_ROWS
+    ]
+
+
+def search_charts(s: search.Search, tr: Translate) -> tuple[go.Figure, go.Figure]:
+    from ui.figures import gen_dropout as figures
+
+    return figures.fig_search(s, tr), figures.fig_search_progress(s, tr)
+
+
+def search_words(s: search.Search) -> dict[str, str]:
+    b = s.best
+    return {
+        "trials": str(len(s.lrs)),
+        "best": str(b + 1),
+        "lr": f"{s.lrs[b]:.2g}",
+        "width": str(int(s.widths[b])),
+        "val": _n(s.val_error[b], 4),
+        "worst": _n(s.val_error.max(), 4),
+        "test": _n(s.test_error, 4),
+        "found_at": str(int(np.argmax(s.running_best <= s.val_error[b])) + 1),
+    }
