@@ -30,13 +30,13 @@ WIDTH = 8  # units in each hidden layer
 P_RANGE = (0.0, 0.9)  # drop probability p offered (p = 1 drops everything: nothing to learn)
 N_TRAIN = 32
 BATCH = 8
-STEPS = 800  # Adam updates, one mini-batch each
+STEPS = 500  # Adam updates, one mini-batch each
 SHOWN_STEPS = 30  # the first steps whose masks are kept for the diagram
 LR = 0.02
 NOISE = 0.15
 X_RANGE = (-3.0, 3.0)
 GRID = np.linspace(-3.5, 3.5, 61)
-T_MAX = 4096  # train-mode passes kept per grid point (Monte-Carlo dropout and the spread)
+T_MAX = 2048  # train-mode passes kept per grid point (Monte-Carlo dropout and the spread)
 DRAWS = 4000  # masks for one unit's distribution
 X0 = 1.0  # the input whose outputs the histograms show
 DROPPED_LAYERS = (2, 5)  # indices of the Dropout layers in the Sequential
@@ -162,7 +162,7 @@ def train_outputs(
     h1 = h1 * (rng.random(h1.shape) >= run.p) * s
     h2 = np.tanh(h1 @ w["3.weight"].T + w["3.bias"])
     h2 = h2 * (rng.random(h2.shape) >= run.p) * s
-    return (h2 @ w["6.weight"].T + w["6.bias"])[..., 0]
+    return h2 @ w["6.weight"][0] + w["6.bias"][0]
 
 
 def mc_limit(run: Training, x: npt.ArrayLike) -> FloatArray:

@@ -193,3 +193,11 @@ def test_search_presets_star_the_argmin_of_the_validation_errors_drawn(preset):
     best = int(np.argmin(val))
     assert search["data"][1]["x"][0] == pytest.approx(lrs[best], rel=1e-6)
     assert f"trial {best + 1} has the lowest validation MSE" in texts(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_mc_preset_s_label_names_the_t_it_sets(lang):
+    tr = i18n.translator(lang)
+    assert topic.PRESETS["mc_dropout"]["drt"] == D.T_MAX
+    assert str(D.T_MAX) in tr("gen.drop.preset.mc_dropout")
+    assert str(D.T_MAX) in tr("gen.drop.preset.mc_dropout_help")
