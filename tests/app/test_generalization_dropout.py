@@ -201,3 +201,38 @@ def test_the_mc_preset_s_label_names_the_t_it_sets(lang):
     assert topic.PRESETS["mc_dropout"]["drt"] == D.T_MAX
     assert str(D.T_MAX) in tr("gen.drop.preset.mc_dropout")
     assert str(D.T_MAX) in tr("gen.drop.preset.mc_dropout_help")
+
+
+def test_the_explanations_numbers_are_core_s_settings():
+    """drop_intro, hyper_search and the table state the section's settings: they are core's."""
+    from core import search as S
+    from ui.strings import markdown
+
+    intro = markdown("en", "generalization/drop_intro")
+    assert f"on {D.N_TRAIN} noisy samples of sin x" in intro
+    net = D.network(0.3, 0)
+    assert repr(net).count("Dropout(p=0.3)") == 2
+    assert repr(net).count("Activation('tanh')") == 2
+    assert [layer.out_features for layer in net if hasattr(layer, "out_features")] == [8, 8, 1]
+    hyper = markdown("en", "generalization/hyper_search")
+    lo, hi = (round(np.log10(v)) for v in S.LR_RANGE)
+    assert f"U({lo}, {hi})" in hyper
+    assert f"from {S.WIDTH_RANGE[0]} to {S.WIDTH_RANGE[1]}" in hyper
+    assert f"{S.EPOCHS} full-batch updates" in hyper
+    assert f"on {S.SPLITS[0]}\ntraining points, and scores it on {S.SPLITS[1]} validation" in hyper
+    tr = i18n.translator("en")
+    assert f"{D.WIDTH} in section 5" in tr("gen.hyper.row.width.here")
+    assert f"{D.LR:g} in section 5" in tr("gen.hyper.row.lr.here")
+    assert f"{S.EPOCHS} below" in tr("gen.hyper.row.epochs.here")
+
+
+@pytest.mark.parametrize(("p", "key"), [(0.0, "unit_none"), (0.5, "unit_half"), (0.2, "unit")])
+def test_the_unit_sentence_fits_p(p, key):
+    view = topic.view(p, 0)
+    assert topic.say_key("unit", view) == f"gen.drop.say.{key}"
+    words = topic.unit_words(view)
+    if key == "unit_half":
+        assert words["cj"] == words["cl_value"]
+    if key == "unit_none":
+        assert words["cj"] != words["eval"]
+        assert words["inv_mean"] == words["eval"] == words["cl_value"]

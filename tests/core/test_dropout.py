@@ -195,3 +195,19 @@ def test_network_refuses_a_drop_probability_outside_its_range():
         D.network(0.95, 0)
     with pytest.raises(ValueError, match="T must be in"):
         D.mc_mean(D.passes(D.train(0.1, 0)), 0)
+
+
+def test_a_dropped_unit_passes_no_gradient():
+    """drop_masks.md: the backward pass uses the same mask."""
+    layer = nn.Dropout(0.5, seed=1)
+    layer.forward(np.ones((20, 8)))
+    g = layer.backward(np.ones((20, 8)))
+    assert np.all(g[~layer.mask] == 0)
+    assert np.allclose(g[layer.mask], 2.0)
+
+
+def test_train_mode_outputs_spread_more_as_p_grows(views):
+    """drop_spread.md: predictions scatter more as p grows (at every input of the grid)."""
+    spreads = [views[p][1].outputs.std(axis=0) for p in (0.2, 0.5, 0.8)]
+    assert np.all(spreads[0] < spreads[1])
+    assert np.all(spreads[1] < spreads[2])

@@ -107,9 +107,11 @@ def _g(value: float) -> str:
 
 
 def say_key(part: str, v: View) -> str:
-    """The sentence for a part; with p = 0 the spread and MC parts have nothing random to say."""
-    if v.run.p == 0.0 and part in ("spread", "mc"):
+    """The sentence for a part: with p = 0 nothing is random; at p = 0.5 ConvNetJS's p is right."""
+    if v.run.p == 0.0 and part in ("unit", "spread", "mc"):
         return f"gen.drop.say.{part}_none"
+    if v.run.p == 0.5 and part == "unit":  # ConvNetJS's p is 1 − p here
+        return "gen.drop.say.unit_half"
     return f"gen.drop.say.{part}"
 
 
