@@ -133,6 +133,15 @@ def train(p: float, seed: int) -> Training:
     return Training(p, seed, x, y, loss, masks, weights)
 
 
+def running_mean(values: npt.ArrayLike, window: int = 25) -> FloatArray:
+    """Mean of the last `window` values at each index (fewer at the start): (n,) → (n,)."""
+    window = validate.integer("window", window, lo=1)
+    v = np.asarray(values, dtype=np.float64)
+    sums = np.cumsum(np.concatenate([[0.0], v]))
+    lo = np.maximum(np.arange(1, len(v) + 1) - window, 0)
+    return (sums[1:] - sums[lo]) / (np.arange(1, len(v) + 1) - lo)
+
+
 def _hidden(run: Training, x: FloatArray) -> FloatArray:
     """h₁ = tanh(x W₁ᵀ + b₁), (N, WIDTH)."""
     w = run.weights

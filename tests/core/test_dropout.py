@@ -211,3 +211,18 @@ def test_train_mode_outputs_spread_more_as_p_grows(views):
     spreads = [views[p][1].outputs.std(axis=0) for p in (0.2, 0.5, 0.8)]
     assert np.all(spreads[0] < spreads[1])
     assert np.all(spreads[1] < spreads[2])
+
+
+@HYPOTHESIS
+@given(n=st.integers(1, 60), window=st.integers(1, 30), seed=st.integers(0, 99))
+def test_running_mean_is_the_mean_of_the_last_window_values(n, window, seed):
+    v = np.random.default_rng(seed).normal(size=n)
+    expected = [v[max(0, i + 1 - window) : i + 1].mean() for i in range(n)]
+    np.testing.assert_allclose(D.running_mean(v, window), expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("p", [0.0, 0.3, 0.5])
+def test_the_training_loss_trend_falls_after_the_steps_shown(p):
+    """The loss chart's trend line: the mini-batch loss falls after the recorded steps."""
+    trend = D.running_mean(D.train(p, 0).loss)
+    assert trend[-1] < 0.8 * trend[D.SHOWN_STEPS]

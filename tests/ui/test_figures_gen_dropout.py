@@ -27,7 +27,7 @@ def _all_figures(made, tr):
     run, view, mc, unit = made
     return [
         F.fig_masks(run, 3, tr),
-        F.fig_step_loss(run, 3, tr),
+        F.fig_step_loss(run, D.running_mean(run.loss), 3, tr),
         F.fig_unit_inverted(unit, tr),
         F.fig_unit_classic(unit, tr),
         F.fig_spread(run, view, 50, D.mc_mean(view, 64), 64, tr),

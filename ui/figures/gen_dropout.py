@@ -180,7 +180,7 @@ def fig_masks(run: Training, step: int, tr: Translate) -> go.Figure:
     return with_frames(fig, [frame(i, n) for i, n in enumerate(names)])
 
 
-def fig_step_loss(run: Training, step: int, tr: Translate) -> go.Figure:
+def fig_step_loss(run: Training, trend: np.ndarray, step: int, tr: Translate) -> go.Figure:
     """Each update's mini-batch loss (log axis), the step drawn marked, recorded steps lined."""
     steps = np.arange(1, len(run.loss) + 1)
     data = [
@@ -193,6 +193,13 @@ def fig_step_loss(run: Training, step: int, tr: Translate) -> go.Figure:
             "line": {"color": COLORS["train"], "width": 1.2},
             "hovertemplate": "%{x}: %{y:.4f}<extra></extra>",
         },
+        _line(
+            steps,
+            trend,
+            tr("gen.drop.fig.trend"),
+            COLORS["eval"],
+            line={"color": COLORS["eval"], "width": 2},
+        ),
         {
             "type": "scatter",
             "mode": "markers",
@@ -246,6 +253,10 @@ def _marks(marks: list[tuple[float, str, str, str]]) -> tuple[list[dict], list[d
 def _unit_figure(samples, marks, name, color, title, tr: Translate) -> go.Figure:
     shapes, legend = _marks(marks)
     layout = _axes(tr("gen.drop.fig.unit_axis"), tr("gen.drop.fig.count_axis"), shapes=shapes)
+    lo = min(float(np.min(samples)), *(m[0] for m in marks))
+    hi = max(float(np.max(samples)), *(m[0] for m in marks))
+    pad = 0.05 * (hi - lo) or 0.5
+    layout["xaxis"]["range"] = [lo - pad, hi + pad]  # the outermost bars whole
     return _figure([_histogram(samples, name, color), *legend], layout, title)
 
 

@@ -83,7 +83,8 @@ def charts(part: str, v: View, settings: tuple, tr: Translate) -> tuple[go.Figur
 
     if part == "masks":
         (step,) = settings
-        return figures.fig_masks(v.run, step, tr), figures.fig_step_loss(v.run, step, tr)
+        trend = dropout.running_mean(v.run.loss)
+        return figures.fig_masks(v.run, step, tr), figures.fig_step_loss(v.run, trend, step, tr)
     if part == "unit":
         return figures.fig_unit_inverted(v.unit, tr), figures.fig_unit_classic(v.unit, tr)
     if part == "spread":
