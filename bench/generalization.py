@@ -1,6 +1,8 @@
-"""The generalization page's capacity sections: the polynomial capacity sweep (21 least-squares
-fits), the MLP sweep (one batched core.ensemble call) and the learning curve (sizes × resamples
-× 2 fits), at their defaults and worst cases, on one BLAS thread as the app runs them."""
+"""The generalization page's sweeps: the polynomial capacity sweep (21 least-squares fits), the
+MLP sweep (one batched core.ensemble call), the learning curve (sizes × resamples × 2 fits), the
+dropout section's view (training, 2048 train-mode passes, the exact MC limit) and the random
+search (one batched core.ensemble call), at their defaults and worst cases, on one BLAS thread as
+the app runs them."""
 
 from __future__ import annotations
 
@@ -13,9 +15,10 @@ from bench.server import ROOT
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from core import capacity
+from core import capacity, search
 from ui.heavy import limit_blas_threads
 from ui.topics.generalization import capacity as topic
+from ui.topics.generalization import dropout as dropout_topic
 
 TARGET_NUDGE_SECONDS = 0.3  # a polynomial sweep or a learning curve: within the nudge envelope
 TARGET_MLP_SECONDS = 3.0  # the MLP sweep is gated (ui.heavy) and cached; its worst case
@@ -36,6 +39,11 @@ CASES = (
      lambda: capacity.learning_curve("sin", 0.3, 0, 1, 12, 20), 11 * 20 * 2),
     ("learning curve: worst, 11 sizes × 50 resamples, degrees 0 and 20", "curve",
      lambda: capacity.learning_curve("sin", 0.3, 0, 0, 20, 50), 11 * 50 * 2),
+    ("dropout view: p = 0.5 (a nudge of p or the seed)", "dropout",
+     lambda: dropout_topic.view(0.5, 1), 1),
+    ("random search: 20 trials (default)", "search", lambda: search.run(20, 0), 20),
+    ("random search: 40 trials (the most)", "search",
+     lambda: search.run(search.TRIALS_RANGE[1], 0), search.TRIALS_RANGE[1]),
 )  # fmt: skip
 MLP_CASES = (
     ("MLP width sweep: preset, 15 points, widths 1–64, 2000 epochs", 15, "width", 16, 2000),
@@ -64,17 +72,19 @@ def run(repeats: int = 3) -> list[dict]:
 
 def markdown(rows: list[dict]) -> str:
     def count(r: dict) -> str:
-        return f"{r['count']} epochs run" if r["kind"] == "mlp" else f"{r['count']} fits"
+        unit = {"mlp": "epochs run", "dropout": "view", "search": "trials"}.get(r["kind"], "fits")
+        return f"{r['count']} {unit}"
 
     body = table(
         ("computation", "size", "time (best)"),
         [(r["name"], count(r), fmt_ms(r["seconds"] * 1000)) for r in rows],
     )
-    fast = max(r["seconds"] for r in rows if r["kind"] != "mlp")
-    mlp = max(r["seconds"] for r in rows if r["kind"] == "mlp")
+    fast = max(r["seconds"] for r in rows if r["kind"] in ("poly", "curve", "dropout"))
+    mlp = max(r["seconds"] for r in rows if r["kind"] in ("mlp", "search"))
     verdict = (
-        f"Slowest polynomial sweep or learning curve: **{fast * 1000:.0f} ms** "
-        f"(goal < {TARGET_NUDGE_SECONDS * 1000:.0f} ms); slowest MLP sweep: **{mlp:.2f} s** "
-        f"(goal < {TARGET_MLP_SECONDS:g} s, gated and cached). Wall time, one BLAS thread."
+        f"Slowest polynomial sweep, learning curve or dropout view: **{fast * 1000:.0f} ms** "
+        f"(goal < {TARGET_NUDGE_SECONDS * 1000:.0f} ms); slowest MLP sweep or random search: "
+        f"**{mlp:.2f} s** (goal < {TARGET_MLP_SECONDS:g} s, gated and cached). Wall time, one "
+        "BLAS thread."
     )
     return verdict + "\n\n" + body
