@@ -160,6 +160,7 @@ class Fit:
     penalty: FloatArray  # (E+1,) ½λ‖θ‖² or λ‖θ‖₁ at each epoch
     norm: FloatArray  # (E+1,) ‖θ‖₂
     grid: FloatArray  # (G,)
+    truth: FloatArray  # (G,) sin(πx) over the grid
     curve: FloatArray  # (G,) the network's output over the grid after the last epoch
     parameters: FloatArray  # (P,) the flat parameters after the last epoch
     diverged: bool = False
@@ -226,6 +227,7 @@ def train(settings: Settings) -> Fit:
         penalty=losses[3, : done + 1],
         norm=losses[4, : done + 1],
         grid=grid,
+        truth=target(grid),
         curve=curve,
         parameters=p.copy(),
         diverged=diverged,
