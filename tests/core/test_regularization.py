@@ -177,3 +177,11 @@ def test_check_names_the_bad_setting():
         reg.train(reg.Settings(lam=2.0))
     with pytest.raises(ValueError, match=r"epoch must be in \[0, 400\]"):
         reg.restore(reg.Settings(), 401)
+
+
+@given(CURVES, st.integers(1, 30), st.integers(0, 30))
+@settings(max_examples=200, deadline=None)
+def test_a_larger_patience_restores_a_validation_loss_as_low_or_lower(values, patience, more):
+    small = reg.early_stopping(values, patience)
+    large = reg.early_stopping(values, patience + more)
+    assert values[large.best_epoch] <= values[small.best_epoch]
