@@ -57,7 +57,7 @@ class Settings:
     points: int = 20
     noise: float = 0.3
     width: int = 32
-    epochs: int = 400
+    epochs: int = 350
     optimizer: str = "adam"
     penalty: str = "l2"
     lam: float = 0.0

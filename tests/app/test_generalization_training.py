@@ -48,7 +48,7 @@ def test_defaults_overfit_and_early_stopping_restores_the_validation_minimum():
     assert best == 36
     marker = line(epochs, "gen.fit.fig.restored", epoch=best)
     assert marker[0].tolist() == [best]
-    assert test[best] < 0.6 * test[-1]  # the restored weights generalize better
+    assert test[best] < 0.65 * test[-1]  # the restored weights generalize better
     assert train[-1] < 0.2 * train[best]  # while the training loss kept falling
     stops = [s for s in epochs["layout"]["shapes"] if s["x0"] == best + 10]
     assert len(stops) == 1  # patience 10: stopped 10 epochs after the best
@@ -64,7 +64,7 @@ def test_the_restored_curve_is_the_network_of_that_epoch():
     _, y = line(shown, "gen.fit.fig.network")
     back = reg.restore(reg.Settings(), 36)
     assert np.array_equal(y, back.curve.astype(np.float32).astype(float))
-    last = chart(at, "gen.fit.fig.at_last", epoch=400)
+    last = chart(at, "gen.fit.fig.at_last", epoch=350)
     assert not np.allclose(line(last, "gen.fit.fig.network")[1], y, atol=0.05)
 
 
@@ -105,7 +105,7 @@ def test_weight_decay_preset_lowers_the_test_loss_shrinks_and_smooths():
     _, adam = line(norms, "gen.fit.fig.adam_l2", lam="0.01")
     _, adamw = line(norms, "gen.fit.fig.adamw", lam="0.01")
     assert adam[-1] < 0.5 * adamw[-1] < 0.5 * none[-1]  # the decay sentence's comparison
-    assert "Adam's coupled L2 ends at ‖θ‖ = **3.98**, AdamW's decoupled decay at **17.4**" in (
+    assert "Adam's coupled L2 ends at ‖θ‖ = **4.00**, AdamW's decoupled decay at **16.7**" in (
         texts(at)
     )
 
@@ -171,7 +171,7 @@ def test_the_optimizers_page_is_linked_in_both_languages():
         assert i18n.translator(lang)("gen.fit.optimizers_link") in labels
 
 
-def test_every_sentence_of_the_presets_matches_core(monkeypatch):
+def test_every_sentence_of_the_presets_matches_core():
     for name in topic.PRESET_NAMES:
         s = topic.penalized(topic.PRESETS[name])
         fit, base = reg.train(s), reg.train(topic.baseline(s))
@@ -182,11 +182,14 @@ def test_every_sentence_of_the_presets_matches_core(monkeypatch):
         stop = reg.early_stopping(early.val_loss, topic.PRESETS[name]["fitpat"])
         key, said = topic.stop_words(early, stop)
         assert (key, said["best"], said["stop"]) == ("gen.fit.say.stops", 36, 46)
+        if s.penalty == "l2":
+            key, said = topic.decay_words(tuple(reg.train(r) for r in topic.compared(s)))
+            assert said["shrink"] == f"{(1 - s.lr * s.lam) ** s.epochs:.3g}"
 
 
 def test_settings_of_the_presets_are_those_their_words_give():
     s = topic.settings(topic.PRESETS["fit_early"])
-    assert (s.points, s.width, s.epochs, s.optimizer, s.lr) == (20, 32, 400, "adam", 0.02)
+    assert (s.points, s.width, s.epochs, s.optimizer, s.lr) == (20, 32, 350, "adam", 0.02)
     assert reg.network(s).parameters.size == 1153
     assert reg.data(s).x_test.size == 100
     assert topic.PRESETS["fit_early"]["fitpat"] == 10

@@ -175,8 +175,8 @@ def test_check_names_the_bad_setting():
         reg.train(reg.Settings(optimizer="lbfgs"))
     with pytest.raises(ValueError, match=r"lam must be in \[0, 1\]"):
         reg.train(reg.Settings(lam=2.0))
-    with pytest.raises(ValueError, match=r"epoch must be in \[0, 400\]"):
-        reg.restore(reg.Settings(), 401)
+    with pytest.raises(ValueError, match=r"epoch must be in \[0, 350\]"):
+        reg.restore(reg.Settings(), 351)
 
 
 @given(CURVES, st.integers(1, 30), st.integers(0, 30))
