@@ -61,7 +61,8 @@ def _figure(data: list[dict], layout: dict, title: str, height: int = 320) -> go
 
 
 def _log_axis(tr: Translate, key: str = "gen.fit.fig.loss_axis") -> dict:
-    return {"type": "log", "exponentformat": "power", "title": {"text": tr(key)}}
+    # "D2": minor labels at 2 and 5 only (every digit crowds a short axis on a phone).
+    return {"type": "log", "exponentformat": "power", "dtick": "D2", "title": {"text": tr(key)}}
 
 
 def _epoch_axis(tr: Translate) -> dict:
