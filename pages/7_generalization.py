@@ -39,16 +39,12 @@ def fit_draw(keys, extra=0):
     return {k: state.draw(CONTROLS[k], where=b) for k, b in zip(keys, boxes, strict=False)}, boxes
 
 
-def fit_presets(names):
-    for name, box in zip(names, st.columns(len(names)), strict=True):
-        look = {"args": (fit_topic.PRESETS[name],), "help": tr(f"gen.fit.preset.{name}_help")}
-        box.button(tr(f"gen.fit.preset.{name}"), on_click=state.apply, width="stretch", **look)
-
-
 # 3. Train and test over epochs and 4. L2 and L1 (helper "training") ------------------------
 st.header(tr("gen.sec.epochs"))
 explain("generalization/fit_epochs")
-fit_presets(fit_topic.PRESET_NAMES)
+for name, box in zip(fit_topic.PRESETS, st.columns(len(fit_topic.PRESETS)), strict=True):
+    look = {"args": (fit_topic.PRESETS[name],), "help": tr(f"gen.fit.preset.{name}_help")}
+    box.button(tr(f"gen.fit.preset.{name}"), on_click=state.apply, width="stretch", **look)
 fit_values, _ = fit_draw(fit_topic.DATA_KEYS)
 
 
@@ -56,15 +52,12 @@ fit_values, _ = fit_draw(fit_topic.DATA_KEYS)
 def section_epochs(s) -> None:
     values, _ = fit_draw(fit_topic.STOP_KEYS)
     try:
-        fit = fit_run(s)
+        losses, at_best, at_last, said = fit_epoch_charts(s, values["fitpat"], values["fitdelta"])
     except heavy.Busy:
         st.warning(tr("gen.fit.busy"))
         return
-    stop = fit_topic.stopped(fit, values)
-    losses, at_best, at_last = fit_epoch_charts(s, values["fitpat"], values["fitdelta"])
     chart(losses, key="fit_epochs")
-    key, words = fit_topic.stop_words(fit, stop)
-    st.markdown(tr(key, **words))
+    st.markdown(said)
     side_by_side([at_best, at_last], ("fit_best", "fit_last"))
     explain("generalization/fit_stopping")
 
@@ -77,22 +70,20 @@ explain("generalization/fit_penalty")
 @st.fragment
 def section_penalty(values) -> None:
     drawn, boxes = fit_draw(fit_topic.PENALTY_KEYS, extra=1)
-    values |= drawn
-    if values["fitreg"] == "l1":
+    if (values := values | drawn)["fitreg"] == "l1":
         values["fitl1"] = state.draw(CONTROLS["fitl1"], where=boxes[-1])
     state.check_undrawn(fit_topic.TABLE)
-    s = fit_topic.penalized(values)
     try:
-        losses, histogram, fits, norms = fit_penalty_charts(s)
+        losses, histogram, said, fits, norms, decay = fit_penalty_charts(
+            fit_topic.penalized(values)
+        )
     except heavy.Busy:
         st.warning(tr("gen.fit.busy"))
         return
-    fit, base = fit_run(s), fit_run(fit_topic.baseline(s))
     side_by_side([losses, histogram], ("fit_penalty", "fit_hist"))
-    st.markdown(tr(f"gen.fit.say.penalty_{s.penalty}", **fit_topic.penalty_words(fit, base)))
+    st.markdown(said)
     side_by_side([fits, norms], ("fit_fits", "fit_norms"))
-    key, words = fit_topic.decay_words(tuple(fit_run(r) for r in fit_topic.compared(s)))
-    st.markdown(tr(key, **words))
+    st.markdown(decay)
     explain("generalization/fit_decay")
     link = {"label": tr("gen.fit.optimizers_link"), "query_params": {"lang": i18n.current_lang()}}
     st.page_link("pages/2_optimizers.py", icon=":material/arrow_forward:", **link)

@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-import plotly.graph_objects as go
-
 from core import regularization as reg
 from ui.state import Control, table
 
@@ -206,32 +204,37 @@ def preset_on(values: Mapping[str, Any], names: tuple[str, ...]) -> str | None:
 # --- the charts, from core's records -----------------------------------------------------------
 
 
-def epoch_charts(fit: reg.Fit, back: reg.Fit, stop: reg.Stop, tr: Any) -> tuple[go.Figure, ...]:
+def epoch_charts(fit: reg.Fit, back: reg.Fit, stop: reg.Stop, tr: Any) -> tuple[Any, ...]:
     """Section 3: the three losses over epochs with the stop marked; the curve at the restored
-    epoch and at the last."""
+    epoch and at the last; the sentence under them."""
     from ui.figures import gen_training as figures
 
     best = tr("gen.fit.fig.at_best", epoch=stop.best_epoch)
     last = tr("gen.fit.fig.at_last", epoch=fit.epochs_done)
-    curves = (
+    key, words = stop_words(fit, stop)
+    return (
+        figures.fig_epochs(fit, stop, tr),
         figures.fig_fit(fit, back.curve, best, tr),
         figures.fig_fit(fit, fit.curve, last, tr),
+        tr(key, **words),
     )
-    return (figures.fig_epochs(fit, stop, tr), *curves)
 
 
 def penalty_charts(fit: reg.Fit, base: reg.Fit, runs: tuple[reg.Fit, ...], tr: Any) -> tuple:
     """Section 4: data and total loss over epochs; the parameters' histogram with and without λ;
-    the two fitted curves; ‖θ‖ over epochs for the compared runs."""
+    the two fitted curves; ‖θ‖ over epochs for the compared runs; the two sentences."""
     from ui.figures import gen_training as figures
 
     names = {
         "l2": ("gen.fit.fig.none", "gen.fit.fig.adam_l2", "gen.fit.fig.adamw"),
         "l1": ("gen.fit.fig.none", "gen.fit.fig.prox", "gen.fit.fig.subgradient"),
     }[fit.settings.penalty]
+    key, words = decay_words(runs)
     return (
         figures.fig_penalty_losses(fit, base, tr),
         figures.fig_histogram(base.parameters, fit.parameters, tr),
+        tr(f"gen.fit.say.penalty_{fit.settings.penalty}", **penalty_words(fit, base)),
         figures.fig_two_fits(fit, base.curve, tr),
         figures.fig_norms(runs, [tr(n, lam=f"{fit.settings.lam:g}") for n in names], tr),
+        tr(key, **words),
     )
