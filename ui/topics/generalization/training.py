@@ -120,11 +120,12 @@ def compared(s: reg.Settings) -> tuple[reg.Settings, ...]:
 
 
 def run_cost(s: reg.Settings) -> tuple[float, float]:
-    """(work, cells) for ui.heavy: each epoch a forward of the three sets and a forward and
-    backward of the training set, costed with NumPy's per-call overhead; no large arrays."""
+    """(work, cells) for ui.heavy: per epoch a fixed cost (NumPy's per-call overhead of about
+    a dozen small calls) plus the tanh layers' w² multiply-adds per row of the three sets,
+    calibrated so that the defaults cost about 0.2 s of LIGHT_WORK's second and the largest
+    settings (1,000 epochs, width 64, 60 points) go to the heavy slot; no large arrays."""
     rows = 2 * s.points + reg.TEST_POINTS
-    per_epoch = 12 * 4e5 + 6 * s.width * s.width * rows
-    return s.epochs * per_epoch, float(rows * s.width)
+    return s.epochs * (1.2e7 + 40.0 * s.width * s.width * rows), float(rows * s.width)
 
 
 def stopped(fit: reg.Fit, values: Mapping[str, Any]) -> reg.Stop:
