@@ -18,7 +18,9 @@ explain("generalization/intro")
 st.header(tr("gen.sec.capacity"))
 
 fit_run = cache.computation(max_entries=24)(heavy.gated(fit_topic.run_cost)(regularization.train))
-fit_restore = cache.computation(max_entries=24)(regularization.restore)
+fit_restore = cache.computation(max_entries=24)(
+    heavy.gated(fit_topic.restore_cost)(regularization.restore)
+)
 
 
 @cache.chart()

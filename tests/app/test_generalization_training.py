@@ -172,7 +172,7 @@ def test_the_optimizers_page_is_linked_in_both_languages():
 
 
 def test_every_sentence_of_the_presets_matches_core():
-    for name in topic.PRESET_NAMES:
+    for name in topic.PRESETS:
         s = topic.penalized(topic.PRESETS[name])
         fit, base = reg.train(s), reg.train(topic.baseline(s))
         words = topic.penalty_words(fit, base)

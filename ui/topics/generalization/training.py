@@ -78,7 +78,6 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
     "fit_l1": _preset(fitreg="l1", fitopt="adam", fitlam=0.03, fitl1="prox"),
     "fit_adamw": _preset(fitreg="l2", fitopt="adamw", fitlam=1.0),
 }
-PRESET_NAMES = tuple(PRESETS)
 TABLE = table(*CONTROLS)
 
 
@@ -128,9 +127,9 @@ def run_cost(s: reg.Settings) -> tuple[float, float]:
     return s.epochs * (1.2e7 + 40.0 * s.width * s.width * rows), float(rows * s.width)
 
 
-def stopped(fit: reg.Fit, values: Mapping[str, Any]) -> reg.Stop:
-    """Early stopping on the run's validation curve with the drawn patience and min_delta."""
-    return reg.early_stopping(fit.val_loss, values["fitpat"], values["fitdelta"])
+def restore_cost(s: reg.Settings, epoch: int) -> tuple[float, float]:
+    """ui.heavy's cost of rerunning the first `epoch` epochs (early stopping's restore)."""
+    return run_cost(replace(s, epochs=epoch))
 
 
 def _n(value: float) -> str:
@@ -191,15 +190,6 @@ def decay_words(runs: tuple[reg.Fit, ...]) -> tuple[str, dict[str, Any]]:
     words |= {"prox": reg.zeros(first.parameters), "sub": reg.zeros(second.parameters)}
     words |= {"threshold": f"{s.lr * s.lam:.3g}"}
     return "gen.fit.say.decay_l1", words
-
-
-def preset_on(values: Mapping[str, Any], names: tuple[str, ...]) -> str | None:
-    """The preset among `names` whose settings are the ones drawn."""
-    for name in names:
-        preset = PRESETS[name]
-        if all(values.get(k, DEFAULTS[k]) == v for k, v in preset.items() if k in values):
-            return name
-    return None
 
 
 # --- the charts, from core's records -----------------------------------------------------------
