@@ -187,18 +187,23 @@ def train(settings: Settings) -> Fit:
     grid = np.linspace(-1.0, 1.0, GRID)
     n, m = s.points, s.points
     x_all = np.concatenate([d.x_train, d.x_val, d.x_test])[:, None]
-    ends = np.cumsum([n, m])
+    sizes = np.array([n, m, TEST_POINTS], dtype=np.float64)
+    starts = np.array([0, n, n + m])
+    y_all = np.concatenate([d.y_train, d.y_val, d.y_test])
     epochs = s.epochs
     losses = np.full((5, epochs + 1), np.nan)  # train, val, test, penalty, norm
     l1 = s.lam if s.penalty == "l1" else 0.0
     step = fused.forward_backward(net)
     x_train, y_train = d.x_train[:, None], d.y_train[:, None]
-    ys = (d.y_train, d.y_val, d.y_test)
+
+    linears = (layer for layer in net if isinstance(layer, nn.Linear))
+    (w1, b1), (w2, b2), (w3, b3) = ((layer.weight, layer.bias) for layer in linears)
 
     def record(epoch: int) -> None:
-        out = net.forward(x_all)[:, 0]
-        for i, (part, y) in enumerate(zip(np.split(out, ends), ys, strict=True)):
-            losses[i, epoch] = np.mean((part - y) ** 2)
+        # net.forward's arithmetic without its checks (it is most of an epoch's time).
+        out = (np.tanh(np.tanh(x_all @ w1.T + b1) @ w2.T + b2) @ w3.T + b3)[:, 0]
+        err = out - y_all
+        losses[:3, epoch] = np.add.reduceat(err * err, starts) / sizes  # the three MSEs
         losses[3, epoch] = penalty(p, s.penalty, s.lam)
         losses[4, epoch] = math.sqrt(p @ p)
 
