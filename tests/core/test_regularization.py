@@ -109,6 +109,7 @@ def test_l1_with_the_soft_threshold_gives_exact_zeros_and_l2_and_the_subgradient
     l2 = reg.train(dataclasses.replace(base, penalty="l2", lam=0.01))
     assert reg.zeros(prox.parameters) > prox.parameters.size // 4
     assert reg.zeros(sub.parameters) == 0
+    assert np.count_nonzero(np.abs(sub.parameters) < 1e-3) > 200  # hovering near 0, never on it
     assert reg.zeros(l2.parameters) == 0
 
 
