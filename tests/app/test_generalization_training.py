@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from apptools import charts, decode, notices, open_page, texts
 
+from core import optimizers
 from core import regularization as reg
 from ui import i18n
 from ui.state import widget_key
@@ -196,3 +197,5 @@ def test_settings_of_the_presets_are_those_their_words_give():
     short = reg.early_stopping(reg.train(s).val_loss, 5)
     assert short.best_epoch < 36  # "patience 5 stops on a plateau before the real minimum"
     assert dataclasses.replace(s) == s
+    defaults = optimizers.DEFAULTS  # "AdamW's default is λ = 0.01 against Adam's 0"
+    assert (defaults["adamw"]["weight_decay"], defaults["adam"]["weight_decay"]) == (0.01, 0.0)
