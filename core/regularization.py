@@ -47,6 +47,7 @@ EPOCHS_RANGE = (10, 1000)
 LAMBDA_RANGE = (0.0, 1.0)
 TEST_POINTS = 100
 GRID = 101  # points of the fitted curve on [−1, 1]
+MAX_SNAPSHOTS = 50  # curves kept for the playback, besides epoch 0
 BOUND = 1e6  # a run stops once ‖θ‖ leaves this ball (or stops being finite)
 
 
@@ -162,6 +163,8 @@ class Fit:
     grid: FloatArray  # (G,)
     truth: FloatArray  # (G,) sin(πx) over the grid
     curve: FloatArray  # (G,) the network's output over the grid after the last epoch
+    snapshot_epochs: np.ndarray  # (K,) 0, every ⌈E/MAX_SNAPSHOTS⌉-th epoch and the last
+    snapshots: npt.NDArray[np.float32]  # (K, G) the output over the grid at those epochs
     parameters: FloatArray  # (P,) the flat parameters after the last epoch
     diverged: bool = False
 
@@ -199,9 +202,17 @@ def train(settings: Settings) -> Fit:
     linears = (layer for layer in net if isinstance(layer, nn.Linear))
     (w1, b1), (w2, b2), (w3, b3) = ((layer.weight, layer.bias) for layer in linears)
 
+    def forward(x: FloatArray) -> FloatArray:
+        # net.forward's arithmetic without its checks (they were most of an epoch's time).
+        return (np.tanh(np.tanh(x @ w1.T + b1) @ w2.T + b2) @ w3.T + b3)[:, 0]
+
+    step_k = max(1, math.ceil(epochs / MAX_SNAPSHOTS))
+    kept: dict[int, FloatArray] = {}
+
     def record(epoch: int) -> None:
-        # net.forward's arithmetic without its checks (it is most of an epoch's time).
-        out = (np.tanh(np.tanh(x_all @ w1.T + b1) @ w2.T + b2) @ w3.T + b3)[:, 0]
+        out = forward(x_all)
+        if epoch % step_k == 0 or epoch == epochs:
+            kept[epoch] = forward(grid[:, None])
         err = out - y_all
         losses[:3, epoch] = np.add.reduceat(err * err, starts) / sizes  # the three MSEs
         losses[3, epoch] = penalty(p, s.penalty, s.lam)
@@ -221,7 +232,7 @@ def train(settings: Settings) -> Fit:
                 done, diverged = epoch - 1, True
                 break
             record(epoch)
-        curve = net.forward(grid[:, None])[:, 0]
+        curve = forward(grid[:, None])
     return Fit(
         settings=s,
         splits=d,
@@ -234,6 +245,8 @@ def train(settings: Settings) -> Fit:
         grid=grid,
         truth=target(grid),
         curve=curve,
+        snapshot_epochs=np.array(sorted(kept)),
+        snapshots=np.array([kept[e] for e in sorted(kept)], dtype=np.float32),
         parameters=p.copy(),
         diverged=diverged,
     )

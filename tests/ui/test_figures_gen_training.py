@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import json
 
 import numpy as np
 import pytest
@@ -13,6 +15,13 @@ from ui.figures import gen_training as figures
 
 TR = i18n.translator("en")
 S = reg.Settings(epochs=60)
+
+
+def _decode(value) -> np.ndarray:
+    """A trace array as plotly's JSON holds it (typed base64) or as a plain list."""
+    if isinstance(value, dict):
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+    return np.asarray(value, dtype=float)
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +77,23 @@ def test_lambda_zero_draws_no_penalty_line_on_the_log_axis(runs):
     names = [t.name for t in figures.fig_penalty_losses(fit, fit, TR).data]
     assert TR("gen.fit.fig.penalty") not in names
     assert TR("gen.fit.fig.total_loss") not in names
+
+
+def test_the_playback_s_frames_are_the_run_s_snapshots_ending_at_the_last_epoch(runs):
+    fit, _, _ = runs
+    fig = figures.fig_fit_playback(fit, "t", TR)
+    frames = json.loads(fig.to_json())["frames"]
+    names = [frame["name"] for frame in frames]
+    assert names == [str(e) for e in fit.snapshot_epochs]
+    assert names[-1] == str(fit.epochs_done)
+    last = _decode(frames[-1]["data"][0]["y"])
+    assert np.allclose(last, np.asarray(fig.data[-1].y), atol=1e-6)
+    assert all(np.all(np.isfinite(_decode(f["data"][0]["y"]))) for f in frames)
+
+
+def test_a_snapshot_is_the_network_of_its_epoch_as_rerun(runs):
+    fit, _, _ = runs
+    k = len(fit.snapshot_epochs) // 2
+    epoch = int(fit.snapshot_epochs[k])
+    again = reg.restore(S, epoch)
+    assert np.array_equal(fit.snapshots[k], again.curve.astype(np.float32))

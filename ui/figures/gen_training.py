@@ -16,7 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui.strings import Translate
-from ui.theme import MUTED, TEXT, style, vline
+from ui.theme import MUTED, TEXT, playback, style, vline, with_frames
 
 if TYPE_CHECKING:  # the data these figures draw; nothing here computes it
     from core.regularization import Fit, Splits, Stop
@@ -29,6 +29,7 @@ NORM_COLORS = (BASE, "#d55e00", "#8f3b00")  # the optimizers page's Adam and Ada
 NORM_DASHES = ("dot", "solid", "dash")
 LOG_FLOOR = 1e-12  # a value of exactly 0 has no place on a log axis: drawn at the floor
 HIST_BINS = 41
+PLAYBACK_HEIGHT = 420
 
 
 def _f32(values) -> np.ndarray:
@@ -150,11 +151,34 @@ def _fit_layout(tr: Translate) -> dict:
     }
 
 
-def fig_fit(fit: Fit, curve, title: str, tr: Translate) -> go.Figure:
-    """The network's output over x with the training and validation points and sin(πx)."""
+def fig_fit(fit: Fit, curve, title: str, tr: Translate, *, beside_playback: bool = False):
+    """The network's output over x with the training and validation points and sin(πx); with
+    `beside_playback`, sized as fig_fit_playback (the same plot area and legend place)."""
     data = [_truth(fit, tr), *_points(fit.splits, tr)]
     data.append(_line(fit.grid, np.clip(curve, -5, 5), tr("gen.fit.fig.network"), TEST))
-    return _figure(data, _fit_layout(tr), title)
+    fig = _figure(data, _fit_layout(tr), title)
+    if beside_playback:
+        plot = PLAYBACK_HEIGHT - 80
+        fig.update_layout(height=PLAYBACK_HEIGHT + 200, margin={"t": 80, "b": 200})
+        fig.update_layout(legend={"y": -135 / plot})
+    return fig
+
+
+def fig_fit_playback(fit: Fit, title: str, tr: Translate) -> go.Figure:
+    """fig_fit at the last epoch, with the network's curve played back over the run's snapshot
+    epochs in the browser (▶, or the slider under the plot)."""
+    fig = fig_fit(fit, np.nan_to_num(fit.curve), title, tr, beside_playback=True)
+    line = len(fig.data) - 1  # the network's curve, the last trace
+    names = [str(int(e)) for e in fit.snapshot_epochs]
+    frames = []
+    for name, curve in zip(names, fit.snapshots, strict=True):
+        y = _f32(np.clip(np.nan_to_num(curve), -5, 5))  # finite, on the trace's own x
+        frames.append({"name": name, "data": [{"y": y}], "traces": [line]})
+    labels = (tr("gen.fit.fig.play"), tr("gen.fit.fig.pause"), tr("gen.fit.fig.epoch_axis"))
+    controls = playback(names, len(names) - 1, labels, frame_ms=80, y=0.0, buttons_above=True,
+                        slider_pad=50)  # fmt: skip
+    fig.update_layout(**controls)
+    return with_frames(fig, frames)
 
 
 def fig_two_fits(fit: Fit, without, tr: Translate) -> go.Figure:

@@ -205,8 +205,8 @@ def epoch_charts(fit: reg.Fit, back: reg.Fit, stop: reg.Stop, tr: Any) -> tuple[
     key, words = stop_words(fit, stop)
     return (
         figures.fig_epochs(fit, stop, tr),
-        figures.fig_fit(fit, back.curve, best, tr),
-        figures.fig_fit(fit, fit.curve, last, tr),
+        figures.fig_fit(fit, back.curve, best, tr, beside_playback=True),
+        figures.fig_fit_playback(fit, last, tr),
         tr(key, **words),
     )
 
