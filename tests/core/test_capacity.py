@@ -48,12 +48,16 @@ def test_ridge_shrinks_the_coefficients_as_lambda_grows():
     noise=st.floats(0.0, 1.0),
     seed=st.integers(0, 999),
 )
-def test_training_mse_never_rises_with_degree_because_the_bases_are_nested(
+def test_training_mse_never_rises_with_degree_where_float64_resolves_the_basis(
     target, points, noise, seed
 ):
+    # The bases are nested, so in exact arithmetic the training MSE cannot rise; in float64 it
+    # can only where the basis's condition number is near 1/eps (the page says so, see
+    # tests/app/test_generalization_capacity.py), never on a well-conditioned one.
     sw = C.sweep(target, points, noise, seed)
     scale = max(1.0, float(sw.train_mse[0]))
-    assert np.all(np.diff(sw.train_mse) <= 1e-9 * scale)
+    if sw.condition < 1e10:
+        assert np.all(np.diff(sw.train_mse) <= 1e-9 * scale)
     assert np.all(np.isfinite(sw.test_mse))
     assert np.all(np.isfinite(sw.curves))
 

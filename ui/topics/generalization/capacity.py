@@ -193,9 +193,19 @@ def sweep_words(sw: capacity.Sweep, kind: str) -> list[tuple[str, dict[str, Any]
     if kind == "poly":
         words["cond"] = f"{sw.condition:.1e}"
     notes = [(f"gen.cap.say.{kind}_{'u' if inside else 'edge'}", words)]
+    if kind == "poly" and (rises := training_rises(sw)):
+        notes.append(("gen.cap.say.rounding", {"low": rises[0], "high": rises[1]}))
     if fits_below_noise(sw):
         notes.append(("gen.cap.say.below_noise", {}))
     return notes
+
+
+def training_rises(sw: capacity.Sweep) -> tuple[int, int] | None:
+    """The first pair of consecutive degrees whose training MSE rises (beyond 1e-9 relative):
+    in exact arithmetic it cannot, each basis containing the previous one, but at a condition
+    number near 1/eps the solver drops directions; None when it never rises."""
+    rise = np.flatnonzero(np.diff(sw.train_mse) > 1e-9 * max(1.0, float(sw.train_mse[0])))
+    return None if rise.size == 0 else (sw.capacities[rise[0]], sw.capacities[rise[0] + 1])
 
 
 def fits_below_noise(sw: capacity.Sweep) -> bool:
