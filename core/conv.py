@@ -511,6 +511,7 @@ class ShiftTest:
     pooled_shifted: FloatArray
     feature_unchanged: float  # share of active cells (nonzero before or after) left unchanged
     pooled_unchanged: float
+    cols: int  # the shift, in pixels to the right
 
 
 def _unchanged(a: FloatArray, b: FloatArray) -> float:
@@ -543,6 +544,7 @@ def shift_test(
         feature = np.maximum(conv2d(picture[None, None], k[None, None], padding=pad), 0.0)
         return feature[0, 0], pool(feature, pool_size, pool_stride, pool_padding)[0, 0]
 
+    cols = validate.integer("cols", cols)
     feature, pooled = maps(x)
     feature_shifted, pooled_shifted = maps(shift(x, 0, cols))
     return ShiftTest(
@@ -552,4 +554,5 @@ def shift_test(
         pooled_shifted=pooled_shifted,
         feature_unchanged=_unchanged(feature, feature_shifted),
         pooled_unchanged=_unchanged(pooled, pooled_shifted),
+        cols=cols,
     )

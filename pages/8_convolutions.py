@@ -16,16 +16,17 @@ explain("convolutions/intro")
 st.header(tr("cnn.sec.operation"))
 
 # 3. Parameter sharing and 4. Pooling (helper "sharing") --------------------------------------
-share_charts = cache.chart()(sharing.share_charts)
+share_count_chart = cache.chart()(sharing.count_chart)
+share_picture_charts = cache.chart(max_entries=2)(sharing.picture_charts)
 pool_charts = cache.chart()(sharing.pool_charts)
-shift_charts = cache.chart()(sharing.shift_charts)
+pool_shift_charts = cache.chart()(sharing.shift_charts)
 share_of = cache.computation()(sharing.sharing)
 pooling_of = cache.computation()(sharing.pooling)
-shift_of = cache.computation()(sharing.shift_result)
+pool_shift_of = cache.computation()(sharing.shift_result)
 st.header(tr("cnn.sec.sharing"))
 
 
-def preset_buttons(names, prefix):
+def sharing_presets(names, prefix):
     for name, box in zip(names, st.columns(len(names)), strict=True):
         look = {"args": (sharing.PRESETS[name],), "width": "stretch"}
         box.button(tr(f"{prefix}.{name}"), on_click=state.apply, **look)
@@ -33,20 +34,19 @@ def preset_buttons(names, prefix):
 
 @st.fragment
 def section_sharing() -> None:
-    preset_buttons(sharing.SHARE_PRESETS, "cnn.share.preset")
+    sharing_presets(sharing.SHARE_PRESETS, "cnn.share.preset")
     boxes, v = iter(st.columns(4) + st.columns(3)), {}
     for key in sharing.SHARE_KEYS:
         hi = sharing.kernel_hi(v) if key == "psk" else CONTROLS[key].hi
         fit = {"hi": hi, "default": min(CONTROLS[key].default, hi)}
         v[key] = state.draw(CONTROLS[key], where=next(boxes), **fit)
     state.check_undrawn(CONTROLS)
-    counts, shared, unshared = share_charts(*v.values())
-    chart(counts, key="cnn_share_counts")
+    chart(share_count_chart(*v.values()), key="cnn_share_counts")
     words = sharing.share_words(share_of(*v.values()))
     st.markdown(tr("cnn.share.say.counts", **words))
     st.markdown(tr("cnn.share.say.cost", **words))
     explain("convolutions/share_counts")
-    side_by_side((shared, unshared), ("cnn_share_shared", "cnn_share_unshared"))
+    side_by_side(share_picture_charts(), ("cnn_share_shared", "cnn_share_unshared"))
     explain("convolutions/share_assumes")
 
 
@@ -56,27 +56,21 @@ st.header(tr("cnn.sec.pooling"))
 
 @st.fragment
 def section_pooling() -> None:
-    preset_buttons(sharing.POOL_PRESETS, "cnn.pool.preset")
+    sharing_presets(sharing.POOL_PRESETS, "cnn.pool.preset")
     boxes, v = iter(st.columns(5)), {}
     for key in sharing.POOL_KEYS:
-        hi = v["plk"] // 2 if key == "plp" else CONTROLS[key].hi
+        hi = sharing.padding_hi(v) if key == "plp" else CONTROLS[key].hi
         v[key] = state.draw(CONTROLS[key], where=next(boxes), hi=hi)
     side_by_side(pool_charts(*v.values()), ("cnn_pool_x", "cnn_pool_y", "cnn_pool_grad"))
     words = sharing.pool_words(pooling_of(*v.values()), v["plk"], v["pls"])
     st.markdown(tr(f"cnn.pool.say.{v['plm']}", **words))
     explain("convolutions/pool_backward")
-    left, right = st.columns(2)
-    picture, cols = (
-        state.draw(CONTROLS[k], where=b)
-        for k, b in zip(sharing.SHIFT_KEYS, (left, right), strict=True)
-    )
+    boxes = zip(sharing.SHIFT_KEYS, st.columns(2), strict=True)
+    settings = [state.draw(CONTROLS[k], where=b) for k, b in boxes] + list(v.values())[:4]
     state.check_undrawn(CONTROLS)
-    pool = (v["plm"], v["plk"], v["pls"], v["plp"])
-    figures = shift_charts(picture, cols, *pool)
-    side_by_side(figures, ("cnn_shift_feature", "cnn_shift_unpooled", "cnn_shift_pooled"))
-    st.markdown(
-        tr("cnn.pool.say.shift", **sharing.shift_words(shift_of(picture, cols, *pool), cols))
-    )
+    keys = ("cnn_shift_feature", "cnn_shift_unpooled", "cnn_shift_pooled")
+    side_by_side(pool_shift_charts(*settings), keys)
+    st.markdown(tr("cnn.pool.say.shift", **sharing.shift_words(pool_shift_of(*settings))))
     explain("convolutions/pool_shift")
 
 

@@ -24,7 +24,7 @@ def _validated(fig: go.Figure) -> go.Figure:
 
 
 def _every_chart(tr) -> list[go.Figure]:
-    share = topic.share_charts(227, 227, 3, 0, 11, 4, 96, tr=tr)
+    share = (topic.count_chart(227, 227, 3, 0, 11, 4, 96, tr=tr), *topic.picture_charts(tr=tr))
     pool = topic.pool_charts("max", 3, 1, 1, "counting", tr=tr)
     shift = topic.shift_charts("house", 1, "avg", 2, 2, 0, tr=tr)
     return [*share, *pool, *shift]

@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui.strings import Translate
-from ui.theme import ACCENT, MUTED, style
+from ui.theme import ACCENT, style
 
 if TYPE_CHECKING:  # the data these figures draw; nothing here computes it
     from core.conv import ParameterCounts
@@ -37,16 +37,17 @@ def _n(value: float) -> str:
     return f"{value + 0.0:.4g}".replace("-", "−")
 
 
-def _image_axes(fig: go.Figure, tr: Translate, shape: tuple[int, int]) -> None:
-    """Rows downward as in an image, square cells, column and row titles."""
-    fig.update_xaxes(
-        title_text=tr("cnn.share.fig.col"), range=[-0.5, shape[1] - 0.5], showgrid=False,
-        zeroline=False, constrain="domain", dtick=1 if shape[1] <= 12 else None,
-    )  # fmt: skip
-    fig.update_yaxes(
-        title_text=tr("cnn.share.fig.row"), range=[shape[0] - 0.5, -0.5], showgrid=False,
-        zeroline=False, scaleanchor="x", constrain="domain", dtick=1 if shape[0] <= 12 else None,
-    )  # fmt: skip
+def _image_layout(tr: Translate, shape: tuple[int, int], **more: object) -> dict:
+    """Rows downward as in an image, square cells, column and row titles (a plain layout dict:
+    update_xaxes would validate and cost more than the rest of the figure)."""
+    x = {"title": {"text": tr("cnn.share.fig.col")}, "range": [-0.5, shape[1] - 0.5]}
+    y = {"title": {"text": tr("cnn.share.fig.row")}, "range": [shape[0] - 0.5, -0.5]}
+    y |= {"scaleanchor": "x"}
+    for axis, n in ((x, shape[1]), (y, shape[0])):
+        axis |= {"showgrid": False, "zeroline": False, "constrain": "domain"}
+        if n <= 12:
+            axis["dtick"] = 1
+    return {"xaxis": x, "yaxis": y, **more}
 
 
 def _grid(z: np.ndarray, text: list[list[str]] | None, **look: object) -> dict:
@@ -116,8 +117,8 @@ def fig_sharing(weights: np.ndarray, mask: np.ndarray, tr: Translate, *, shared:
              "y1": rows.max() + 0.5, "line": {"color": color, "width": 3}}
         )  # fmt: skip
     name = "shared" if shared else "unshared"
-    fig = go.Figure({"data": data, "layout": {"shapes": shapes}}, _validate=False)
-    _image_axes(fig, tr, weights.shape)
+    layout = _image_layout(tr, weights.shape, shapes=shapes)
+    fig = go.Figure({"data": data, "layout": layout}, _validate=False)
     return style(fig, title=tr(f"cnn.share.fig.{name}_title"), height=330)
 
 
@@ -136,9 +137,8 @@ def fig_pool_input(feature: np.ndarray, grad_input: np.ndarray | None, tr: Trans
              "name": tr("cnn.pool.fig.winner"), "hoverinfo": "skip",
              "marker": {"symbol": "square-open", "size": 26, "color": WINNER, "line": {"width": 3}}}
         )  # fmt: skip
-    fig = go.Figure({"data": data}, _validate=False)
-    _image_axes(fig, tr, feature.shape)
-    fig.update_layout(showlegend=grad_input is not None)
+    layout = _image_layout(tr, feature.shape, showlegend=grad_input is not None)
+    fig = go.Figure({"data": data, "layout": layout}, _validate=False)
     return style(fig, title=tr("cnn.pool.fig.input_title"), height=340)
 
 
@@ -147,8 +147,7 @@ def fig_pooled(pooled: np.ndarray, upstream: np.ndarray, tr: Translate) -> go.Fi
     text = [[f"<b>{_n(v)}</b><br>∂L/∂y = {_n(g)}" for v, g in zip(row, grow, strict=True)]
             for row, grow in zip(pooled, upstream, strict=True)]  # fmt: skip
     data = [_grid(pooled.tolist(), text, colorscale=LIGHT, zmin=0, zmax=float(pooled.max()) or 1.0)]
-    fig = go.Figure({"data": data}, _validate=False)
-    _image_axes(fig, tr, pooled.shape)
+    fig = go.Figure({"data": data, "layout": _image_layout(tr, pooled.shape)}, _validate=False)
     return style(fig, title=tr("cnn.pool.fig.pooled_title"), height=340)
 
 
@@ -157,8 +156,9 @@ def fig_pool_grad(grad_input: np.ndarray, tr: Translate) -> go.Figure:
     text = [[_n(v) for v in row] for row in grad_input]
     scale = float(np.max(np.abs(grad_input))) or 1.0
     look = {"colorscale": [[0, "#ffffff"], [1, ACCENT]], "zmin": 0.0, "zmax": scale}
-    fig = go.Figure({"data": [_grid(grad_input.tolist(), text, **look)]}, _validate=False)
-    _image_axes(fig, tr, grad_input.shape)
+    layout = _image_layout(tr, grad_input.shape)
+    fig = go.Figure({"data": [_grid(grad_input.tolist(), text, **look)], "layout": layout},
+                    _validate=False)  # fmt: skip
     return style(fig, title=tr("cnn.pool.fig.grad_title"), height=340)
 
 
@@ -168,8 +168,7 @@ def fig_feature(feature: np.ndarray, tr: Translate) -> go.Figure:
     data = [
         _grid(z, None, colorscale="Greys", zmin=0.0, zmax=float(z.max()) or 1.0, xgap=0, ygap=0)
     ]
-    fig = go.Figure({"data": data}, _validate=False)
-    _image_axes(fig, tr, feature.shape)
+    fig = go.Figure({"data": data, "layout": _image_layout(tr, feature.shape)}, _validate=False)
     return style(fig, title=tr("cnn.pool.fig.feature_title"), height=320)
 
 
@@ -184,9 +183,7 @@ def fig_changed(status: np.ndarray, unchanged: float, tr: Translate, *, pooled: 
             {"type": "scatter", "x": [-9], "y": [-9], "mode": "markers", "name":
              tr(f"cnn.pool.fig.{key}"), "marker": {"symbol": "square", "size": 12, "color": color}}
         )  # fmt: skip
-    fig = go.Figure({"data": data, "layout": {"showlegend": True}}, _validate=False)
-    _image_axes(fig, tr, status.shape)
+    layout = _image_layout(tr, status.shape, showlegend=True)
+    fig = go.Figure({"data": data, "layout": layout}, _validate=False)
     which = "shift_pooled" if pooled else "shift_feature"
-    title = tr(f"cnn.pool.fig.{which}_title", share=f"{unchanged:.0%}")
-    fig.update_layout(legend={"font": {"color": MUTED}})
-    return style(fig, title=title, height=320)
+    return style(fig, title=tr(f"cnn.pool.fig.{which}_title", share=f"{unchanged:.0%}"), height=320)

@@ -106,15 +106,21 @@ def sharing_picture(shared: bool) -> tuple[np.ndarray, np.ndarray]:
     return weights, mask
 
 
-def share_charts(h, w, c_in, padding, kernel, stride, c_out, tr: Any) -> tuple[go.Figure, ...]:
-    """Section 3: the three counts on a log axis, and the picture of sharing against none."""
+def count_chart(h, w, c_in, padding, kernel, stride, c_out, tr: Any) -> go.Figure:
+    """Section 3: the three counts on a log axis, with their ratios."""
     from ui.figures import cnn_sharing as figures
 
-    s = sharing(h, w, c_in, padding, kernel, stride, c_out)
+    return figures.fig_counts(sharing(h, w, c_in, padding, kernel, stride, c_out).counts, tr)
+
+
+def picture_charts(tr: Any) -> tuple[go.Figure, go.Figure]:
+    """Section 3's picture of sharing against none (the same for every layer)."""
+    from ui.figures import cnn_sharing as figures
+
+    shared, unshared = sharing_picture(True), sharing_picture(False)
     return (
-        figures.fig_counts(s.counts, tr),
-        figures.fig_sharing(*sharing_picture(True), tr, shared=True),
-        figures.fig_sharing(*sharing_picture(False), tr, shared=False),
+        figures.fig_sharing(*shared, tr, shared=True),
+        figures.fig_sharing(*unshared, tr, shared=False),
     )
 
 
@@ -148,7 +154,7 @@ POOL_CONTROLS = (
             option_label="cnn.pool.picture.{}"),
     _int("plx", 1, 0, 4, "pool"),
 )  # fmt: skip
-POOL_KEYS = ("plm", "plk", "pls", "plp", "plg")
+POOL_KEYS = ("plm", "plk", "pls", "plp", "plg")  # the shift reuses the first four
 SHIFT_KEYS = ("plpic", "plx")
 POOL_PRESETS: Mapping[str, Mapping[str, Any]] = {
     "max_backward": {"plm": "max", "plk": 2, "pls": 2, "plp": 0, "plg": "counting"},
@@ -156,6 +162,11 @@ POOL_PRESETS: Mapping[str, Mapping[str, Any]] = {
     "overlap": {"plm": "max", "plk": 3, "pls": 1, "plp": 0, "plg": "ones"},
     "shift_one": {"plm": "max", "plk": 2, "pls": 2, "plp": 0, "plpic": "house", "plx": 1},
 }
+
+
+def padding_hi(values: Mapping[str, int]) -> int:
+    """PyTorch's limit on a pool's padding: half the pool size."""
+    return values["plk"] // 2
 
 
 @dataclass(frozen=True)
@@ -216,10 +227,10 @@ def _pct(share: float) -> str:
     return f"{share:.0%}"
 
 
-def shift_words(t: conv.ShiftTest, cols: int) -> dict[str, str]:
-    """The measured shares of unchanged active cells, before and after pooling."""
+def shift_words(t: conv.ShiftTest) -> dict[str, str]:
+    """The shift and the measured shares of unchanged active cells, before and after pooling."""
     return {
-        "shift": str(cols),
+        "shift": str(t.cols),
         "feature": _pct(t.feature_unchanged),
         "pooled": _pct(t.pooled_unchanged),
     }
