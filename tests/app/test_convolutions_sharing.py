@@ -10,6 +10,7 @@ from apptools import assert_shows, charts, decode, notices, open_page, texts
 
 from ui import i18n
 from ui.state import widget_key
+from ui.strings import markdown
 from ui.topics.convolutions import sharing as topic
 
 PAGE = "convolutions"
@@ -262,3 +263,17 @@ def test_hostile_values_of_our_controls_are_ignored_with_a_notice():
         assert len(said) == 1, (key, said)
         assert f"`{key}`" in said[0]
         assert "<script" not in texts(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_explanations_state_the_numbers_these_tests_check(lang):
+    counts = markdown(lang, "convolutions/share_counts")
+    for figure in ("34,944", "105,705,600", "44,892,355,200", "105,415,200", "290,400"):
+        assert figure in counts
+    assert "3,025" in markdown(lang, "convolutions/share_assumes")
+    backward = markdown(lang, "convolutions/pool_backward")
+    assert "16" in backward
+    assert "9" in backward
+    shift = markdown(lang, "convolutions/pool_shift")
+    for share in ("15%", "46%", "31%"):
+        assert share in shift
