@@ -53,8 +53,8 @@ def test_the_count_chart_draws_the_three_counts_on_a_log_axis_with_their_ratios(
     assert list(fig.data[0].y) == [34_944, 105_705_600, 44_892_355_200]
     assert list(fig.data[0].text) == [
         "34,944",
-        "105,705,600 (×3,025)",
-        "44,892,355,200 (×1,284,694)",
+        "105,705,600<br>×3,025",
+        "44,892,355,200<br>×1,284,694",
     ]
     assert 10 ** fig.layout.yaxis.range[1] > 44_892_355_200  # the tallest bar's label fits
 

@@ -76,7 +76,7 @@ def fig_counts(counts: ParameterCounts, tr: Translate) -> go.Figure:
     """The three parameter counts as bars on a log axis, each labelled with its ratio to shared."""
     values = (counts.conv, counts.locally_connected, counts.dense)
     names = [tr(f"cnn.share.fig.{k}") for k in ("conv", "local", "dense")]
-    labels = [f"{v:,}" + ("" if i == 0 else f" (×{v / counts.conv:,.0f})") for i, v in
+    labels = [f"{v:,}" + ("" if i == 0 else f"<br>×{v / counts.conv:,.0f}") for i, v in
               enumerate(values)]  # fmt: skip
     data = [
         {
@@ -90,7 +90,7 @@ def fig_counts(counts: ParameterCounts, tr: Translate) -> go.Figure:
             "hovertemplate": "%{x}: %{text}<extra></extra>",
         }
     ]
-    top = np.log10(max(values)) + 1.0
+    top = np.log10(max(values)) + 1.5  # room for a two-line label
     layout = {
         "xaxis": {"title": {"text": tr("cnn.share.fig.layer")}, "type": "category"},
         "yaxis": {
