@@ -54,7 +54,9 @@ class Sharing:
     multiply_adds: int
 
 
-def sharing(h: int, w: int, c_in: int, padding: int, kernel: int, stride: int, c_out: int):
+def sharing(
+    h: int, w: int, c_in: int, padding: int, kernel: int, stride: int, c_out: int
+) -> Sharing:
     """The layer's parameter counts (shared, unshared, dense) and multiply–adds, from core."""
     shape = (c_in, h, w)
     return Sharing(
@@ -142,6 +144,7 @@ FEATURE = np.array(
     ],
     dtype=np.float64,
 )
+FEATURE.flags.writeable = False
 POOL_CONTROLS = (
     Control("plm", "choice", "max", "cnn.pool.ctl.plm", options=POOL_MODES,
             option_label="cnn.pool.mode.{}", widget="radio"),
@@ -217,7 +220,9 @@ def pool_words(p: Pooling, kernel: int, stride: int) -> dict[str, str]:
     }
 
 
-def shift_result(picture: str, cols: int, mode: str, kernel: int, stride: int, padding: int):
+def shift_result(
+    picture: str, cols: int, mode: str, kernel: int, stride: int, padding: int
+) -> conv.ShiftTest:
     """core.conv.shift_test on the picture (32×32) with the edge detector and the chosen pool."""
     kernel_2d = conv.KERNELS[SHIFT_KERNEL]
     return conv.shift_test(images.picture(picture), kernel_2d, cols, kernel, stride, padding, mode)
