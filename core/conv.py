@@ -476,3 +476,83 @@ def parameter_counts(
         locally_connected=units * per_kernel,
         dense=units * (c_in * h * w + extra),
     )
+
+
+# --- the cost of a conv layer, and pooling against a shift -----------------------------------
+
+
+def multiply_adds(
+    input_shape: Sequence[int],
+    out_channels: int,
+    kernel_size: Pair,
+    stride: Pair = 1,
+    padding: Pair = 0,
+    dilation: Pair = 1,
+) -> int:
+    """H'·W'·C_out·C_in·kH·kW: the multiply–adds of Conv2d's forward on one (C_in, H, W) image."""
+    if len(input_shape) != 3:
+        raise ValueError(f"input_shape must be (C_in, H, W), got {input_shape!r}")
+    c_in, h, w = (validate.integer("input_shape", v, lo=1) for v in input_shape)
+    c_out = validate.integer("out_channels", out_channels, lo=1)
+    g = geometry((h, w), kernel_size, stride, padding, dilation, "kernel_size")
+    return g.out[0] * g.out[1] * c_out * c_in * g.kernel[0] * g.kernel[1]
+
+
+SAME_TOLERANCE = 1e-9  # two map values closer than this count as unchanged
+
+
+@dataclass(frozen=True)
+class ShiftTest:
+    """A feature map and its pooled map before and after the input moved: what stayed the same."""
+
+    feature: FloatArray  # (H', W') before the shift
+    feature_shifted: FloatArray
+    pooled: FloatArray  # (H'', W'') before the shift
+    pooled_shifted: FloatArray
+    feature_unchanged: float  # share of active cells (nonzero before or after) left unchanged
+    pooled_unchanged: float
+    cols: int  # the shift, in pixels to the right
+
+
+def _unchanged(a: FloatArray, b: FloatArray) -> float:
+    """Share of the cells nonzero in a or b whose value did not change (1 if none is nonzero)."""
+    active = (np.abs(a) > SAME_TOLERANCE) | (np.abs(b) > SAME_TOLERANCE)
+    if not active.any():
+        return 1.0
+    return float(np.mean(np.abs(a - b)[active] <= SAME_TOLERANCE))
+
+
+def shift_test(
+    image: npt.ArrayLike,
+    kernel: npt.ArrayLike,
+    cols: int,
+    pool_size: Pair,
+    pool_stride: Pair | None = None,
+    pool_padding: Pair = 0,
+    mode: str = "max",
+) -> ShiftTest:
+    """ReLU(conv2d(x, k, padding k//2)) then a pool, for x (H, W) and x moved right by cols."""
+    mode = validate.choice("mode", mode, ("max", "avg"))
+    x = _as_array(image, "image")
+    k = _as_array(kernel, "kernel")
+    if x.ndim != 2 or k.ndim != 2:
+        raise ValueError(f"image and kernel must be 2-D, got {x.shape} and {k.shape}")
+    pool = max_pool2d if mode == "max" else avg_pool2d
+    pad = (k.shape[0] // 2, k.shape[1] // 2)
+
+    def maps(picture: FloatArray) -> tuple[FloatArray, FloatArray]:
+        feature = np.maximum(conv2d(picture[None, None], k[None, None], padding=pad), 0.0)
+        return feature[0, 0], pool(feature, pool_size, pool_stride, pool_padding)[0, 0]
+
+    cols = validate.integer("cols", cols)
+    feature, pooled = maps(x)
+    feature_shifted, pooled_shifted = maps(shift(x, 0, cols))
+    return ShiftTest(
+        feature=feature,
+        feature_shifted=feature_shifted,
+        pooled=pooled,
+        pooled_shifted=pooled_shifted,
+        feature_unchanged=_unchanged(feature, feature_shifted),
+        pooled_unchanged=_unchanged(pooled, pooled_shifted),
+        cols=cols,
+    )
