@@ -53,6 +53,12 @@ def _axes(n: int, anchor: str, tr: Translate, *, ticks: bool = True) -> tuple[di
     return x, y
 
 
+def _titles(fig: go.Figure, tr: Translate) -> None:
+    """Axis titles as plotly.js wants them (objects: a bare string is not read)."""
+    fig.layout.xaxis.title = {"text": tr("cnn.op.fig.column")}
+    fig.layout.yaxis.title = {"text": tr("cnn.op.fig.row")}
+
+
 def _symmetric(values: np.ndarray) -> float:
     peak = float(np.abs(values).max())
     return peak if peak > 0 else 1.0
@@ -190,7 +196,7 @@ def fig_operation(op: Operation, position: int, relu: bool, tr: Translate) -> go
     return with_frames(fig, frames)
 
 
-def fig_map(values: np.ndarray, title: str, tr: Translate, *, height: int = 300) -> go.Figure:
+def fig_map(values: np.ndarray, title: str, tr: Translate, *, height: int = 240) -> go.Figure:
     """One feature map (signed: blue below 0, red above), its numbers printed when they fit."""
     n = values.shape[0]
     peak = _symmetric(values)
@@ -206,7 +212,7 @@ def fig_map(values: np.ndarray, title: str, tr: Translate, *, height: int = 300)
     fig = go.Figure({"data": [trace]}, _validate=False)
     style(fig, title=title, height=height)
     _image_axes(fig, n)
-    fig.update_layout(xaxis_title=tr("cnn.op.fig.column"), yaxis_title=tr("cnn.op.fig.row"))
+    _titles(fig, tr)
     return fig
 
 
@@ -246,7 +252,7 @@ def fig_padded(t: Taps, tr: Translate) -> go.Figure:
     fig = go.Figure({"data": [grid, corners, first]}, _validate=False)
     style(fig, title=tr("cnn.shape.fig.padded", out=t.out), height=380)
     _image_axes(fig, n)
-    fig.update_layout(xaxis_title=tr("cnn.op.fig.column"), yaxis_title=tr("cnn.op.fig.row"))
+    _titles(fig, tr)
     return fig
 
 
@@ -287,9 +293,13 @@ def fig_fields(n: int, spans: Sequence[tuple[int, int]], tr: Translate) -> go.Fi
     style(fig, title=tr("cnn.shape.fig.fields"), height=400)
     axis = {"showgrid": False, "zeroline": False, "constrain": "domain"}
     fig.update_layout(
-        xaxis=axis | {"range": [lo - 0.5, hi + 0.5], "title": tr("cnn.op.fig.column")},
+        xaxis=axis | {"range": [lo - 0.5, hi + 0.5], "title": {"text": tr("cnn.op.fig.column")}},
         yaxis=axis
-        | {"range": [hi + 0.5, lo - 0.5], "scaleanchor": "x", "title": tr("cnn.op.fig.row")},
+        | {
+            "range": [hi + 0.5, lo - 0.5],
+            "scaleanchor": "x",
+            "title": {"text": tr("cnn.op.fig.row")},
+        },
     )
     return fig
 

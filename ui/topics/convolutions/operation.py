@@ -39,7 +39,7 @@ LAYER_KEYS = tuple(tuple(f"st{i}{f}" for f in LAYER_FIELDS) for i in range(1, MA
 
 def _kernel_control(i: int) -> Control:
     default = float(conv.KERNELS[DEFAULT_KERNEL].flat[i])
-    label = "cnn.op.ctl.k"
+    label = f"cnn.op.ctl.k{i}"
     return Control(KERNEL_KEYS[i], "number", default, label, lo=-8.0, hi=8.0, step=KERNEL_STEP)
 
 
@@ -59,8 +59,10 @@ def _layer_controls(
         Control(kk, "integer", k, "cnn.shape.ctl.k", lo=1, hi=11),
         Control(s, "integer", stride, "cnn.shape.ctl.s", lo=1, hi=4),
         Control(pp, "integer", p, "cnn.shape.ctl.p", lo=0, hi=5),
-        Control(d, "integer", 1, "cnn.shape.ctl.d", lo=1, hi=3),
-        Control(c, "choice", channels, "cnn.shape.ctl.c", options=CHANNELS),
+        Control(d, "integer", 1, "cnn.shape.ctl.d", help="cnn.shape.ctl.d_help", lo=1, hi=3),
+        Control(
+            c, "choice", channels, "cnn.shape.ctl.c", help="cnn.shape.ctl.c_help", options=CHANNELS
+        ),
     )
 
 
