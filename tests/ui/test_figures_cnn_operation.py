@@ -100,7 +100,7 @@ def test_sobel_s_true_convolution_is_its_cross_correlation_negated():
     assert words["gap"] == f"{2 * np.abs(op.feature).max():.3g}"
 
 
-@pytest.mark.parametrize("kernel", ["box_blur", "gaussian_blur", "sharpen", "edge", "identity"])
+@pytest.mark.parametrize("kernel", ["gaussian_blur", "sharpen", "edge", "identity", "laplacian"])
 def test_a_kernel_symmetric_under_a_half_turn_gives_equal_maps(kernel):
     op = op_of("face", kernel)
     np.testing.assert_allclose(op.convolution, op.feature, atol=1e-12)
@@ -135,18 +135,22 @@ def test_sobel_x_is_positive_where_intensity_rises_to_the_right_and_sobel_y_sees
     np.testing.assert_allclose(op_of("gradient", "sobel_y").feature, 0.0, atol=1e-12)
 
 
-def test_box_blur_is_each_window_s_mean_and_sharpen_keeps_flat_regions():
-    op = op_of("house", "box_blur")
-    windows = np.lib.stride_tricks.sliding_window_view(op.image[0], (3, 3))
-    np.testing.assert_allclose(op.feature, windows.mean(axis=(2, 3)))
-    sharp = op_of("house", "sharpen")
+def test_the_gaussian_blur_and_sharpen_keep_flat_regions_their_weights_summing_to_one():
+    windows = np.lib.stride_tricks.sliding_window_view(topic.picture("house", 3)[0], (3, 3))
     flat = np.ptp(windows, axis=(2, 3)) == 0
-    np.testing.assert_allclose(sharp.feature[flat], op.image[0, 1:-1, 1:-1][flat])
+    for kernel in ("gaussian_blur", "sharpen"):
+        op = op_of("house", kernel)
+        assert op.kernel.sum() == 1.0
+        np.testing.assert_allclose(op.feature[flat], op.image[0, 1:-1, 1:-1][flat])
+    blur = op_of("house", "gaussian_blur")
+    assert blur.feature.min() >= blur.image.min() - 1e-12  # a weighted mean: within the range
+    assert blur.feature.max() <= blur.image.max() + 1e-12
 
 
 def test_every_kernel_preset_is_the_classic_kernel_exactly_and_admitted_by_its_controls():
-    for name, kernel in conv.KERNELS.items():
-        values = topic.KERNEL_PRESETS[f"op_{name}"]
+    assert set(topic.KERNEL_NAMES) == set(conv.KERNELS) - {"box_blur"}
+    for name in topic.KERNEL_NAMES:
+        kernel, values = conv.KERNELS[name], topic.KERNEL_PRESETS[f"op_{name}"]
         np.testing.assert_array_equal(np.reshape(topic.kernel_of(values), (3, 3)), kernel)
         assert all(topic.TABLE[key].admits(v) for key, v in values.items())
 

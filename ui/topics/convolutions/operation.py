@@ -24,7 +24,9 @@ KERNEL = 3
 OUT = SIZE - KERNEL + 1  # no padding, stride 1: 10×10 output cells
 IMAGES = ("house", "face", "checkerboard", "gradient", "digit", "scene")
 KERNEL_KEYS = tuple(f"opk{i}" for i in range(KERNEL * KERNEL))
-KERNEL_STEP = 1 / 144  # a multiple of 1/9 and of 1/16: the blurs' weights are exact
+KERNEL_STEP = 1 / 16  # the Gaussian blur's weights exactly, and short decimals in the link
+# Every classic kernel but the box blur, whose 1/9 no slider step of short decimals holds.
+KERNEL_NAMES = tuple(name for name in conv.KERNELS if name != "box_blur")
 DEFAULT_KERNEL = "sobel_x"
 DEFAULT_POSITION = 3 * OUT + 2
 
@@ -120,7 +122,7 @@ def _stack(n: int, c: int, *layers: tuple[str, int, int, int, int, int]) -> dict
 
 
 KERNEL_PRESETS: Mapping[str, Mapping[str, float]] = {
-    f"op_{name}": kernel_values(name) for name in conv.KERNELS
+    f"op_{name}": kernel_values(name) for name in KERNEL_NAMES
 }
 SHAPE_PRESETS: Mapping[str, Mapping[str, int]] = {
     # 'same' padding: p = (k − 1)/2 keeps n; stride 2 halves it; dilation 2 spreads 3 taps over 5.
