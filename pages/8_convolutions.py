@@ -27,9 +27,11 @@ def operation_charts(name, digit, kernel, position, relu, tr):
     return op_figures.fig_operation(op, position, relu, tr), maps
 
 
-def draw_row(keys, columns=None, where=st):
-    boxes = where.columns(columns or len(keys))
-    return {k: state.draw(CONTROLS[k], where=boxes[i % len(boxes)]) for i, k in enumerate(keys)}
+def draw_row(keys, width=5, where=st):
+    rows = [(keys[i : i + width], where.columns(width)) for i in range(0, len(keys), width)]
+    return {
+        k: state.draw(CONTROLS[k], where=b) for r, bs in rows for k, b in zip(r, bs, strict=False)
+    }
 
 
 def say(notes):
@@ -84,7 +86,7 @@ def section_shapes() -> None:
     explain("convolutions/shape_size", where=right)
     st.subheader(tr("cnn.shape.stack_title"))
     presets("shape", list(op_topic.STACK_PRESETS))
-    values = draw_row(("stn", "stc", "stl"))
+    values = draw_row(("stn", "stc", "stl"), 3)
     layers = zip(op_topic.LAYER_KEYS[: values["stl"]], st.columns(4), strict=False)
     for i, (keys, box) in enumerate(layers):
         box.markdown(f"**{tr('cnn.shape.layer', layer=i + 1)}**")

@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # the data these figures draw; nothing here computes it
 DIVERGING = [[0.0, "#2166ac"], [0.5, "#f7f7f7"], [1.0, "#b2182b"]]  # negative blue, positive red
 GREYS = [[0.0, "#ffffff"], [1.0, "#1f2430"]]  # ink: 0 white, 1 dark
 WINDOW = "#e8590c"
-PADDING = "#dbe4ff"
+PADDING = "#a5b8e8"
 FIELD_COLORS = ("#2f9e44", "#1971c2", "#ae3ec9", "#e8590c")
 FRAME_MS = 350
 
@@ -98,13 +98,17 @@ def fig_operation(op: Operation, position: int, relu: bool, tr: Translate) -> go
     values = _r(shown.ravel())
     zmax = _symmetric(shown)
     pmax = _symmetric(op.products)
-    titles = (tr("cnn.op.fig.input"), tr("cnn.op.fig.products"), tr("cnn.op.fig.output"))
+    titles = (tr("cnn.op.fig.input"), tr("cnn.op.fig.output"), tr("cnn.op.fig.products"))
+    # Two rows, so a phone's narrow chart still has room: the input beside the output, the
+    # window's products under them.
     fig = subplots(
-        rows=1,
-        cols=3,
-        column_widths=[0.4, 0.2, 0.4],
+        rows=2,
+        cols=2,
+        specs=[[{}, {}], [{"colspan": 2}, None]],
+        row_heights=[0.62, 0.38],
         subplot_titles=titles,
-        horizontal_spacing=0.06,
+        horizontal_spacing=0.1,
+        vertical_spacing=0.1,
     )
 
     def filled(p: int) -> list[list[float | None]]:
@@ -136,20 +140,20 @@ def fig_operation(op: Operation, position: int, relu: bool, tr: Translate) -> go
                 "showscale": False,
                 "texttemplate": "%{z:.2f}",
                 "textfont": {"size": 11},
-                "xaxis": "x2",
-                "yaxis": "y2",
+                "xaxis": "x3",
+                "yaxis": "y3",
                 "hovertemplate": "%{z:.3f}<extra></extra>",
             },
             {
                 "type": "scatter",
                 "x": [1],
-                "y": [k - 0.5 + 0.45 * k],
+                "y": [k - 0.5 + 0.3 * k],
                 "mode": "text",
                 "text": [f"Σ = {total:.3g}"],
                 "textfont": {"size": 15, "color": TEXT},
                 "hoverinfo": "skip",
-                "xaxis": "x2",
-                "yaxis": "y2",
+                "xaxis": "x3",
+                "yaxis": "y3",
             },
             {
                 "type": "heatmap",
@@ -160,8 +164,8 @@ def fig_operation(op: Operation, position: int, relu: bool, tr: Translate) -> go
                 "showscale": False,
                 "texttemplate": "%{z:.1f}",
                 "textfont": {"size": 8},
-                "xaxis": "x3",
-                "yaxis": "y3",
+                "xaxis": "x2",
+                "yaxis": "y2",
                 "hovertemplate": "(%{y}, %{x}) = %{z:.3f}<extra></extra>",
             },
             {
@@ -171,22 +175,23 @@ def fig_operation(op: Operation, position: int, relu: bool, tr: Translate) -> go
                 "mode": "lines",
                 "hoverinfo": "skip",
                 "line": {"color": WINDOW, "width": 3},
-                "xaxis": "x3",
-                "yaxis": "y3",
+                "xaxis": "x2",
+                "yaxis": "y2",
             },
         ]
 
     size = op.image.shape[1]
-    layout = fig.layout.to_plotly_json() | style(go.Figure(), height=430).layout.to_plotly_json()
-    for suffix, n, ticks in (("", size, True), ("2", k, False), ("3", out, True)):
+    layout = fig.layout.to_plotly_json() | style(go.Figure(), height=700).layout.to_plotly_json()
+    for suffix, n, ticks in (("", size, True), ("2", out, True), ("3", k, False)):
         x, y = _axes(n, "x" + suffix, tr, ticks=ticks)
         layout[f"xaxis{suffix}"] = layout.get(f"xaxis{suffix}", {}) | x
         layout[f"yaxis{suffix}"] = layout.get(f"yaxis{suffix}", {}) | y
     layout["yaxis"]["title"] = {"text": tr("cnn.op.fig.row")}
-    layout["yaxis2"] |= {"range": [k - 0.5 + 0.9 * k, -0.5], "scaleanchor": None}  # room for Σ
+    layout["yaxis3"] |= {"range": [k - 0.5 + 0.6 * k, -0.5]}  # room for Σ under the table
+    layout["xaxis3"] |= {"range": [-0.5 - 0.3 * k, k - 0.5 + 0.3 * k]}
     names = [str(p) for p in range(out * out)]
     labels = (tr("cnn.op.fig.play"), tr("cnn.op.fig.pause"), tr("cnn.op.fig.cell"))
-    layout |= playback(names, position, labels, frame_ms=FRAME_MS, y=-0.2, redraw=True)
+    layout |= playback(names, position, labels, frame_ms=FRAME_MS, y=-0.06, redraw=True)
     layout |= {"showlegend": False, "margin": layout["margin"] | {"b": 120}}
     data = [_shown(op.image), *moving(position)]
     fig = go.Figure({"data": data, "layout": layout}, _validate=False)
@@ -211,6 +216,7 @@ def fig_map(values: np.ndarray, title: str, tr: Translate, *, height: int = 240)
     }
     fig = go.Figure({"data": [trace]}, _validate=False)
     style(fig, title=title, height=height)
+    fig.layout.height, fig.layout.margin.b = height, 50  # no legend under a map
     _image_axes(fig, n)
     _titles(fig, tr)
     return fig
