@@ -43,10 +43,13 @@ def test_every_step_s_products_sum_to_conv2d_s_cell_in_every_frame(image):
     for p, frame in enumerate(frames(fig)):
         row, col = divmod(p, topic.OUT)
         products = z(frame["data"][1])  # traces 1…5: the window onward
-        assert products.sum() == pytest.approx(want[row, col], abs=5e-3)  # rounded to 3 places
+        np.testing.assert_allclose(products, np.round(op.products[p], 2))  # shown to 2 places
+        assert op.products[p].sum() == pytest.approx(want[row, col], abs=1e-12)
         assert op.sums[p] == pytest.approx(want[row, col], abs=1e-12)
         shown = z(frame["data"][3])
-        assert shown[row, col] == pytest.approx(want[row, col], abs=5e-4)
+        assert shown[row, col] == pytest.approx(want[row, col], abs=0.005 + 1e-12)
+        assert frame["data"][2]["text"] == [f"Σ = {figures.sum_text(want[row, col])}"]
+        assert "e-" not in frame["data"][2]["text"][0]  # no rounding noise printed
 
 
 def test_the_output_fills_in_cell_by_cell_up_to_the_window_s_cell():
@@ -70,7 +73,7 @@ def test_relu_shows_the_negative_cells_as_zero():
     op = op_of("house", "sobel_x")
     fig = figures.fig_operation(op, topic.OUT**2 - 1, True, TR)
     shown = z(fig.to_dict()["data"][4])
-    np.testing.assert_allclose(shown, np.round(np.maximum(op.feature, 0), 3))
+    np.testing.assert_allclose(shown, np.round(np.maximum(op.feature, 0), 2))
     (_, signs) = topic.operation_words(op, 0, True)[1:][0]
     assert signs["negative"] == int((op.feature < 0).sum()) > 0
 

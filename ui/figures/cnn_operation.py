@@ -27,6 +27,11 @@ FIELD_COLORS = ("#2f9e44", "#1971c2", "#ae3ec9", "#e8590c")
 FRAME_MS = 350
 
 
+def sum_text(value: float) -> str:
+    """A sum as printed: three digits, and rounding noise (1e-16 of cancelled terms) as 0."""
+    return f"{round(value, 6) + 0.0:.3g}"
+
+
 def _r(a: np.ndarray, digits: int = 3) -> list:
     """Rounded, as plain lists (small payloads; nothing non-finite reaches a chart)."""
     return np.round(np.asarray(a, dtype=float), digits).tolist()
@@ -95,7 +100,7 @@ def fig_operation(op: Operation, position: int, relu: bool, tr: Translate) -> go
     out = op.feature.shape[0]
     k = op.kernel.shape[0]
     shown = op.relu if relu else op.feature
-    values = _r(shown.ravel())
+    values = _r(shown.ravel(), 2)
     zmax = _symmetric(shown)
     pmax = _symmetric(op.products)
     titles = (tr("cnn.op.fig.input"), tr("cnn.op.fig.output"), tr("cnn.op.fig.products"))
@@ -115,69 +120,32 @@ def fig_operation(op: Operation, position: int, relu: bool, tr: Translate) -> go
         cells = [v if i <= p else None for i, v in enumerate(values)]
         return [cells[r * out : (r + 1) * out] for r in range(out)]
 
+    line = {"color": WINDOW, "width": 3}
+    static = [  # what every position shares: sent once, the frames carry only what changes
+        {"type": "scatter", "mode": "lines", "hoverinfo": "skip", "line": line},
+        {"type": "heatmap", "zmin": -pmax, "zmax": pmax, "colorscale": DIVERGING,
+         "showscale": False, "texttemplate": "%{z:.2f}", "textfont": {"size": 11},
+         "xaxis": "x3", "yaxis": "y3", "hovertemplate": "%{z:.3f}<extra></extra>"},
+        {"type": "scatter", "x": [1], "y": [k - 0.5 + 0.3 * k], "mode": "text",
+         "textfont": {"size": 15, "color": TEXT}, "hoverinfo": "skip",
+         "xaxis": "x3", "yaxis": "y3"},
+        {"type": "heatmap", "zmin": -zmax, "zmax": zmax, "colorscale": DIVERGING,
+         "showscale": False, "texttemplate": "%{z:.1f}", "textfont": {"size": 8},
+         "xaxis": "x2", "yaxis": "y2", "hovertemplate": "(%{y}, %{x}) = %{z:.2f}<extra></extra>"},
+        {"type": "scatter", "mode": "lines", "hoverinfo": "skip", "line": line,
+         "xaxis": "x2", "yaxis": "y2"},
+    ]  # fmt: skip
+
     def moving(p: int) -> list[dict]:
         row, col = divmod(p, out)
         wx, wy = _rect(row, col, row + k - 1, col + k - 1)
         cx, cy = _rect(row, col, row, col)
-        total = float(op.sums[p])
         return [
-            {
-                "type": "scatter",
-                "x": wx,
-                "y": wy,
-                "mode": "lines",
-                "hoverinfo": "skip",
-                "line": {"color": WINDOW, "width": 3},
-                "xaxis": "x",
-                "yaxis": "y",
-            },
-            {
-                "type": "heatmap",
-                "z": _r(op.products[p]),
-                "zmin": -pmax,
-                "zmax": pmax,
-                "colorscale": DIVERGING,
-                "showscale": False,
-                "texttemplate": "%{z:.2f}",
-                "textfont": {"size": 11},
-                "xaxis": "x3",
-                "yaxis": "y3",
-                "hovertemplate": "%{z:.3f}<extra></extra>",
-            },
-            {
-                "type": "scatter",
-                "x": [1],
-                "y": [k - 0.5 + 0.3 * k],
-                "mode": "text",
-                "text": [f"Σ = {total:.3g}"],
-                "textfont": {"size": 15, "color": TEXT},
-                "hoverinfo": "skip",
-                "xaxis": "x3",
-                "yaxis": "y3",
-            },
-            {
-                "type": "heatmap",
-                "z": filled(p),
-                "zmin": -zmax,
-                "zmax": zmax,
-                "colorscale": DIVERGING,
-                "showscale": False,
-                "texttemplate": "%{z:.1f}",
-                "textfont": {"size": 8},
-                "xaxis": "x2",
-                "yaxis": "y2",
-                "hovertemplate": "(%{y}, %{x}) = %{z:.3f}<extra></extra>",
-            },
-            {
-                "type": "scatter",
-                "x": cx,
-                "y": cy,
-                "mode": "lines",
-                "hoverinfo": "skip",
-                "line": {"color": WINDOW, "width": 3},
-                "xaxis": "x2",
-                "yaxis": "y2",
-            },
+            {"x": wx, "y": wy},
+            {"z": _r(op.products[p], 2)},
+            {"text": [f"Σ = {sum_text(float(op.sums[p]))}"]},
+            {"z": filled(p)},
+            {"x": cx, "y": cy},
         ]
 
     size = op.image.shape[1]
@@ -193,7 +161,7 @@ def fig_operation(op: Operation, position: int, relu: bool, tr: Translate) -> go
     labels = (tr("cnn.op.fig.play"), tr("cnn.op.fig.pause"), tr("cnn.op.fig.cell"))
     layout |= playback(names, position, labels, frame_ms=FRAME_MS, y=-0.06, redraw=True)
     layout |= {"showlegend": False, "margin": layout["margin"] | {"b": 120}}
-    data = [_shown(op.image), *moving(position)]
+    data = [_shown(op.image), *(a | b for a, b in zip(static, moving(position), strict=True))]
     fig = go.Figure({"data": data, "layout": layout}, _validate=False)
     frames = [
         {"name": name, "data": moving(p), "traces": [1, 2, 3, 4, 5]} for p, name in enumerate(names)
@@ -214,11 +182,11 @@ def fig_map(values: np.ndarray, title: str, tr: Translate, *, height: int = 240)
         "colorbar": {"thickness": 10},
         "hovertemplate": "(%{y}, %{x}) = %{z:.3f}<extra></extra>",
     }
-    fig = go.Figure({"data": [trace]}, _validate=False)
-    style(fig, title=title, height=height)
-    fig.layout.height, fig.layout.margin.b = height, 50  # no legend under a map
-    _image_axes(fig, n)
-    _titles(fig, tr)
+    layout = style(go.Figure(), title=title, height=height).layout.to_plotly_json()
+    x, y = _axes(n, "x", tr)
+    y["title"] = {"text": tr("cnn.op.fig.row")}
+    layout |= {"height": height, "margin": layout["margin"] | {"b": 50}, "xaxis": x, "yaxis": y}
+    fig = go.Figure({"data": [trace], "layout": layout}, _validate=False)
     return fig
 
 
