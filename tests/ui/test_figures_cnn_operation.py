@@ -4,6 +4,7 @@ table against the shapes conv2d and the pools return, and the receptive fields t
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
@@ -300,6 +301,15 @@ def test_the_vgg_stack_s_fields_grow_3_5_6_10_and_the_dilated_one_reaches_13():
     assert dilated.layers[-1].field.size == 13
     assert "13×13" in TR("cnn.shape.preset.stack_dilated_help")
     assert {layer.shape[2] for layer in dilated.layers} == {32}  # the padding keeps the size
+
+
+@pytest.mark.parametrize("preset", list(topic.STACK_PRESETS))
+def test_the_drawn_fields_are_one_unit_s_view_growing_layer_by_layer(preset):
+    s = topic.stack(*topic.stack_of(topic.STACK_PRESETS[preset]))
+    spans = topic.field_spans(s)
+    assert [last - first + 1 for first, last in spans] == [x.field.size for x in s.layers]
+    for (a0, a1), (b0, b1) in itertools.pairwise(spans):
+        assert b0 <= a0 <= a1 <= b1  # each field holds the one before it
 
 
 def test_a_layer_with_no_output_stops_the_table_and_says_why():

@@ -411,8 +411,17 @@ def stack_words(s: Stack) -> list[tuple[str, dict[str, Any]]]:
 
 
 def field_spans(s: Stack) -> list[tuple[int, int]]:
-    """Each layer's receptive field of its centre unit, as (first, last) input pixel."""
-    return [layer.field.span(layer.shape[2] // 2) for layer in s.layers]
+    """Layer by layer, the field of the unit under the last layer's centre unit (the one whose
+    field is centred nearest it), as (first, last) input pixel: one unit's view growing."""
+    if not s.layers:
+        return []
+    last = s.layers[-1]
+    centre = last.field.start + (last.shape[2] // 2) * last.field.jump
+    spans = []
+    for layer in s.layers:
+        nearest = round((centre - layer.field.start) / layer.field.jump)
+        spans.append(layer.field.span(min(max(nearest, 0), layer.shape[2] - 1)))
+    return spans
 
 
 def padded_figure(n: int, k: int, s: int, p: int, d: int, tr: Any) -> go.Figure:
