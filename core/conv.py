@@ -556,3 +556,28 @@ def shift_test(
         pooled_unchanged=_unchanged(pooled, pooled_shifted),
         cols=cols,
     )
+
+
+# --- a true convolution, for the contrast ------------------------------------------------------
+
+
+def convolve2d(
+    input: npt.ArrayLike,
+    weight: npt.ArrayLike,
+    bias: npt.ArrayLike | None = None,
+    stride: Pair = 1,
+    padding: Pair = 0,
+    dilation: Pair = 1,
+) -> FloatArray:
+    """The mathematician's convolution: conv2d with each kernel flipped, w[o, c, kH−1−u, kW−1−v]."""
+    w = _as_array(weight, "weight")
+    if w.ndim != 4 or w.size == 0:
+        raise ValueError(f"weight must be a non-empty (C_out, C_in, kH, kW) array, got {w.shape}")
+    return conv2d(input, w[:, :, ::-1, ::-1], bias, stride, padding, dilation)
+
+
+def pool_geometry(
+    hw: Sequence[int], kernel_size: Pair, stride: Pair | None = None, padding: Pair = 0
+) -> Geometry:
+    """A pool's geometry as max_pool2d and avg_pool2d check it (stride None: kernel_size)."""
+    return _pool_geometry(hw, kernel_size, stride, padding)

@@ -5,15 +5,104 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import cache, state
+from ui.figures import cnn_operation as op_figures
 from ui.frame import page_frame
 from ui.topics.convolutions import CONTROLS, sharing
+from ui.topics.convolutions import operation as op_topic
 from ui.widgets import chart, explain, side_by_side
 
 tr = page_frame("convolutions")
 explain("convolutions/intro")
 
 # 1. The operation and 2. Shapes (helper "operation") -----------------------------------------
+operation = cache.computation(max_entries=16)(op_topic.operation)
+padded_chart = cache.chart()(op_topic.padded_figure)
+fields_chart = cache.chart()(op_topic.fields_figure)
+
+
+@cache.chart()
+def operation_charts(name, digit, kernel, position, relu, tr):
+    op = operation(name, digit, kernel)
+    maps = [op_figures.fig_map(m, tr(f"cnn.op.fig.{title}"), tr) for title, m in op_topic.maps(op)]
+    return op_figures.fig_operation(op, position, relu, tr), maps
+
+
+def draw_row(keys, width=5, where=st):
+    rows = [(keys[i : i + width], where.columns(width)) for i in range(0, len(keys), width)]
+    return {
+        k: state.draw(CONTROLS[k], where=b) for r, bs in rows for k, b in zip(r, bs, strict=False)
+    }
+
+
+def say(notes):
+    for key, words in notes:
+        (st.warning if key in op_topic.PROBLEMS else st.markdown)(tr(key, **words))
+
+
+def presets(group, names, columns=4):
+    for row in range(0, len(names), columns):  # rows, so a phone stacks them in order
+        for name, box in zip(names[row : row + columns], st.columns(columns), strict=False):
+            words = f"cnn.{group}.preset.{name}"
+            look = {"help": tr(f"{words}_help"), "width": "stretch"}
+            box.button(tr(words), on_click=state.apply, args=(op_topic.PRESETS[name],), **look)
+
+
 st.header(tr("cnn.sec.operation"))
+
+
+@st.fragment
+def section_operation() -> None:
+    left, right = st.columns([1, 2])
+    name = state.draw(CONTROLS["opimg"], where=left)
+    digit = state.draw(CONTROLS["opdigit"], where=left) if name == "digit" else 3
+    relu = state.draw(CONTROLS["oprelu"], where=left)
+    kernel = tuple(draw_row(op_topic.KERNEL_KEYS, 3, where=right).values())
+    presets("op", list(op_topic.KERNEL_PRESETS))
+    position = state.draw(CONTROLS["oppos"])
+    op = operation(name, digit, kernel)
+    playback, maps = operation_charts(name, digit, kernel, position, relu)
+    chart(playback, key="op_operation")
+    say(op_topic.operation_words(op, position, relu))
+    explain("convolutions/op_operation")
+    if name == "scene":
+        side_by_side(maps[:4], ("op_r", "op_g", "op_b", "op_sum"))
+        say(op_topic.channel_words(op, position))
+        explain("convolutions/op_channels")
+    st.subheader(tr("cnn.op.flip_title"))
+    side_by_side(maps[-2:], ("op_xcorr", "op_conv"))
+    say(op_topic.flip_words(op))
+    explain("convolutions/op_flip")
+
+
+@st.fragment
+def section_shapes() -> None:
+    size = tuple(draw_row(op_topic.SHAPE_KEYS).values())
+    presets("shape", list(op_topic.SHAPE_PRESETS), columns=3)
+    st.latex(op_topic.size_latex(*size))
+    say(op_topic.layer_words(*size))
+    left, right = st.columns([3, 2])
+    if op_topic.taps(*size) is not None:
+        chart(padded_chart(*size), key="shape_padded", where=left)
+    explain("convolutions/shape_size", where=right)
+    st.subheader(tr("cnn.shape.stack_title"))
+    presets("shape", list(op_topic.STACK_PRESETS))
+    values = draw_row(("stn", "stc", "stl"), 3)
+    layers = zip(op_topic.LAYER_KEYS[: values["stl"]], st.columns(4), strict=False)
+    for i, (keys, box) in enumerate(layers):
+        box.markdown(f"**{tr('cnn.shape.layer', layer=i + 1)}**")
+        values |= {key: state.draw(CONTROLS[key], where=box) for key in keys}
+    state.check_undrawn(op_topic.TABLE)
+    s = op_topic.stack(*(stacked := op_topic.stack_of(values)))
+    say(op_topic.stack_words(s))
+    st.table(op_topic.stack_rows(s, tr))
+    left, right = st.columns([3, 2])
+    chart(fields_chart(*stacked), key="shape_fields", where=left)
+    explain("convolutions/shape_stack", where=right)
+
+
+section_operation()
+st.header(tr("cnn.sec.shapes"))
+section_shapes()
 
 # 3. Parameter sharing and 4. Pooling (helper "sharing") --------------------------------------
 share_count_chart = cache.chart()(sharing.count_chart)
