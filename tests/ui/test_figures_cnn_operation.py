@@ -234,7 +234,7 @@ def support(n, c, layers):
         else:
             g = conv.avg_pool2d_backward(g, inp, k, s, p)
     rows = np.flatnonzero(g[0, 0].any(axis=1))
-    return rows.min(), rows.max()
+    return (rows.min(), rows.max()) if rows.size else None
 
 
 @pytest.mark.parametrize("preset", list(topic.STACK_PRESETS))
@@ -274,7 +274,11 @@ def test_any_stack_s_shapes_and_centre_fields_match_running_it(layers, n):
         return
     assert [layer.shape for layer in s.layers] == run_stack(n, 1, done)
     first, last = topic.field_spans(s)[-1]
-    lo, hi = support(n, 1, done)
+    if (span := support(n, 1, done)) is None:
+        # The unit sits on some layer's padding (a 1×1 conv with stride 3 can put it there): it
+        # depends on no input pixel, so the bound holds trivially.
+        return
+    lo, hi = span
     assert first <= lo <= hi <= last  # the field bounds every pixel the unit depends on
     # and its edges are real taps: exact wherever they fall inside the input (not on padding)
     assert lo == first if first >= 0 else True
