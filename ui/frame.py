@@ -77,6 +77,8 @@ _COPY_LINK_HTML = """
     display: flex; align-items: center; justify-content: center; gap: 0.4rem;
   }}
   .gn-copy button:hover {{ border-color: #3b5bdb; color: #3b5bdb; }}
+  /* A display formula wider than a phone scrolls sideways in its own box, not cut off. */
+  .katex-display {{ overflow-x: auto; overflow-y: hidden; padding-bottom: 2px; }}
 </style>
 <script>
   (function () {{
