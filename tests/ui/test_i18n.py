@@ -61,7 +61,8 @@ KEPT_IN_ENGLISH = frozenset(
     activation pre-activation gradient dying epoch running mean variance learning rate bias
     correction weight decay dropout stride padding zero-centered gain loss full batch early
     stopping chain rule mse sse mean-field nan
-    pytorch torch numpy keras notes cs vs transformer heavy-ball tensorflow playground
+    pytorch torch numpy keras notes cs vs transformer heavy-ball tensorflow playground convnetjs
+    dropconnect alexnet lenet mnist deepface vgg imagenet flops
     exp log sin cos erf max min var std sub in out dy
     """.split()  # noqa: SIM905 (a word list reads better than 70 quoted lines)
 )  # by line: activations and layers; optimizers and their PyTorch arguments; schemes and people;
