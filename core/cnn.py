@@ -24,15 +24,15 @@ from types import MappingProxyType
 import numpy as np
 import numpy.typing as npt
 
-from core import images, losses, nn, optimizers, validate
+from core import conv, images, losses, nn, optimizers, validate
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 SIZE = 16  # pixels per side
 TEST = 500  # test images, drawn with the training images
-TRAIN_RANGE = (200, 2000)
-EPOCHS_RANGE = (1, 8)
+TRAIN_RANGE = (200, 1500)
+EPOCHS_RANGE = (1, 6)
 BATCH = 50
 LR = 3e-3  # Adam's learning rate; its other settings torch's defaults
 HIDDEN = 64  # the MLP's hidden width
@@ -71,7 +71,7 @@ def cnn(seed: int) -> nn.Sequential:
 
 
 def order(permutation: int) -> IntArray:
-    """The permutation permute_pixels(·, permutation) applies: shuffled pixel k is pixel order[k]."""
+    """The permutation permute_pixels(·, permutation) applies: shuffled pixel k is order[k]."""
     where = np.arange(SIZE * SIZE, dtype=np.float64).reshape(SIZE, SIZE)
     return images.permute_pixels(where, permutation).ravel().astype(np.int64)
 
@@ -101,6 +101,11 @@ class Experiment:
     examples: FloatArray  # (SHOWN, SIZE, SIZE): test images as drawn
     shuffled: FloatArray  # (SHOWN, SIZE, SIZE): the same images, pixels shuffled
     labels: IntArray  # (SHOWN,)
+    initial_filters: FloatArray  # (8, 1, 3, 3): both CNNs' first layer before training
+
+    def moved(self, permuted: bool) -> float:
+        """‖W − W₀‖ of the CNN's first-layer filters: how far training took them from the start."""
+        return float(np.linalg.norm(self.run("cnn", permuted).filters - self.initial_filters))
 
     def run(self, model: str, permuted: bool) -> Run:
         return self.runs[(model, permuted)]
@@ -166,7 +171,9 @@ def _train(
     return accuracy[0], accuracy[1], predictions
 
 
-def experiment(train: int = 1000, epochs: int = 4, seed: int = 0, permutation: int = 0) -> Experiment:
+def experiment(
+    train: int = 1000, epochs: int = 4, seed: int = 0, permutation: int = 0
+) -> Experiment:
     """Train the MLP and the CNN on the digits and on their shuffled pixels (module doc)."""
     train, epochs, seed, permutation = check(train, epochs, seed, permutation)
     x, y, x_test, y_test = data(train, seed)
@@ -195,16 +202,99 @@ def experiment(train: int = 1000, epochs: int = 4, seed: int = 0, permutation: i
         examples=x_test[:SHOWN, 0].copy(),
         shuffled=shuffled[True][1][:SHOWN, 0].copy(),
         labels=y_test[:SHOWN].copy(),
+        initial_filters=cnn(seed).layers[0].params["weight"].copy(),
     )
 
 
+# --- translation equivariance ----------------------------------------------------------------
+
+PICTURES = ("house", "face", "checkerboard")
+PICTURE_SIZE = 24
+MAX_SHIFT = 6
+EXACT = 1e-12  # |difference| at most this counts as 0 (sums of nine products, reordered)
+
+
+@dataclass(frozen=True)
+class Equivariance:
+    """conv(T x) against T conv(x) for T a zero-filled shift by (rows, cols), 3×3 kernel, padding
+    1 ("same" size): equal except within a kernel radius of the border and the filled strip."""
+
+    image: FloatArray  # x (H, W)
+    shifted: FloatArray  # T x
+    feature: FloatArray  # conv(x)
+    conv_of_shifted: FloatArray  # conv(T x)
+    shifted_feature: FloatArray  # T conv(x)
+    difference: FloatArray  # conv(T x) − T conv(x)
+    interior: npt.NDArray[np.bool_]  # cells ≥ 1 + |shift| from the border on the shifted sides
+    rows: int
+    cols: int
+
+    @property
+    def inside(self) -> float:
+        """max |difference| over the interior: 0 (up to EXACT)."""
+        return float(np.abs(self.difference[self.interior]).max(initial=0.0))
+
+    @property
+    def outside(self) -> float:
+        """max |difference| outside the interior: where the border and the zeros come in."""
+        return float(np.abs(self.difference[~self.interior]).max(initial=0.0))
+
+    @property
+    def differing(self) -> int:
+        """How many cells differ by more than EXACT (all of them outside the interior)."""
+        return int(np.sum(np.abs(self.difference) > EXACT))
+
+
+def interior(
+    shape: tuple[int, int], rows: int, cols: int, radius: int = 1
+) -> npt.NDArray[np.bool_]:
+    """Cells where conv(T x) = T conv(x) for every x: radius + |shift| from the edges the shift
+    moves away from and toward, radius from the other edges."""
+    h, w = shape
+    mask = np.zeros((h, w), dtype=bool)
+    top, bottom = radius + max(rows, 0), h - radius + min(rows, 0)
+    left, right = radius + max(cols, 0), w - radius + min(cols, 0)
+    mask[max(top, 0) : max(bottom, 0), max(left, 0) : max(right, 0)] = True
+    return mask
+
+
+def equivariance(picture: str, kernel: str, rows: int, cols: int) -> Equivariance:
+    """conv(T x), T conv(x) and their difference for a test picture and a classic 3×3 kernel."""
+    picture = validate.choice("picture", picture, PICTURES)
+    kernel = validate.choice("kernel", kernel, tuple(conv.KERNELS))
+    rows = validate.integer("rows", rows, lo=-MAX_SHIFT, hi=MAX_SHIFT)
+    cols = validate.integer("cols", cols, lo=-MAX_SHIFT, hi=MAX_SHIFT)
+    x = images.picture(picture, PICTURE_SIZE)
+    w = conv.KERNELS[kernel][None, None]
+
+    def same(a: FloatArray) -> FloatArray:
+        return conv.conv2d(a[None, None], w, padding=1)[0, 0]
+
+    shifted = conv.shift(x, rows, cols)
+    feature, of_shifted = same(x), same(shifted)
+    moved = conv.shift(feature, rows, cols)
+    return Equivariance(
+        image=x,
+        shifted=shifted,
+        feature=feature,
+        conv_of_shifted=of_shifted,
+        shifted_feature=moved,
+        difference=of_shifted - moved,
+        interior=interior(x.shape, rows, cols),
+        rows=rows,
+        cols=cols,
+    )
+
+
+OVERHEAD = 45  # NumPy's window copies, pools and activations per multiply-add (bench/cnn.py)
+
+
 def cost(train: int, epochs: int, seed: int = 0, permutation: int = 0) -> tuple[float, float]:
-    """(multiply-adds, float32 cells) for ui.heavy: four runs' forward and backward passes, the
-    CNN's convolutions dominant (counted three times for forward, ∂x and ∂w), plus overhead."""
-    n = train + TEST
+    """(multiply-adds, float32 cells) for ui.heavy: each run's images through the network per
+    epoch (a training image forward and backward, 3 passes; a test image forward, 1), times
+    OVERHEAD, so that ui.heavy's ~2³⁵ a second holds; cells: the test set's first feature map."""
     c1, c2 = CHANNELS
     conv_work = SIZE * SIZE * c1 * 9 + (SIZE // 2) ** 2 * c2 * c1 * 9
     mlp_work = SIZE * SIZE * HIDDEN + HIDDEN * CLASSES
-    per_epoch = n * 3 * (conv_work + mlp_work) * 2
-    updates = epochs * (train // BATCH + 1) * 4
-    return per_epoch * epochs + updates * 4e6, n * SIZE * SIZE * c1 * 9 * 2
+    passes = epochs * (3 * train + TEST)
+    return float(passes * 2 * (conv_work + mlp_work) * OVERHEAD), float(TEST * SIZE * SIZE * c1 * 9)

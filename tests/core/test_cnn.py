@@ -79,9 +79,7 @@ def test_maxpool_and_flatten_gradients_match_central_differences(seed, k, stride
     x = rng.normal(size=(2, 2, 6, 6))  # distinct values: the maximum is differentiable
     g = rng.normal(size=net.forward(x).shape)
     net.forward(x)
-    assert_close(
-        net.backward(g), central_differences(lambda: float(np.sum(net.forward(x) * g)), x)
-    )
+    assert_close(net.backward(g), central_differences(lambda: float(np.sum(net.forward(x) * g)), x))
 
 
 @given(seed=st.integers(0, 2**31), k=st.integers(1, 3), levels=st.integers(1, 3))
@@ -99,8 +97,10 @@ def test_tiling_max_pool_equals_core_conv_ties_included(seed, k, levels):
 def test_conv2d_init_is_torch_bound_one_over_root_fan_in():
     layer = Conv2d(3, 64, 5, seed=4)
     bound = 1 / math.sqrt(3 * 5 * 5)
-    assert layer.weight.shape == (64, 3, 5, 5) and layer.bias.shape == (64,)
-    assert np.abs(layer.weight).max() <= bound and np.abs(layer.weight).max() > 0.9 * bound
+    assert layer.weight.shape == (64, 3, 5, 5)
+    assert layer.bias.shape == (64,)
+    assert np.abs(layer.weight).max() <= bound
+    assert np.abs(layer.weight).max() > 0.9 * bound
     assert np.abs(layer.bias).max() <= bound
 
 
@@ -166,8 +166,10 @@ def test_cnn_test_accuracy_falls_by_at_least_fall_under_permutation(default):
 
 def test_experiment_shapes_and_filters(default):
     run = default.run("cnn", False)
-    assert run.filters.shape == (8, 1, 3, 3) and default.run("mlp", False).filters is None
-    assert run.test_accuracy.shape == (default.epochs,) and run.predictions.shape[1] == cnn.TEST
+    assert run.filters.shape == (8, 1, 3, 3)
+    assert default.run("mlp", False).filters is None
+    assert run.test_accuracy.shape == (default.epochs,)
+    assert run.predictions.shape[1] == cnn.TEST
     assert default.examples.shape == default.shuffled.shape == (cnn.SHOWN, cnn.SIZE, cnn.SIZE)
     assert np.array_equal(
         np.sort(default.examples.reshape(cnn.SHOWN, -1), axis=1),
