@@ -17,9 +17,7 @@ pooling look at pixels that have nothing to do with each other, and its accuracy
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 
 import numpy as np
 import numpy.typing as npt
@@ -97,7 +95,7 @@ class Experiment:
     epochs: int
     seed: int
     permutation: int
-    runs: Mapping[tuple[str, bool], Run]
+    runs: tuple[Run, ...]  # in RUNS order
     examples: FloatArray  # (SHOWN, SIZE, SIZE): test images as drawn
     shuffled: FloatArray  # (SHOWN, SIZE, SIZE): the same images, pixels shuffled
     labels: IntArray  # (SHOWN,)
@@ -108,7 +106,7 @@ class Experiment:
         return float(np.linalg.norm(self.run("cnn", permuted).filters - self.initial_filters))
 
     def run(self, model: str, permuted: bool) -> Run:
-        return self.runs[(model, permuted)]
+        return self.runs[RUNS.index((model, permuted))]
 
     def final(self, model: str, permuted: bool) -> float:
         """Test accuracy after the last epoch."""
@@ -182,7 +180,7 @@ def experiment(
         False: (x, x_test),
         True: (images.permute_pixels(x, permutation), images.permute_pixels(x_test, permutation)),
     }
-    runs = {}
+    runs = []
     for model, permuted in RUNS:
         net = mlp(seed) if model == "mlp" else cnn(seed)
         if model == "mlp" and permuted:
@@ -192,13 +190,13 @@ def experiment(
         train_x, test_x = shuffled[permuted]
         acc_train, acc_test, predicted = _train(net, train_x, y, test_x, y_test, epochs, seed)
         filters = net.layers[0].params["weight"].copy() if model == "cnn" else None
-        runs[(model, permuted)] = Run(model, permuted, acc_train, acc_test, predicted, filters)
+        runs.append(Run(model, permuted, acc_train, acc_test, predicted, filters))
     return Experiment(
         train=train,
         epochs=epochs,
         seed=seed,
         permutation=permutation,
-        runs=MappingProxyType(runs),
+        runs=tuple(runs),
         examples=x_test[:SHOWN, 0].copy(),
         shuffled=shuffled[True][1][:SHOWN, 0].copy(),
         labels=y_test[:SHOWN].copy(),

@@ -34,10 +34,10 @@ def _image_axes(fig_layout: dict, x: str = "xaxis", y: str = "yaxis", *, ticks: 
                      "scaleanchor": anchor, "constrain": "domain", **shown}  # fmt: skip
 
 
-def _first_titles(fig_layout: dict, x: str, y: str) -> None:
-    """Axis titles on the first small multiple (the others are read the same way)."""
-    fig_layout["xaxis"]["title"] = {"text": x, "font": {"size": 11}}
-    fig_layout["yaxis"]["title"] = {"text": y, "font": {"size": 11}}
+def _first_titles(fig_layout: dict, x: str, y: str, cols: int) -> None:
+    """Axis titles on the bottom-left small multiple (the others are read the same way)."""
+    fig_layout[f"xaxis{cols + 1}"]["title"] = {"text": x, "font": {"size": 11}}
+    fig_layout[f"yaxis{cols + 1}"]["title"] = {"text": y, "font": {"size": 11}}
 
 
 def _symmetric(a: np.ndarray) -> float:
@@ -91,7 +91,7 @@ def _mosaic(pictures: np.ndarray, labels: Sequence[int], title: str, tr: Transla
         fig.add_trace(trace, row=i // cols + 1, col=i % cols + 1)
         suffix = "" if i == 0 else str(i + 1)
         _image_axes(layout, f"xaxis{suffix}", f"yaxis{suffix}", ticks=False)
-    _first_titles(layout, tr("cnn.flat.fig.col_axis"), tr("cnn.flat.fig.row_axis"))
+    _first_titles(layout, tr("cnn.flat.fig.col_axis"), tr("cnn.flat.fig.row_axis"), cols)
     fig.update_layout(layout)
     fig.update_annotations(font={"size": 12})
     return style(fig, title=title, height=260)
@@ -109,7 +109,8 @@ def fig_accuracy(x: Experiment, tr: Translate) -> go.Figure:
     MLP's two lines lie on each other. Chance (10 %) dotted."""
     epochs = list(range(1, x.epochs + 1))
     data = []
-    for (model, permuted), run in x.runs.items():
+    for run in x.runs:
+        model, permuted = run.model, run.permuted
         name = tr(f"cnn.flat.fig.run_{model}_{'shuffled' if permuted else 'images'}")
         data.append({
             "type": "scatter", "mode": "lines+markers", "x": epochs,
@@ -147,14 +148,15 @@ def fig_filters(x: Experiment, permuted: bool, tr: Translate) -> go.Figure:
     layout: dict = {}
     for k, kernel in enumerate(w):
         z = _round(kernel, 2)
-        trace = {"type": "heatmap", "z": z, "text": [[f"{v:.1f}" for v in row] for row in z],
+        shown = np.round(kernel, 1) + 0.0  # + 0.0: no "−0.0"
+        trace = {"type": "heatmap", "z": z, "text": [[f"{v:.1f}" for v in row] for row in shown],
                  "texttemplate": "%{text}", "textfont": {"size": 10}, "colorscale": SIGNED,
                  "zmid": 0.0, "zmin": -scale, "zmax": scale, "showscale": False,
                  "hovertemplate": tr("cnn.flat.fig.hover_weight") + "<extra></extra>"}  # fmt: skip
         fig.add_trace(trace, row=k // cols + 1, col=k % cols + 1)
         suffix = "" if k == 0 else str(k + 1)
         _image_axes(layout, f"xaxis{suffix}", f"yaxis{suffix}", ticks=False)
-    _first_titles(layout, tr("cnn.flat.fig.v_axis"), tr("cnn.flat.fig.u_axis"))
+    _first_titles(layout, tr("cnn.flat.fig.v_axis"), tr("cnn.flat.fig.u_axis"), cols)
     fig.update_layout(layout)
     fig.update_annotations(font={"size": 12})
     title = tr("cnn.flat.fig.filters_shuffled" if permuted else "cnn.flat.fig.filters_images")
