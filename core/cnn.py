@@ -39,6 +39,7 @@ CLASSES = images.CLASSES
 MODELS = ("mlp", "cnn")
 RUNS = (("mlp", False), ("mlp", True), ("cnn", False), ("cnn", True))
 SHOWN = 8  # images kept for the page, before and after the shuffle
+CHUNK = 250  # test images through the network at once
 
 
 def mlp(seed: int) -> nn.Sequential:
@@ -164,7 +165,9 @@ def _train(
             step += 1
             opt.step(p, g, state, h, step)
         accuracy[0, epoch] = right / len(y)  # during the epoch, batch by batch, as torch loops do
-        predictions[epoch] = net.forward(x_test).argmax(axis=1)
+        for start in range(0, len(y_test), CHUNK):  # in chunks: im2col's copies stay small
+            chunk = slice(start, start + CHUNK)
+            predictions[epoch, chunk] = net.forward(x_test[chunk]).argmax(axis=1)
         accuracy[1, epoch] = np.mean(predictions[epoch] == y_test)
     return accuracy[0], accuracy[1], predictions
 
@@ -290,9 +293,12 @@ OVERHEAD = 45  # NumPy's window copies, pools and activations per multiply-add (
 def cost(train: int, epochs: int, seed: int = 0, permutation: int = 0) -> tuple[float, float]:
     """(multiply-adds, float32 cells) for ui.heavy: each run's images through the network per
     epoch (a training image forward and backward, 3 passes; a test image forward, 1), times
-    OVERHEAD, so that ui.heavy's ~2³⁵ a second holds; cells: the test set's first feature map."""
+    OVERHEAD, so that ui.heavy's ~2³⁵ a second holds; cells: the largest copy, the second conv's
+    im2col matrix for a chunk of test images (float64: two float32 cells each)."""
     c1, c2 = CHANNELS
     conv_work = SIZE * SIZE * c1 * 9 + (SIZE // 2) ** 2 * c2 * c1 * 9
     mlp_work = SIZE * SIZE * HIDDEN + HIDDEN * CLASSES
     passes = epochs * (3 * train + TEST)
-    return float(passes * 2 * (conv_work + mlp_work) * OVERHEAD), float(TEST * SIZE * SIZE * c1 * 9)
+    return float(passes * 2 * (conv_work + mlp_work) * OVERHEAD), float(
+        2 * CHUNK * (SIZE // 2) ** 2 * c1 * 9
+    )

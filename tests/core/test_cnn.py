@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from core import cnn, conv, images
 from core.nn import Activation, Conv2d, Flatten, Linear, MaxPool2d, Sequential
+from ui.topics.convolutions import flatten as flat
 
 HYPOTHESIS = settings(max_examples=25, deadline=None, database=None)
 H = 1e-6
@@ -193,3 +194,73 @@ def test_experiment_refuses_out_of_range_arguments():
 def test_cnn_activation_layers_are_relu():
     assert all(layer.name == "relu" for layer in cnn.cnn(0) if isinstance(layer, Activation))
     assert isinstance(cnn.mlp(0).layers[1], Linear)
+
+
+# --- translation equivariance and the page's lessons -------------------------------------------
+
+
+@given(
+    picture=st.sampled_from(cnn.PICTURES),
+    kernel=st.sampled_from(sorted(conv.KERNELS)),
+    rows=st.integers(-cnn.MAX_SHIFT, cnn.MAX_SHIFT),
+    cols=st.integers(-cnn.MAX_SHIFT, cnn.MAX_SHIFT),
+)
+@HYPOTHESIS
+def test_conv_of_shift_equals_shift_of_conv_inside_the_interior(picture, kernel, rows, cols):
+    e = cnn.equivariance(picture, kernel, rows, cols)
+    assert e.inside <= cnn.EXACT
+    differing = np.abs(e.difference) > cnn.EXACT
+    assert not (differing & e.interior).any()  # every differing cell lies outside the box
+    assert e.differing == int(differing.sum())
+
+
+def test_no_shift_means_no_difference_anywhere():
+    for picture in cnn.PICTURES:
+        assert cnn.equivariance(picture, "sharpen", 0, 0).differing == 0
+
+
+def test_interior_is_one_kernel_radius_plus_the_shift_from_the_edges():
+    mask = cnn.interior((10, 12), 2, -3)
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    assert (rows[0], rows[-1]) == (3, 8)  # 1 + 2 from the top, 1 from the bottom
+    assert (cols[0], cols[-1]) == (1, 7)  # 1 from the left, 1 + 3 from the right
+
+
+def test_border_preset_differs_at_the_border_and_inside_preset_nowhere():
+    border = cnn.equivariance(*flat.equivariance_values(flat.PRESETS["flat_border"]))
+    assert border.differing > 0
+    assert border.inside <= cnn.EXACT
+    assert flat.equivariance_words(border)[0] == "cnn.flat.eq_border"
+    inside = cnn.equivariance(*flat.equivariance_values(flat.PRESETS["flat_inside"]))
+    assert inside.differing == 0
+    assert flat.equivariance_words(inside)[0] == "cnn.flat.eq_exact"
+
+
+def test_the_page_defaults_are_the_experiment_defaults():
+    defaults = {c.key: c.default for c in flat.CONTROLS}
+    assert tuple(defaults[k] for k in flat.EXPERIMENT_KEYS) == (1000, 4, 0, 0)
+    assert flat.PRESETS["flat_experiment"] == {k: defaults[k] for k in flat.EXPERIMENT_KEYS}
+
+
+def test_default_experiment_sentences_mlp_same_cnn_falls_filters_moved_more_on_images(default):
+    (result, words), (filters, _) = flat.experiment_words(default)
+    assert result == "cnn.flat.result"
+    assert words["mlp"] == words["mlp_shuffled"]
+    assert float(words["fall"]) >= 100 * flat.FALL_PROMISED
+    assert filters == "cnn.flat.filters_moved"  # "on shuffled pixels only …"
+    assert default.moved(False) > default.moved(True)
+
+
+def test_another_preset_keeps_the_lesson():
+    values = flat.PRESETS["flat_another"]
+    x = cnn.experiment(*(values[k] for k in flat.EXPERIMENT_KEYS))
+    assert np.array_equal(x.run("mlp", False).predictions, x.run("mlp", True).predictions)
+    assert x.fall("cnn") >= flat.FALL_PROMISED
+    assert flat.experiment_words(x)[1][0] == "cnn.flat.filters_moved"
+
+
+def test_cost_of_the_default_is_light_enough_and_the_largest_heavy():
+    from ui import heavy
+
+    assert heavy.is_light(*cnn.cost(200, 1))
+    assert not heavy.is_light(*cnn.cost(cnn.TRAIN_RANGE[1], cnn.EPOCHS_RANGE[1]))

@@ -48,7 +48,7 @@ def fig_map(e: Equivariance, part: str, tr: Translate) -> go.Figure:
     """One of the equivariance arrays (EQUIVARIANCE_PARTS) as a heatmap, pixels on the axes;
     the feature maps and the difference diverge around 0, the pictures are grey. The interior
     (where the difference must be 0) is outlined on the difference."""
-    z = np.asarray(getattr(e, part), dtype=np.float64)
+    z = np.round(np.asarray(getattr(e, part), dtype=np.float64), 3)  # as drawn
     signed = part not in ("image", "shifted")
     trace = {
         "type": "heatmap",
@@ -57,7 +57,9 @@ def fig_map(e: Equivariance, part: str, tr: Translate) -> go.Figure:
         "hovertemplate": tr("cnn.flat.fig.hover_pixel") + "<extra></extra>",
     }
     if signed:
-        scale = _symmetric(e.feature) if part != "difference" else _symmetric(z)
+        # the three feature maps share one scale (T conv(x) only moves conv(x)'s values)
+        maps = np.round(np.stack([e.feature, e.conv_of_shifted]), 3)
+        scale = _symmetric(maps if part != "difference" else z)
         trace |= {"colorscale": SIGNED, "zmid": 0.0, "zmin": -scale, "zmax": scale}
     else:
         trace |= {"colorscale": "Greys", "reversescale": True, "zmin": 0.0, "zmax": 1.0}
@@ -138,7 +140,7 @@ def fig_accuracy(x: Experiment, tr: Translate) -> go.Figure:
 def fig_filters(x: Experiment, permuted: bool, tr: Translate) -> go.Figure:
     """The CNN's 8 learned first-layer 3×3 filters, numbers written in, diverging around 0 on
     one symmetric scale for all eight."""
-    w = x.run("cnn", permuted).filters[:, 0]
+    w = np.round(x.run("cnn", permuted).filters[:, 0], 2)  # as drawn
     scale = _symmetric(w)
     n = len(w)
     cols = (n + 1) // 2

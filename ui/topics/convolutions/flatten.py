@@ -100,3 +100,8 @@ def filter_words(x: cnn.Experiment) -> Words:
     words = {"images": f"{x.moved(False):.2f}", "shuffled": f"{x.moved(True):.2f}"}
     return ("cnn.flat.filters_moved" if x.moved(False) > x.moved(True) else
             "cnn.flat.filters_moved_more"), words  # fmt: skip
+
+
+def equivariance_values(values: Mapping[str, Any]) -> tuple[Any, ...]:
+    """core.cnn.equivariance's (picture, kernel, rows, cols) from control values by key."""
+    return tuple(values[key] for key in EQUIVARIANCE_KEYS)
