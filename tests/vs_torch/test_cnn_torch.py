@@ -86,3 +86,29 @@ def test_max_pool_layer_matches_torch_with_ties(kernel_stride):
     assert np.array_equal(out, out_t.detach().numpy())
     # overlapping windows add gradients in another order than torch: the last bit may differ
     assert rel(layer.backward(g), xt.grad.numpy()) < 1e-15
+
+
+@pytest.mark.parametrize(
+    ("kernel", "stride", "padding", "dilation"),
+    [(3, 2, 1, 1), ((3, 2), (2, 1), (1, 0), 1), (3, 1, 2, 2), (1, 1, 0, 1)],
+)
+def test_conv2d_layer_matches_torch_for_strides_paddings_dilations(
+    kernel, stride, padding, dilation
+):
+    from core.nn import Conv2d
+
+    layer = Conv2d(2, 3, kernel, stride, padding, dilation, seed=5)
+    twin = nn.Conv2d(2, 3, kernel, stride, padding, dilation).double()
+    with torch.no_grad():
+        twin.weight.copy_(torch.tensor(layer.weight))
+        twin.bias.copy_(torch.tensor(layer.bias))
+    x = np.random.default_rng(2).normal(size=(3, 2, 9, 8))
+    out = layer.forward(x)
+    g = np.random.default_rng(3).normal(size=out.shape)
+    xt = torch.tensor(x, requires_grad=True)
+    out_t = twin(xt)
+    out_t.backward(torch.tensor(g))
+    assert rel(out, out_t.detach().numpy()) < TOL
+    assert rel(layer.backward(g), xt.grad.numpy()) < TOL
+    assert rel(layer.grads["weight"], twin.weight.grad.numpy()) < TOL
+    assert rel(layer.grads["bias"], twin.bias.grad.numpy()) < TOL
