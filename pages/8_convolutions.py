@@ -56,8 +56,7 @@ def section_equivariance() -> None:
     maps = flat_maps(*args)
     side_by_side(maps[:3], ("flat_image", "flat_feature", "flat_shifted_feature"))
     side_by_side(maps[3:], ("flat_shifted", "flat_conv_of_shifted", "flat_difference"))
-    key, words = flat.equivariance_words(flat_equivariance(*args))
-    st.markdown(tr(key, **words))
+    st.markdown(flat.equivariance_sentence(flat_equivariance(*args), tr))
     explain("convolutions/flat_equivariance")
 
 
@@ -72,11 +71,11 @@ def section_permuted() -> None:
         return
     side_by_side(pictures, ("flat_examples", "flat_shuffled"))
     chart(accuracy, key="flat_accuracy")
-    (key, words), more = flat.experiment_words(flat_experiment(*args))
-    st.markdown(tr(key, **words))
+    result, moved = flat.experiment_sentences(flat_experiment(*args), tr)
+    st.markdown(result)
     explain("convolutions/flat_experiment")
     side_by_side(filters, ("flat_filters_images", "flat_filters_shuffled"))
-    st.markdown(tr(more[0], **more[1]))
+    st.markdown(moved)
     explain("convolutions/flat_filters")
 
 

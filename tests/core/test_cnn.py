@@ -15,11 +15,13 @@ from hypothesis import strategies as st
 
 from core import cnn, conv, images
 from core.nn import Activation, Conv2d, Flatten, Linear, MaxPool2d, Sequential
+from ui import i18n
 from ui.topics.convolutions import flatten as flat
 
 HYPOTHESIS = settings(max_examples=25, deadline=None, database=None)
 H = 1e-6
 FD_TOL = 1e-6
+EN = i18n.translator("en")
 FALL = 0.2  # the CNN's drop in final test accuracy the page promises at its defaults (22 %+)
 
 
@@ -214,6 +216,12 @@ def test_conv_of_shift_equals_shift_of_conv_inside_the_interior(picture, kernel,
     assert e.differing == int(differing.sum())
 
 
+def test_equivariance_sentence_names_the_directions_of_the_shift():
+    said = flat.equivariance_sentence(cnn.equivariance("checkerboard", "edge", -2, 0), EN)
+    assert said.startswith("Shifted up by 2 and by 0 columns:")
+    assert "differs in" in said
+
+
 def test_no_shift_means_no_difference_anywhere():
     for picture in cnn.PICTURES:
         assert cnn.equivariance(picture, "sharpen", 0, 0).differing == 0
@@ -230,10 +238,10 @@ def test_border_preset_differs_at_the_border_and_inside_preset_nowhere():
     border = cnn.equivariance(*flat.equivariance_values(flat.PRESETS["flat_border"]))
     assert border.differing > 0
     assert border.inside <= cnn.EXACT
-    assert flat.equivariance_words(border)[0] == "cnn.flat.eq_border"
+    assert flat.equivariance_words(border, EN)[0] == "cnn.flat.eq_border"
     inside = cnn.equivariance(*flat.equivariance_values(flat.PRESETS["flat_inside"]))
     assert inside.differing == 0
-    assert flat.equivariance_words(inside)[0] == "cnn.flat.eq_exact"
+    assert flat.equivariance_words(inside, EN)[0] == "cnn.flat.eq_exact"
 
 
 def test_the_page_defaults_are_the_experiment_defaults():

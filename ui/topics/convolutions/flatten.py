@@ -11,6 +11,7 @@ from typing import Any
 
 from core import cnn, conv
 from ui.state import Control
+from ui.strings import Translate
 
 EQUIVARIANCE_KEYS = ("flpic", "flkern", "flrow", "flcol")
 EXPERIMENT_KEYS = ("fltrain", "flepochs", "flseed", "flperm")
@@ -54,18 +55,33 @@ def _pct(value: float) -> str:
     return f"{100 * value:.1f}"
 
 
-def equivariance_words(e: cnn.Equivariance) -> tuple[str, dict[str, str]]:
+def _direction(n: int, negative: str, positive: str, tr: Translate) -> str:
+    name = positive if n > 0 else negative if n < 0 else f"{positive}_zero"
+    return tr(f"cnn.flat.dir.{name}", n=abs(n))
+
+
+def equivariance_words(e: cnn.Equivariance, tr: Translate) -> tuple[str, dict[str, str]]:
     """The sentence under the equivariance charts: exact everywhere, or 0 inside and not at
-    the border (how many cells, how large)."""
+    the border (how many cells, how large); the shift in words of its direction."""
     words = {
-        "rows": str(e.rows),
-        "cols": str(e.cols),
+        "vertical": _direction(e.rows, "up", "down", tr),
+        "horizontal": _direction(e.cols, "left", "right", tr),
         "inside": f"{e.inside:.0f}",
         "cells": str(int(e.interior.sum())),
         "differing": str(e.differing),
         "outside": f"{e.outside:.2f}",
     }
     return ("cnn.flat.eq_border" if e.differing else "cnn.flat.eq_exact"), words
+
+
+def equivariance_sentence(e: cnn.Equivariance, tr: Translate) -> str:
+    key, words = equivariance_words(e, tr)
+    return tr(key, **words)
+
+
+def experiment_sentences(x: cnn.Experiment, tr: Translate) -> tuple[str, str]:
+    """The sentences under the accuracy curves and under the filters, translated."""
+    return tuple(tr(key, **words) for key, words in experiment_words(x))  # type: ignore[return-value]
 
 
 Words = tuple[str, dict[str, str]]
