@@ -186,6 +186,13 @@ def test_mlp_identical_under_other_seeds_and_permutations(seed, permutation):
     assert np.array_equal(e.run("mlp", False).predictions, e.run("mlp", True).predictions)
 
 
+@given(seed=st.integers(0, 10_000), permutation=st.integers(0, 10_000))
+@settings(max_examples=5, deadline=None, database=None)
+def test_mlp_identical_under_any_seed_and_permutation(seed, permutation):
+    e = cnn.experiment(200, 1, seed, permutation)
+    assert np.array_equal(e.run("mlp", False).predictions, e.run("mlp", True).predictions)
+
+
 def test_experiment_refuses_out_of_range_arguments():
     with pytest.raises(ValueError, match="train"):
         cnn.experiment(train=10)
