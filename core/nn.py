@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping
 import numpy as np
 import numpy.typing as npt
 
-from core import activations, batchnorm, validate
+from core import activations, batchnorm, conv, validate
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -337,3 +337,168 @@ class Sequential(Module):
     def __repr__(self) -> str:
         inner = "".join(f"\n  ({i}): {layer!r}" for i, layer in enumerate(self.layers))
         return f"Sequential({inner}\n)"
+
+
+# --- convolutional layers (core.conv's functions as layers) ------------------------------------
+
+
+class Conv2d(Module):
+    """torch.nn.Conv2d: (N, C_in, H, W) → (N, C_out, H', W'); W, b ~ U(−1/√fan_in, 1/√fan_in)."""
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: conv.Pair,
+        stride: conv.Pair = 1,
+        padding: conv.Pair = 0,
+        dilation: conv.Pair = 1,
+        seed: int = 0,
+    ) -> None:
+        super().__init__()
+        self.in_channels = validate.integer("in_channels", in_channels, lo=1)
+        self.out_channels = validate.integer("out_channels", out_channels, lo=1)
+        kernel = conv._pair("kernel_size", kernel_size, 1)
+        self.kernel_size = kernel
+        self.stride = conv._pair("stride", stride, 1)
+        self.padding = conv._pair("padding", padding, 0)
+        self.dilation = conv._pair("dilation", dilation, 1)
+        seed = validate.integer("seed", seed, lo=0)
+        rng = np.random.default_rng(seed)
+        # torch's kaiming_uniform_(a=√5) and its bias rule: bound 1/√fan_in, fan_in = C_in·kH·kW
+        bound = 1.0 / math.sqrt(self.in_channels * kernel[0] * kernel[1])
+        shape = (self.out_channels, self.in_channels, *kernel)
+        self.params = {
+            "weight": rng.uniform(-bound, bound, size=shape),
+            "bias": rng.uniform(-bound, bound, size=self.out_channels),
+        }
+        self.grads = {key: np.zeros_like(value) for key, value in self.params.items()}
+        self._x: FloatArray | None = None
+
+    @property
+    def weight(self) -> FloatArray:
+        return self.params["weight"]
+
+    @property
+    def bias(self) -> FloatArray:
+        return self.params["bias"]
+
+    def _arguments(self) -> dict[str, tuple[int, int]]:
+        return {"stride": self.stride, "padding": self.padding, "dilation": self.dilation}
+
+    def forward(self, x: npt.ArrayLike) -> FloatArray:
+        arr = np.asarray(x, dtype=np.float64)
+        if arr.ndim != 4 or arr.shape[1] != self.in_channels:
+            raise ValueError(
+                f"Conv2d expects input of shape (N, {self.in_channels}, H, W), got {arr.shape}"
+            )
+        self._x = arr
+        return conv.conv2d(arr, self.params["weight"], self.params["bias"], **self._arguments())
+
+    def backward(self, grad_output: npt.ArrayLike) -> FloatArray:
+        """(∂L/∂x, ∂L/∂W, ∂L/∂b) by core.conv.conv2d_backward; ∂L/∂x returned."""
+        if self._x is None:
+            raise RuntimeError("backward called before forward")
+        dx, dw, db = conv.conv2d_backward(
+            grad_output, self._x, self.params["weight"], **self._arguments()
+        )
+        self.grads["weight"][...] = dw
+        self.grads["bias"][...] = db
+        return dx
+
+    def __repr__(self) -> str:
+        return (
+            f"Conv2d({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+            f"stride={self.stride}, padding={self.padding}, dilation={self.dilation})"
+        )
+
+
+class MaxPool2d(Module):
+    """torch.nn.MaxPool2d: each window's maximum, stride kernel_size unless given; (N,C,H,W)."""
+
+    def __init__(
+        self, kernel_size: conv.Pair, stride: conv.Pair | None = None, padding: conv.Pair = 0
+    ) -> None:
+        super().__init__()
+        self.kernel_size = conv._pair("kernel_size", kernel_size, 1)
+        self.stride = self.kernel_size if stride is None else conv._pair("stride", stride, 1)
+        self.padding = conv._pair("padding", padding, 0)
+        self._x: FloatArray | None = None
+        self._out: FloatArray = np.zeros(0)
+
+    def _tiles(self, x: FloatArray) -> bool:
+        """Whether the windows tile x exactly (stride = kernel, no padding, sides divisible)."""
+        (kh, kw), (h, w) = self.kernel_size, x.shape[-2:]
+        return (
+            x.ndim == 4
+            and self.stride == self.kernel_size
+            and self.padding == (0, 0)
+            and h % kh == 0
+            and w % kw == 0
+            and np.all(np.isfinite(x))
+        )
+
+    def forward(self, x: npt.ArrayLike) -> FloatArray:
+        self._x = np.asarray(x, dtype=np.float64)
+        if not self._tiles(self._x):
+            return conv.max_pool2d(self._x, self.kernel_size, self.stride, self.padding)
+        # Tiling windows (the usual pool 2): the maximum of kH·kW strided slices, the numbers
+        # core.conv.max_pool2d gives, five times faster than its reduction over a window view.
+        (kh, kw), x = self.kernel_size, self._x
+        out = x[:, :, ::kh, ::kw].copy()
+        for u in range(kh):
+            for v in range(kw):
+                np.maximum(out, x[:, :, u::kh, v::kw], out=out)
+        self._out = out
+        return out.copy()
+
+    def backward(self, grad_output: npt.ArrayLike) -> FloatArray:
+        """∂L/∂x: each window's gradient to its maximum, the first in row-major order on a tie
+        (core.conv.max_pool2d_backward)."""
+        if self._x is None:
+            raise RuntimeError("backward called before forward")
+        if not self._tiles(self._x):
+            return conv.max_pool2d_backward(
+                grad_output, self._x, self.kernel_size, self.stride, self.padding
+            )
+        (kh, kw), x = self.kernel_size, self._x
+        g = np.asarray(grad_output, dtype=np.float64)
+        if g.shape != self._out.shape:
+            raise ValueError(f"grad_output must have the output's shape {self._out.shape}")
+        grad = np.zeros_like(x)
+        open_ = np.ones(self._out.shape, dtype=bool)  # windows whose maximum is still unclaimed
+        for u in range(kh):  # row-major offsets: the first maximum claims the gradient
+            for v in range(kw):
+                won = open_ & (x[:, :, u::kh, v::kw] == self._out)
+                grad[:, :, u::kh, v::kw] = np.where(won, g, 0.0)
+                open_ &= ~won
+        return grad
+
+    def __repr__(self) -> str:
+        return (
+            f"MaxPool2d(kernel_size={self.kernel_size}, stride={self.stride}, "
+            f"padding={self.padding})"
+        )
+
+
+class Flatten(Module):
+    """torch.nn.Flatten() (start_dim=1): (N, C, H, W) → (N, C·H·W), row-major; backward reshapes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shape: tuple[int, ...] | None = None
+
+    def forward(self, x: npt.ArrayLike) -> FloatArray:
+        arr = np.asarray(x, dtype=np.float64)
+        if arr.ndim < 2:
+            raise ValueError(f"Flatten expects input of shape (N, …), got {arr.shape}")
+        self._shape = arr.shape
+        return arr.reshape(arr.shape[0], -1)
+
+    def backward(self, grad_output: npt.ArrayLike) -> FloatArray:
+        if self._shape is None:
+            raise RuntimeError("backward called before forward")
+        return np.asarray(grad_output, dtype=np.float64).reshape(self._shape)
+
+    def __repr__(self) -> str:
+        return "Flatten(start_dim=1, end_dim=-1)"

@@ -1,0 +1,106 @@
+"""ui.figures.cnn_flatten: images with equal aspect and y downward, signed values on diverging
+scales centred at 0, axis titles, finite data, the accuracy chart drawn from the runs, the
+filters from the CNN, and the section's payload under 300 kB."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import plotly.io as pio
+import pytest
+
+from core import cnn
+from ui import i18n
+from ui.figures import cnn_flatten as figures
+
+TR = i18n.translator("en")
+
+
+@pytest.fixture(scope="module")
+def small():
+    return cnn.experiment(200, 2, 0, 0)
+
+
+@pytest.fixture(scope="module")
+def equivariance():
+    return cnn.equivariance("checkerboard", "sobel_x", 3, -2)
+
+
+def all_figures(small, equivariance):
+    maps = [figures.fig_map(equivariance, part, TR) for part in figures.EQUIVARIANCE_PARTS]
+    return [
+        *maps,
+        figures.fig_examples(small, False, TR),
+        figures.fig_examples(small, True, TR),
+        figures.fig_accuracy(small, TR),
+        figures.fig_filters(small, False, TR),
+        figures.fig_filters(small, True, TR),
+    ]
+
+
+def test_every_heatmap_has_equal_aspect_and_y_running_downward(small, equivariance):
+    for fig in all_figures(small, equivariance):
+        layout = fig.to_plotly_json()["layout"]
+        for name, axis in layout.items():
+            if name.startswith("yaxis") and "scaleanchor" in axis:
+                assert axis["autorange"] == "reversed", name
+        heatmaps = [t for t in fig.data if t.type == "heatmap"]
+        anchored = [n for n, a in layout.items() if n.startswith("yaxis") and "scaleanchor" in a]
+        assert len(anchored) == len(heatmaps)
+
+
+def test_signed_maps_and_filters_diverge_around_zero_symmetrically(small, equivariance):
+    signed = [
+        figures.fig_map(equivariance, p, TR)
+        for p in ("feature", "conv_of_shifted", "shifted_feature", "difference")
+    ]
+    signed += [figures.fig_filters(small, flag, TR) for flag in (False, True)]
+    for fig in signed:
+        for trace in fig.data:
+            assert trace.zmid == 0.0
+            assert trace.zmin == -trace.zmax
+            assert np.abs(np.asarray(trace.z)).max() <= trace.zmax + 1e-9
+
+
+def test_every_figure_has_axis_titles_and_finite_data(small, equivariance):
+    for fig in all_figures(small, equivariance):
+        layout = fig.to_plotly_json()["layout"]
+        titled = [
+            a for n, a in layout.items() if n[1:5] == "axis" and a.get("title", {}).get("text")
+        ]
+        assert len(titled) >= 2
+        for trace in fig.data:
+            for axis in ("x", "y", "z"):
+                values = getattr(trace, axis, None)
+                if values is not None:
+                    assert np.isfinite(np.asarray(values, dtype=float)).all()
+
+
+def test_accuracy_chart_is_the_runs_test_accuracy(small):
+    fig = figures.fig_accuracy(small, TR)
+    assert len(fig.data) == 4
+    for trace, run in zip(fig.data, small.runs, strict=True):
+        np.testing.assert_allclose(trace.y, run.test_accuracy, atol=5e-5)
+        assert list(trace.x) == list(range(1, small.epochs + 1))
+
+
+def test_filters_chart_shows_the_cnn_first_layer_weights(small):
+    fig = figures.fig_filters(small, False, TR)
+    weights = small.run("cnn", False).filters[:, 0]
+    assert len(fig.data) == len(weights)
+    for trace, w in zip(fig.data, weights, strict=True):
+        np.testing.assert_allclose(trace.z, w, atol=5e-3)
+        assert "-0.0" not in json.dumps(trace.text)
+
+
+def test_difference_outlines_the_interior(equivariance):
+    fig = figures.fig_map(equivariance, "difference", TR)
+    (box,) = fig.layout.shapes
+    rows = np.flatnonzero(equivariance.interior.any(axis=1))
+    assert (box.y0, box.y1) == (rows[0] - 0.5, rows[-1] + 0.5)
+
+
+def test_section_payload_is_under_300_kB(small, equivariance):
+    size = sum(len(pio.to_json(fig)) for fig in all_figures(small, equivariance))
+    assert size < 300_000
