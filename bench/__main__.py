@@ -2,7 +2,7 @@
 
 python -m bench                      # latency, payload, kernels and load (about 10 minutes)
 python -m bench --quick              # fewer nudges and repeats, a 20 s load phase
-python -m bench --only latency       # or payload, kernels, training, generalization,
+python -m bench --only latency       # or payload, kernels, training, generalization, cnn,
                                      # load, heavy (or a,b)
 python -m bench --out /tmp/RESULTS.md
 """
@@ -18,7 +18,11 @@ from pathlib import Path
 from bench import report
 
 # Parts whose module has `run(repeats)` and `markdown(rows)`, with their section's title.
-TIMED = {"training": "Training", "generalization": "Generalization sweeps"}
+TIMED = {
+    "training": "Training",
+    "generalization": "Generalization sweeps",
+    "cnn": "Convolutions: conv2d and the permuted-pixels training",
+}
 PARTS = ("latency", "payload", "kernels", *TIMED, "load", "heavy")
 
 
