@@ -75,7 +75,7 @@ def _preset(**changes: Any) -> dict[str, Any]:
 PRESETS: Mapping[str, Mapping[str, Any]] = {
     "fit_early": _preset(),
     "fit_l2": _preset(fitreg="l2", fitopt="adam", fitlam=0.01),
-    "fit_l1": _preset(fitreg="l1", fitopt="adam", fitlam=0.03, fitl1="prox"),
+    "fit_l1": _preset(fitreg="l1", fitopt="adam", fitlam=0.01, fitl1="prox"),
     "fit_adamw": _preset(fitreg="l2", fitopt="adamw", fitlam=1.0),
 }
 TABLE = table(*CONTROLS)
@@ -175,6 +175,13 @@ def penalty_words(fit: reg.Fit, base: reg.Fit) -> dict[str, Any]:
     }
 
 
+def penalty_key(s: reg.Settings) -> str:
+    """Section 4's sentence: AdamW's says its "total" is only a reference (it minimizes no sum)."""
+    if s.penalty == "l2" and s.optimizer == "adamw":
+        return "gen.fit.say.penalty_adamw"
+    return f"gen.fit.say.penalty_{s.penalty}"
+
+
 def decay_words(runs: tuple[reg.Fit, ...]) -> tuple[str, dict[str, Any]]:
     """The norm chart's sentence: for L2 Adam's and AdamW's final ‖θ‖ and AdamW's shrink
     (1 − γλ)^T; for L1 the exact zeros of the soft threshold and of the subgradient."""
@@ -205,7 +212,7 @@ def epoch_charts(fit: reg.Fit, back: reg.Fit, stop: reg.Stop, tr: Any) -> tuple[
     key, words = stop_words(fit, stop)
     return (
         figures.fig_epochs(fit, stop, tr),
-        figures.fig_fit(fit, back.curve, best, tr, beside_playback=True),
+        figures.fig_fit(fit, back.curve, best, tr),
         figures.fig_fit_playback(fit, last, tr),
         tr(key, **words),
     )
@@ -224,7 +231,7 @@ def penalty_charts(fit: reg.Fit, base: reg.Fit, runs: tuple[reg.Fit, ...], tr: A
     return (
         figures.fig_penalty_losses(fit, base, tr),
         figures.fig_histogram(base.parameters, fit.parameters, tr),
-        tr(f"gen.fit.say.penalty_{fit.settings.penalty}", **penalty_words(fit, base)),
+        tr(penalty_key(fit.settings), **penalty_words(fit, base)),
         figures.fig_two_fits(fit, base.curve, tr),
         figures.fig_norms(runs, [tr(n, lam=f"{fit.settings.lam:g}") for n in names], tr),
         tr(key, **words),
