@@ -185,6 +185,17 @@ def _weight_decay(s: Settings) -> float:
     return s.lam if s.penalty == "l2" else 0.0
 
 
+def _tanh(a: FloatArray) -> FloatArray:
+    """tanh(a) = 1 − 2/(e^{2a} + 1) in place of a (within 1e-15 of np.tanh; e^{2a} = ∞ gives 1),
+    about twice as fast as np.tanh, which was most of recording an epoch's three losses."""
+    np.multiply(a, 2.0, out=a)
+    np.exp(a, out=a)
+    a += 1.0
+    np.divide(-2.0, a, out=a)
+    a += 1.0
+    return a
+
+
 def _preconditioner(state: dict[str, FloatArray], h: dict, t: int) -> FloatArray | float:
     """D of the step θ ← θ − γD⁻¹·(step direction): √v̂ + ε for Adam and AdamW, 1 for SGD."""
     if "exp_avg_sq" not in state:
@@ -219,7 +230,7 @@ def train(settings: Settings) -> Fit:
 
     def forward(x: FloatArray) -> FloatArray:
         # net.forward's arithmetic without its checks (they were most of an epoch's time).
-        return (np.tanh(np.tanh(x @ w1.T + b1) @ w2.T + b2) @ w3.T + b3)[:, 0]
+        return (_tanh(_tanh(x @ w1.T + b1) @ w2.T + b2) @ w3.T + b3)[:, 0]
 
     step_k = max(1, math.ceil(epochs / MAX_SNAPSHOTS))
     kept: dict[int, FloatArray] = {}
