@@ -152,7 +152,7 @@ def test_l1_preset_zeroes_most_parameters_shrinks_the_norm_and_lowers_test_and_t
     _, without = line(norms, "gen.fit.fig.none")
     assert with_l1[-1] < 0.5 * without[-1]  # "‖θ‖ shrinks"
     said = texts(at)
-    assert f"parameters exactly 0: **{count}** of 1153 (without: 0)" in said
+    assert f"parameters exactly 0: **{count}** of 1,153 (without: 0)" in said
     assert "leaves **0**: it pushes each weight past 0" in said
 
 

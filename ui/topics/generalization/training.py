@@ -171,7 +171,7 @@ def penalty_words(fit: reg.Fit, base: reg.Fit) -> dict[str, Any]:
         "norm0": _n(base.norm[-1]),
         "zeros": reg.zeros(fit.parameters),
         "zeros0": reg.zeros(base.parameters),
-        "count": fit.parameters.size,
+        "count": f"{fit.parameters.size:,}",
     }
 
 
@@ -193,7 +193,7 @@ def decay_words(runs: tuple[reg.Fit, ...]) -> tuple[str, dict[str, Any]]:
         words |= {"adam": _n(first.norm[-1]), "adamw": _n(second.norm[-1])}
         words |= {"lr": f"{s.lr:g}", "steps": second.epochs_done}
         return "gen.fit.say.decay_l2", words
-    words = {"lam": f"{s.lam:g}", "count": first.parameters.size}
+    words = {"lam": f"{s.lam:g}", "count": f"{first.parameters.size:,}"}
     words |= {"prox": reg.zeros(first.parameters), "sub": reg.zeros(second.parameters)}
     words |= {"threshold": f"{s.lr * s.lam:.3g}"}
     return "gen.fit.say.decay_l1", words
