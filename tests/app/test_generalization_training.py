@@ -134,15 +134,48 @@ def test_adamw_preset_needs_a_hundred_times_the_lambda():
     assert adamw[-1] > adam.norm[-1]  # and still above Adam's coupled L2 at 0.01
 
 
-def test_l1_preset_sets_hundreds_of_parameters_exactly_to_zero_and_the_subgradient_none():
+def test_l1_preset_zeroes_most_parameters_shrinks_the_norm_and_lowers_test_and_total_loss():
     at = with_preset("fit_l1")
-    hist = chart(at, "gen.fit.fig.hist_title", count=1153)
+    hist = chart(at, "gen.fit.fig.hist_title", count="1,153")
     zeros = next(t for t in hist["data"] if t["name"].startswith("exactly 0"))
     count = int(decode(zeros["y"])[0])
-    assert count >= 200
+    assert count >= 1000  # "all but a handful of the 1,153 parameters become exactly 0"
+    losses = chart(at, "gen.fit.fig.penalty_title")
+    _, total = line(losses, "gen.fit.fig.total_loss")
+    _, test = line(losses, "gen.fit.fig.test")
+    _, test0 = line(losses, "gen.fit.fig.test0")
+    assert np.all(np.diff(total) <= 1e-6 * total[:-1])  # the total loss never climbs
+    assert total[-1] < 0.2 * total[0]
+    assert test[-1] < test0[-1]  # "lower than without the penalty"
+    norms = chart(at, "gen.fit.fig.norm_title")
+    _, with_l1 = line(norms, "gen.fit.fig.prox", lam="0.01")
+    _, without = line(norms, "gen.fit.fig.none")
+    assert with_l1[-1] < 0.5 * without[-1]  # "‖θ‖ shrinks"
     said = texts(at)
-    assert f"parameters exactly 0: **{count}** of 1153 (without: 0)" in said
+    assert f"parameters exactly 0: **{count}** of 1,153 (without: 0)" in said
     assert "leaves **0**: it pushes each weight past 0" in said
+
+
+def test_when_patience_never_runs_out_the_page_restores_the_best_weights_and_says_keras_not():
+    at = open_page("generalization", {"lang": "en", "fitep": "50", "fitpat": "100"})
+    assert not at.exception
+    fit = reg.train(dataclasses.replace(reg.Settings(), epochs=50))
+    stop = reg.early_stopping(fit.val_loss, 100)
+    assert stop.stopped_epoch is None
+    assert stop.best_epoch < 50
+    said = texts(at)
+    assert "Keras would then keep the last epoch's weights" in said
+    assert f"restores the weights of epoch {stop.best_epoch}" in said
+    _, y = line(chart(at, "gen.fit.fig.at_best", epoch=stop.best_epoch), "gen.fit.fig.network")
+    back = reg.restore(fit.settings, stop.best_epoch)
+    assert np.array_equal(y, back.curve.astype(np.float32).astype(float))  # best, not the last
+
+
+def test_adamw_preset_calls_data_plus_half_lambda_norm_a_reference_it_does_not_minimize():
+    at = with_preset("fit_adamw")
+    names = {t["name"] for t in chart(at, "gen.fit.fig.penalty_title")["data"]}
+    assert EN("gen.fit.fig.total_reference") in names
+    assert "a reference only" in texts(at)
 
 
 def test_every_control_round_trips_through_the_link_in_korean():
@@ -199,3 +232,18 @@ def test_settings_of_the_presets_are_those_their_words_give():
     assert dataclasses.replace(s) == s
     defaults = optimizers.DEFAULTS  # "AdamW's default is λ = 0.01 against Adam's 0"
     assert (defaults["adamw"]["weight_decay"], defaults["adam"]["weight_decay"]) == (0.01, 0.0)
+
+
+def test_korean_sections_3_4_write_gradient_and_noise_with_the_page_s_words():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "content" / "ko"
+    texts_ko = [p.read_text("utf-8") for p in (root / "generalization").glob("fit_*.md")]
+    toml = (root / "generalization.toml").read_text("utf-8")
+    texts_ko.append(toml[toml.index("[gen.fit]") :].split("\n[gen.drop", 1)[0])
+    for text in texts_ko:
+        assert "기울기" not in text
+        assert "잡음" not in text
+    ko = i18n.translator("ko")
+    assert ko("gen.fit.fig.pause") == "일시 정지"
+    assert "gradient" in ko("gen.fit.say.decay_l2")

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core import fused
 from core import regularization as reg
 
 SHORT = reg.Settings(epochs=30)
@@ -186,3 +187,28 @@ def test_a_larger_patience_restores_a_validation_loss_as_low_or_lower(values, pa
     small = reg.early_stopping(values, patience)
     large = reg.early_stopping(values, patience + more)
     assert values[large.best_epoch] <= values[small.best_epoch]
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "sgd"])
+def test_l1_soft_threshold_is_gamma_lambda_for_sgd_and_divided_by_adams_sqrt_v_hat(optimizer):
+    s = reg.Settings(width=8, epochs=1, penalty="l1", lam=0.05, optimizer=optimizer)
+    d = reg.data(s)
+    net = reg.network(s)
+    p0 = net.parameters.copy()
+    x, y = d.x_train[:, None], d.y_train[:, None]
+    fused.forward_backward(net)(x, lambda out: 2.0 * (out - y) / s.points)
+    g = net.gradients.copy()
+    if optimizer == "sgd":
+        step, scale = s.lr * g, 1.0
+    else:  # Adam's first step: m̂ = g, v̂ = g², so D = |g| + ε
+        scale = np.abs(g) + 1e-8
+        step = s.lr * g / scale
+    expected = reg.soft_threshold(p0 - step, s.lr * s.lam / scale)
+    assert np.allclose(reg.train(s).parameters, expected, rtol=1e-12, atol=1e-15)
+
+
+def test_l1_with_adam_shrinks_the_norm_and_never_raises_the_total_loss():
+    s = reg.Settings(penalty="l1", lam=0.01)
+    fit, plain = reg.train(s), reg.train(dataclasses.replace(s, lam=0.0))
+    assert fit.norm[-1] < 0.25 * plain.norm[-1]
+    assert np.all(np.diff(fit.total_loss) <= 1e-6 * fit.total_loss[:-1])

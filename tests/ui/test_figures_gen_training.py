@@ -97,3 +97,38 @@ def test_a_snapshot_is_the_network_of_its_epoch_as_rerun(runs):
     epoch = int(fit.snapshot_epochs[k])
     again = reg.restore(S, epoch)
     assert np.array_equal(fit.snapshots[k], again.curve.astype(np.float32))
+
+
+def test_log_axes_label_every_tick_with_its_full_value_inside_the_data_range(runs):
+    fit, l1, stop = runs
+    for fig in (figures.fig_epochs(fit, stop, TR), figures.fig_penalty_losses(l1, fit, TR)):
+        axis = fig.layout.yaxis
+        assert axis.type == "log"
+        assert axis.dtick is None
+        values = np.asarray(axis.tickvals, dtype=float)
+        assert len(values) >= 2
+        assert list(axis.ticktext) == [f"{v:.12g}" for v in values]  # 0.02, 0.05, 0.1 …
+        assert {float(t) / 10 ** np.floor(np.log10(float(t))) for t in axis.ticktext} <= {1, 2, 5}
+        shown = np.concatenate([np.asarray(t.y, dtype=float) for t in fig.data])
+        assert values.min() >= shown.min() / 1.5
+        assert values.max() <= shown.max() * 1.5
+
+
+def test_the_histogram_title_writes_the_count_with_a_thousands_separator(runs):
+    fit, l1, _ = runs
+    fig = figures.fig_histogram(fit.parameters, l1.parameters, TR)
+    assert f"{l1.parameters.size:,}" in fig.layout.title.text
+
+
+def test_the_restored_fit_is_sized_for_itself_and_the_playback_for_its_slider(runs):
+    fit = runs[0]
+    alone = figures.fig_fit(fit, fit.curve, "t", TR)
+    played = figures.fig_fit_playback(fit, "t", TR)
+    assert alone.layout.height < played.layout.height - 150  # no slider room above its legend
+
+
+def test_adamw_s_data_plus_half_lambda_norm_is_labelled_a_reference_only():
+    adamw = reg.train(dataclasses.replace(S, optimizer="adamw", lam=0.3))
+    names = {t.name for t in figures.fig_penalty_losses(adamw, adamw, TR).data}
+    assert TR("gen.fit.fig.total_reference") in names
+    assert TR("gen.fit.fig.total_loss") not in names

@@ -23,6 +23,7 @@ CASES = [
     {"optimizer": "adamw", "lam": 0.3},
     {"optimizer": "sgd", "lam": 0.1},
     {"optimizer": "adam", "lam": 0.03, "penalty": "l1", "l1_method": "prox"},
+    {"optimizer": "sgd", "lam": 0.03, "penalty": "l1", "l1_method": "prox"},
     {"optimizer": "sgd", "lam": 0.03, "penalty": "l1", "l1_method": "subgradient"},
 ]
 
@@ -65,7 +66,14 @@ def _torch_run(s: reg.Settings):
         if s.penalty == "l1" and s.l1_method == "prox":
             with torch.no_grad():
                 for param in model.parameters():
-                    param.copy_(torch.sign(param) * torch.clamp(param.abs() - s.lr * s.lam, min=0))
+                    scale = 1.0  # SGD: ISTA's threshold γλ; Adam: γλ/(√v̂ + ε), per weight
+                    if s.optimizer != "sgd":
+                        state = opt.state[param]
+                        step = float(state["step"])
+                        v_hat = state["exp_avg_sq"] / (1.0 - opt.defaults["betas"][1] ** step)
+                        scale = v_hat.sqrt() + opt.defaults["eps"]
+                    cut = s.lr * s.lam / scale
+                    param.copy_(torch.sign(param) * torch.clamp(param.abs() - cut, min=0))
     with torch.no_grad():
         val.append(float(torch.nn.functional.mse_loss(model(xv), yv)))
     flat = torch.cat([param.detach().reshape(-1) for param in model.parameters()]).numpy()

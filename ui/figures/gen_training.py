@@ -9,6 +9,7 @@ not finite is left out of its line.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -61,9 +62,24 @@ def _figure(data: list[dict], layout: dict, title: str, height: int = 320) -> go
     return style(fig, title=title, height=height)
 
 
-def _log_axis(tr: Translate, key: str = "gen.fit.fig.loss_axis") -> dict:
-    # "D2": minor labels at 2 and 5 only (every digit crowds a short axis on a phone).
-    return {"type": "log", "exponentformat": "power", "dtick": "D2", "title": {"text": tr(key)}}
+def _log_ticks(values) -> tuple[list[float], list[str]]:
+    """1-2-5 ticks (1 only, beyond four decades) over the values' range, labelled in full."""
+    v = np.asarray(values, dtype=np.float64)
+    v = v[np.isfinite(v) & (v > 0)]
+    if v.size == 0:
+        return [1.0], ["1"]
+    lo, hi = math.floor(math.log10(v.min())), math.ceil(math.log10(v.max()))
+    steps = (1.0, 2.0, 5.0) if hi - lo <= 4 else (1.0,)
+    ticks = [m * 10.0**k for k in range(lo, hi + 1) for m in steps]
+    ticks = [t for t in ticks if v.min() / 1.5 <= t <= v.max() * 1.5] or [10.0**lo]
+    return ticks, [f"{t:.12g}" for t in ticks]
+
+
+def _log_axis(tr: Translate, data: list[dict], key: str = "gen.fit.fig.loss_axis") -> dict:
+    # Explicit ticks with full values (0.02, 0.05, 0.1 …), never bare minor digits.
+    tickvals, ticktext = _log_ticks(np.concatenate([d["y"] for d in data]))
+    axis = {"type": "log", "tickvals": tickvals, "ticktext": ticktext}
+    return axis | {"title": {"text": tr(key)}}
 
 
 def _epoch_axis(tr: Translate) -> dict:
@@ -98,7 +114,7 @@ def fig_epochs(fit: Fit, stop: Stop, tr: Translate) -> go.Figure:
         notes.append(_top_note(stop.stopped_epoch, tr("gen.fit.fig.stop_note"), "left"))
     layout = {
         "xaxis": _epoch_axis(tr),
-        "yaxis": _log_axis(tr),
+        "yaxis": _log_axis(tr, data),
         "hovermode": "x unified",
         "shapes": shapes,
         "annotations": notes,
@@ -191,20 +207,23 @@ def fig_two_fits(fit: Fit, without, tr: Translate) -> go.Figure:
 
 
 def fig_penalty_losses(fit: Fit, base: Fit, tr: Translate) -> go.Figure:
-    """The training set's data loss, the penalty and their sum (what the optimizer minimizes),
+    """The training set's data loss, the penalty and their sum (what SGD and Adam minimize; for
+    AdamW labelled a reference),
     and the test loss with λ beside the test loss without it."""
     epochs = np.arange(fit.epochs_done + 1)
     epochs0 = np.arange(base.epochs_done + 1)
+    adamw = fit.settings.optimizer == "adamw"  # AdamW minimizes no such sum: a reference only
+    total = "gen.fit.fig.total_reference" if adamw else "gen.fit.fig.total_loss"
     data = [
         _line(epochs, fit.train_loss, tr("gen.fit.fig.data_loss"), TRAIN, floor=LOG_FLOOR),
-        _line(epochs, fit.total_loss, tr("gen.fit.fig.total_loss"), PENALTY, floor=LOG_FLOOR),
+        _line(epochs, fit.total_loss, tr(total), PENALTY, floor=LOG_FLOOR),
         _line(epochs, fit.penalty, tr("gen.fit.fig.penalty"), PENALTY, "dot", floor=LOG_FLOOR),
         _line(epochs, fit.test_loss, tr("gen.fit.fig.test"), TEST, floor=LOG_FLOOR),
         _line(epochs0, base.test_loss, tr("gen.fit.fig.test0"), TEST, "dot", floor=LOG_FLOOR),
     ]
     if not np.any(np.asarray(fit.penalty) > 0):  # λ = 0: no penalty line on a log axis
         data = [data[0], data[3], data[4]]
-    layout = {"xaxis": _epoch_axis(tr), "yaxis": _log_axis(tr), "hovermode": "x unified"}
+    layout = {"xaxis": _epoch_axis(tr), "yaxis": _log_axis(tr, data), "hovermode": "x unified"}
     return _figure(data, layout, tr("gen.fit.fig.penalty_title"), height=340)
 
 
@@ -248,7 +267,7 @@ def fig_histogram(without, with_, tr: Translate) -> go.Figure:
         "xaxis": {"title": {"text": tr("gen.fit.fig.value_axis")}},
         "yaxis": {"title": {"text": tr("gen.fit.fig.count_axis")}},
     }
-    return _figure(data, layout, tr("gen.fit.fig.hist_title", count=b.size))
+    return _figure(data, layout, tr("gen.fit.fig.hist_title", count=f"{b.size:,}"))
 
 
 def fig_norms(runs: Sequence[Fit], names: Sequence[str], tr: Translate) -> go.Figure:

@@ -75,7 +75,7 @@ def _preset(**changes: Any) -> dict[str, Any]:
 PRESETS: Mapping[str, Mapping[str, Any]] = {
     "fit_early": _preset(),
     "fit_l2": _preset(fitreg="l2", fitopt="adam", fitlam=0.01),
-    "fit_l1": _preset(fitreg="l1", fitopt="adam", fitlam=0.03, fitl1="prox"),
+    "fit_l1": _preset(fitreg="l1", fitopt="adam", fitlam=0.01, fitl1="prox"),
     "fit_adamw": _preset(fitreg="l2", fitopt="adamw", fitlam=1.0),
 }
 TABLE = table(*CONTROLS)
@@ -171,8 +171,15 @@ def penalty_words(fit: reg.Fit, base: reg.Fit) -> dict[str, Any]:
         "norm0": _n(base.norm[-1]),
         "zeros": reg.zeros(fit.parameters),
         "zeros0": reg.zeros(base.parameters),
-        "count": fit.parameters.size,
+        "count": f"{fit.parameters.size:,}",
     }
+
+
+def penalty_key(s: reg.Settings) -> str:
+    """Section 4's sentence: AdamW's says its "total" is only a reference (it minimizes no sum)."""
+    if s.penalty == "l2" and s.optimizer == "adamw":
+        return "gen.fit.say.penalty_adamw"
+    return f"gen.fit.say.penalty_{s.penalty}"
 
 
 def decay_words(runs: tuple[reg.Fit, ...]) -> tuple[str, dict[str, Any]]:
@@ -186,7 +193,7 @@ def decay_words(runs: tuple[reg.Fit, ...]) -> tuple[str, dict[str, Any]]:
         words |= {"adam": _n(first.norm[-1]), "adamw": _n(second.norm[-1])}
         words |= {"lr": f"{s.lr:g}", "steps": second.epochs_done}
         return "gen.fit.say.decay_l2", words
-    words = {"lam": f"{s.lam:g}", "count": first.parameters.size}
+    words = {"lam": f"{s.lam:g}", "count": f"{first.parameters.size:,}"}
     words |= {"prox": reg.zeros(first.parameters), "sub": reg.zeros(second.parameters)}
     words |= {"threshold": f"{s.lr * s.lam:.3g}"}
     return "gen.fit.say.decay_l1", words
@@ -205,7 +212,7 @@ def epoch_charts(fit: reg.Fit, back: reg.Fit, stop: reg.Stop, tr: Any) -> tuple[
     key, words = stop_words(fit, stop)
     return (
         figures.fig_epochs(fit, stop, tr),
-        figures.fig_fit(fit, back.curve, best, tr, beside_playback=True),
+        figures.fig_fit(fit, back.curve, best, tr),
         figures.fig_fit_playback(fit, last, tr),
         tr(key, **words),
     )
@@ -224,7 +231,7 @@ def penalty_charts(fit: reg.Fit, base: reg.Fit, runs: tuple[reg.Fit, ...], tr: A
     return (
         figures.fig_penalty_losses(fit, base, tr),
         figures.fig_histogram(base.parameters, fit.parameters, tr),
-        tr(f"gen.fit.say.penalty_{fit.settings.penalty}", **penalty_words(fit, base)),
+        tr(penalty_key(fit.settings), **penalty_words(fit, base)),
         figures.fig_two_fits(fit, base.curve, tr),
         figures.fig_norms(runs, [tr(n, lam=f"{fit.settings.lam:g}") for n in names], tr),
         tr(key, **words),
