@@ -207,7 +207,12 @@ def section_dropout() -> None:
             boxes = st.columns(len(keys))
             v |= {k: state.draw(CONTROLS[k], where=b) for k, b in zip(keys, boxes, strict=True)}
         figures = drop_charts(part, v["drp"], v["drseed"], drop.args(part, v))
-        side_by_side(figures, (f"gd_{part}_a", f"gd_{part}_b"))
+        if note := drop.chart_note(part, view):  # p = 0: nothing random to plot
+            left, right = st.columns(2)
+            left.info(tr(note))
+            chart(figures[1], key=f"gd_{part}_b", where=right)
+        else:
+            side_by_side(figures, (f"gd_{part}_a", f"gd_{part}_b"))
         st.markdown(tr(drop.say_key(part, view), **drop.words(part, view, v)))
         explain(f"generalization/drop_{part}")
     state.check_undrawn(CONTROLS)
