@@ -96,7 +96,8 @@ def test_a_unit_histogram_of_one_value_keeps_its_axis_and_a_narrow_bar():
     lo, hi = fig.layout.xaxis.range
     assert fig.data[0].width < (hi - lo) / 10
     xs = decode(fig.data[0].x)
-    assert lo < xs.min() and xs.max() < hi
+    assert lo < xs.min()
+    assert xs.max() < hi
     assert fig.layout.xaxis.title.text
 
 
@@ -124,7 +125,8 @@ def test_every_log_axis_labels_its_ticks_as_full_values_or_powers_of_ten(made):
     for axis in axes:
         assert axis.exponentformat == "power" or axis.ticktext
         assert axis.exponentformat == "power" or len(axis.ticktext) == len(axis.tickvals)
-        assert axis.minor.showgrid is not True and not axis.minor.ticks
+        assert axis.minor.showgrid is not True
+        assert not axis.minor.ticks
 
 
 def test_the_sigma_over_root_t_line_is_drawn_wide_under_the_mc_average(made):
