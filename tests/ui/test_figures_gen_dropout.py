@@ -172,3 +172,15 @@ def test_the_search_figures_star_the_best_trial_and_show_its_test_error():
     assert progress.data[2].y[0] == pytest.approx(s.test_error)
     assert figure_finite(fig)
     assert figure_finite(progress)
+
+
+def test_a_log_axis_within_two_decades_labels_one_two_five_ticks_in_full():
+    """The search's MSE axis (under a decade) gets 0.05, 0.1, 0.2 … labels rather than one bare
+    10⁻¹; a range of four decades gets powers of ten."""
+    s = S.run(20, 0)
+    axis = F.fig_search_progress(s, TR["en"]).layout.yaxis
+    assert len(axis.tickvals) >= 3
+    assert list(axis.ticktext) == [f"{v:g}" for v in axis.tickvals]
+    shown = [v for v in axis.tickvals if s.val_error.min() <= v <= s.val_error.max()]
+    assert len(shown) >= 2
+    assert F.log_axis([1e-4, 1.0])["exponentformat"] == "power"

@@ -59,6 +59,22 @@ def _ticks(values: object) -> list[str]:
     return [f"{float(v):g}" for v in np.asarray(values).ravel()]
 
 
+def log_axis(values: object) -> dict:
+    """A log axis for these values: 1–2–5 ticks labelled in full (0.02, 0.05, 0.1) when they
+    span up to about two decades, else whole decades as powers of ten."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    if v.size == 0:
+        return dict(LOG_AXIS)
+    lo, hi = np.floor(np.log10(v.min())), np.ceil(np.log10(v.max()))
+    ticks = [m * 10.0**e for e in np.arange(lo, hi + 1) for m in (1, 2, 5)]
+    ticks = [t for t in ticks if v.min() / 2.5 <= t <= v.max() * 2.5]  # beyond: not drawn
+    if not 2 <= len(ticks) <= 9:
+        return dict(LOG_AXIS)
+    vals = [float(f"{t:.3g}") for t in ticks]
+    return {"type": "log", "tickvals": vals, "ticktext": _ticks(vals), "minor": {"showgrid": False}}
+
+
 # --- the network drawn with its masks ----------------------------------------------------------
 
 _LAYERS = (1, 8, 8, 1)
@@ -219,7 +235,7 @@ def fig_step_loss(run: Training, trend: np.ndarray, step: int, tr: Translate) ->
         },
     ]
     layout = _axes(tr("gen.drop.fig.step_axis"), tr("gen.drop.fig.loss_axis"))
-    layout["yaxis"] |= LOG_AXIS
+    layout["yaxis"] |= log_axis(run.loss)
     layout["shapes"] = [vline(len(run.masks) + 0.5, {"color": MUTED, "dash": "dot", "width": 1})]
     return _figure(data, layout, tr("gen.drop.fig.loss_title"))
 
@@ -535,5 +551,5 @@ def fig_search_progress(s: Search, tr: Translate) -> go.Figure:
          "hovertemplate": "%{y:.4f}<extra></extra>"},
     ]  # fmt: skip
     layout = _axes(tr("gen.hyper.fig.trial_axis"), tr("gen.hyper.fig.mse_axis"))
-    layout["yaxis"] |= LOG_AXIS
+    layout["yaxis"] |= log_axis(np.append(s.val_error, s.test_error))
     return _figure(data, layout, tr("gen.hyper.fig.progress_title"))

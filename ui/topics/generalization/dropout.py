@@ -55,6 +55,8 @@ PART_KEYS: Mapping[str, tuple[str, ...]] = {
     "mc": (),
 }
 PART_ARGS: Mapping[str, tuple[str, ...]] = PART_KEYS | {"mc": ("drt",)}
+# The parts drawn by one fragment each: the MC part reads T and the pass count drawn in "spread".
+FRAGMENTS = (("masks",), ("unit",), ("spread", "mc"))
 
 
 @dataclass(frozen=True)
