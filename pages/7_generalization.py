@@ -194,22 +194,36 @@ explain("generalization/drop_intro")
 
 
 @st.fragment
+def drop_parts(names, p, seed) -> None:
+    """Some of section 5's parts: their own controls rerun only them (p and the seed, above,
+    rerun the whole section)."""
+    v = {"drp": p, "drseed": seed}
+    view = drop_view(p, seed)
+    for part in names:
+        st.subheader(tr(f"gen.drop.sub.{part}"))
+        if keys := drop.PART_KEYS[part]:
+            boxes = st.columns(len(keys))
+            v |= {k: state.draw(CONTROLS[k], where=b) for k, b in zip(keys, boxes, strict=True)}
+        figures = drop_charts(part, p, seed, drop.args(part, v))
+        if note := drop.chart_note(part, view):  # p = 0: nothing random to plot
+            left, right = st.columns(2)
+            left.info(tr(note))
+            chart(figures[1], key=f"gd_{part}_b", where=right)
+        else:
+            side_by_side(figures, (f"gd_{part}_a", f"gd_{part}_b"))
+        st.markdown(tr(drop.say_key(part, view), **drop.words(part, view, v)))
+        explain(f"generalization/drop_{part}")
+
+
+@st.fragment
 def section_dropout() -> None:
     for name, box in zip(drop.DROP_PRESETS, st.columns(len(drop.DROP_PRESETS)), strict=True):
         look = {"args": (drop.PRESETS[name],), "help": tr(f"gen.drop.preset.{name}_help")}
         box.button(tr(f"gen.drop.preset.{name}"), on_click=state.apply, width="stretch", **look)
     boxes = st.columns(len(drop.TOP_KEYS))
-    v = {k: state.draw(CONTROLS[k], where=b) for k, b in zip(drop.TOP_KEYS, boxes, strict=True)}
-    view = drop_view(v["drp"], v["drseed"])
-    for part in drop.PARTS:
-        st.subheader(tr(f"gen.drop.sub.{part}"))
-        if keys := drop.PART_KEYS[part]:
-            boxes = st.columns(len(keys))
-            v |= {k: state.draw(CONTROLS[k], where=b) for k, b in zip(keys, boxes, strict=True)}
-        figures = drop_charts(part, v["drp"], v["drseed"], drop.args(part, v))
-        side_by_side(figures, (f"gd_{part}_a", f"gd_{part}_b"))
-        st.markdown(tr(drop.say_key(part, view), **drop.words(part, view, v)))
-        explain(f"generalization/drop_{part}")
+    v = [state.draw(CONTROLS[k], where=b) for k, b in zip(drop.TOP_KEYS, boxes, strict=True)]
+    for names in drop.FRAGMENTS:
+        drop_parts(names, *v)
     state.check_undrawn(CONTROLS)
 
 

@@ -48,7 +48,7 @@ def ours(at, lang="en"):
     """Our charts by title (the other sections' charts come before them)."""
     tr = i18n.translator(lang)
     by_title = {f["layout"].get("title", {}).get("text"): f for f in charts(at)}
-    found = {name: by_title[tr(key)] for name, key in TITLES.items()}
+    found = {name: by_title[tr(key)] for name, key in TITLES.items() if tr(key) in by_title}
     found["connect"] = next(
         f
         for t, f in by_title.items()
@@ -99,6 +99,15 @@ def test_a_link_with_every_parameter_restores_every_control_and_round_trips(lang
         assert at.query_params[key] in (raw, [raw])
     shown = ours(at, lang)
     assert shown["masks"]["layout"]["sliders"][0]["active"] == 6  # step 7
+    # the MC sentence's spreads are over the 120 passes the histogram above draws
+    values = {k: float(v) if k == "drp" else int(v) for k, v in EVERY_PARAM.items()}
+    view = topic.view(values["drp"], values["drseed"])
+    words = topic.words("mc", view, values)
+    assert words["passes"] == "120"
+    assert i18n.translator(lang)("gen.drop.say.mc", **words) in texts(at)
+    tr = i18n.translator(lang)
+    for name in ("dropout_passes", "connect_passes"):
+        assert decode(_trace(shown["x0"], tr(f"gen.drop.fig.{name}", passes=120))["y"]).sum() == 120
     assert len(decode(_first_markers(shown["search"])["x"])) == 9
 
 
@@ -117,10 +126,10 @@ def test_the_default_sentences_state_the_numbers_their_charts_draw():
     kept2 = sum(c == COLORS["kept"] for c in colors[1 + D.WIDTH : 1 + 2 * D.WIDTH])
     assert f"**{kept1} of 8** units of h₁ and **{kept2} of 8** of h₂" in said
     # unit: the marked mean and eval value are the sentence's, and agree within 5 SE
-    marks = [s["x0"] for s in shown["inverted"]["layout"]["shapes"]]
+    marks = [s["x0"] for s in shown["inverted"]["layout"]["shapes"]]  # eval() under the mean
     w = topic.unit_words(view)
-    assert f"{marks[0]:.3f}" == w["inv_mean"]
-    assert f"{marks[1]:.3f}" == w["eval"]
+    assert f"{marks[1]:.3f}" == w["inv_mean"]
+    assert f"{marks[0]:.3f}" == w["eval"]
     assert f"inverted dropout's mean is **{w['inv_mean']}**" in said
     se = D.unit(view.run).inverted.std(ddof=1) / np.sqrt(D.DRAWS)
     assert abs(marks[0] - marks[1]) <= 5 * se
@@ -156,7 +165,7 @@ def test_mc_dropout_preset_reaches_its_limit_but_not_eval():
     view = topic.view(0.3, 0)
     assert to_limit < 3 * view.mc.reference()[-1]
     assert to_eval > 0.5 * view.mc.gap > to_limit
-    assert f"stops near **{topic.mc_words(view, D.T_MAX)['gap']}**" in texts(at)
+    assert f"stops near **{topic.mc_words(view, D.T_MAX, 50)['gap']}**" in texts(at)
 
 
 def test_convnetjs_preset_shows_scaling_by_p_missing_the_classic_mean():
@@ -178,6 +187,34 @@ def test_no_dropout_preset_keeps_every_unit_and_train_mode_is_eval():
     assert set(colors) == {COLORS["kept"]}
     view = topic.view(0.0, 0)
     assert en("gen.drop.say.spread_none", **topic.spread_words(view, 50, 64)) in texts(at)
+    # nothing random to average: a note instead of the MC error chart, DropConnect still drawn
+    shown = ours(at)
+    assert "mc" not in shown
+    assert "connect" in shown
+    assert en("gen.drop.fig.mc_none") in [str(i.value) for i in at.info]
+
+
+@pytest.mark.parametrize("count", [10, 50, 200, D.CONNECT_PASSES])
+def test_the_mc_sentence_s_spreads_are_over_the_passes_its_histogram_draws(count):
+    """The sentence under the MC chart states the spread of the passes the x = 1 histogram
+    bins, for the slider's count (not every pass computed)."""
+    view = topic.view(0.3, 0)
+    values = {"drp": 0.3, "drseed": 0, "drpass": count, "drt": 64}
+    x0 = topic.charts("spread", view, topic.args("spread", values), i18n.translator("en"))[1]
+    words = topic.words("mc", view, values)
+    assert words["passes"] == str(count)
+    for name, samples, sd in (
+        ("dropout_passes", view.passes.at_x0[:count], words["sd_d"]),
+        ("connect_passes", view.passes.connect_at_x0[:count], words["sd_c"]),
+    ):
+        bars = _trace(x0.to_dict(), en(f"gen.drop.fig.{name}", passes=count))
+        centres, width = decode(bars["x"]).astype(float), bars["width"]
+        edges = np.append(centres - width / 2, centres[-1] + width / 2)
+        counts, _ = np.histogram(samples, edges + np.r_[-1e-6, np.zeros(len(centres) - 1), 1e-6])
+        assert decode(bars["y"]).tolist() == counts.tolist()
+        assert sd == f"{samples.std():.3f}"
+    said = en("gen.drop.say.mc", **words)
+    assert f"its {count} passes spread by {words['sd_c']}, dropout's by {words['sd_d']}" in said
 
 
 @pytest.mark.parametrize("preset", ["hyper_few", "hyper_many"])

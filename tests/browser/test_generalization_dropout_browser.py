@@ -12,6 +12,9 @@ pytestmark = pytest.mark.browser
 MASKS = """() => [...document.querySelectorAll('.js-plotly-plot')]
     .find(p => p.layout && p.layout.title && p.layout.title.text
                && p.layout.title.text.startsWith('Masks of the first steps'))"""
+UNIT = """() => [...document.querySelectorAll('.js-plotly-plot')]
+    .find(p => p.layout && p.layout.title && p.layout.title.text
+               && p.layout.title.text.startsWith('Inverted (PyTorch)'))"""
 NODE_COLORS = f"() => JSON.stringify(({MASKS})().data[2].marker.color)"
 COUNT_RERUNS = (
     "() => { window.__runs = 0; new MutationObserver(() => {"
@@ -34,6 +37,14 @@ def test_masks_play_in_the_browser_and_p_writes_the_link(server, page):
     )
     page.wait_for_function(f"() => ({NODE_COLORS})() !== {first!r}", timeout=10_000)
     assert page.evaluate("() => window.__runs") == 0
+    # a part's own control reruns only its fragment: the unit histogram is not redrawn
+    page.evaluate(f"() => {{ window.__unit = ({UNIT})().data; }}")
+    step = page.locator('[data-testid="stSlider"]', has_text="Training step shown")
+    step.locator("input").first.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => window.location.search.includes('drstep=2')", timeout=90_000)
+    wait_for_app(page)
+    assert page.evaluate(f"() => ({UNIT})().data === window.__unit")
     slider = page.locator('[data-testid="stSlider"]', has_text="Drop probability p")
     slider.locator("input").first.focus()
     page.keyboard.press("ArrowRight")

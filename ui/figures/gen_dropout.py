@@ -51,6 +51,30 @@ def _f32(values: object) -> np.ndarray:
     return np.asarray(values, dtype=np.float32)
 
 
+# Log axes label whole decades as powers of ten (10⁻³), never SI prefixes (100µ) or minor digits.
+LOG_AXIS = {"type": "log", "dtick": 1, "exponentformat": "power", "minor": {"showgrid": False}}
+
+
+def _ticks(values: object) -> list[str]:
+    return [f"{float(v):g}" for v in np.asarray(values).ravel()]
+
+
+def log_axis(values: object) -> dict:
+    """A log axis for these values: 1–2–5 ticks labelled in full (0.02, 0.05, 0.1) when they
+    span up to about two decades, else whole decades as powers of ten."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    if v.size == 0:
+        return dict(LOG_AXIS)
+    lo, hi = np.floor(np.log10(v.min())), np.ceil(np.log10(v.max()))
+    ticks = [m * 10.0**e for e in np.arange(lo, hi + 1) for m in (1, 2, 5)]
+    ticks = [t for t in ticks if v.min() / 2.5 <= t <= v.max() * 2.5]  # beyond: not drawn
+    if not 2 <= len(ticks) <= 9:
+        return dict(LOG_AXIS)
+    vals = [float(f"{t:.3g}") for t in ticks]
+    return {"type": "log", "tickvals": vals, "ticktext": _ticks(vals), "minor": {"showgrid": False}}
+
+
 # --- the network drawn with its masks ----------------------------------------------------------
 
 _LAYERS = (1, 8, 8, 1)
@@ -211,7 +235,7 @@ def fig_step_loss(run: Training, trend: np.ndarray, step: int, tr: Translate) ->
         },
     ]
     layout = _axes(tr("gen.drop.fig.step_axis"), tr("gen.drop.fig.loss_axis"))
-    layout["yaxis"] |= {"type": "log", "dtick": 1}
+    layout["yaxis"] |= log_axis(run.loss)
     layout["shapes"] = [vline(len(run.masks) + 0.5, {"color": MUTED, "dash": "dot", "width": 1})]
     return _figure(data, layout, tr("gen.drop.fig.loss_title"))
 
@@ -233,19 +257,21 @@ def _histogram(values: np.ndarray, name: str, color: str, edges: np.ndarray | No
     }
 
 
-def _marks(marks: list[tuple[float, str, str, str]]) -> tuple[list[dict], list[dict]]:
-    """Vertical lines (value, name, colour, dash) as shapes, plus legend-only traces naming them."""
-    shapes = [vline(v, {"color": c, "dash": d, "width": 2.5}) for v, _, c, d in marks]
+def _marks(marks: list[tuple]) -> tuple[list[dict], list[dict]]:
+    """Vertical lines (value, name, colour, dash[, width]) as shapes drawn in the order given
+    (later ones on top), plus legend-only traces naming them."""
+    lines = [{"color": m[2], "dash": m[3], "width": m[4] if len(m) > 4 else 2.5} for m in marks]
+    shapes = [vline(m[0], line) for m, line in zip(marks, lines, strict=True)]
     legend = [
         {
             "type": "scatter",
             "mode": "lines",
             "x": [None],
             "y": [None],
-            "name": f"{n}: {v:.3f}",
-            "line": {"color": c, "dash": d, "width": 2.5},
+            "name": f"{m[1]}: {m[0]:.3f}",
+            "line": line,
         }
-        for v, n, c, d in marks
+        for m, line in zip(marks, lines, strict=True)
     ]
     return shapes, legend
 
@@ -255,16 +281,20 @@ def _unit_figure(samples, marks, name, color, title, tr: Translate) -> go.Figure
     layout = _axes(tr("gen.drop.fig.unit_axis"), tr("gen.drop.fig.count_axis"), shapes=shapes)
     lo = min(float(np.min(samples)), *(m[0] for m in marks))
     hi = max(float(np.max(samples)), *(m[0] for m in marks))
-    pad = 0.05 * (hi - lo) or 0.5
+    # One value only (p = 0; the marks differ from it by round-off): one narrow bar in a range
+    # of ±0.5, so the axis keeps its ticks and title.
+    single = hi - lo < 1e-9
+    pad = 0.5 if single else 0.05 * (hi - lo)
     layout["xaxis"]["range"] = [lo - pad, hi + pad]  # the outermost bars whole
-    return _figure([_histogram(samples, name, color), *legend], layout, title)
+    edges = float(samples[0]) + np.array([-0.01, 0.01]) if single else None
+    return _figure([_histogram(samples, name, color, edges), *legend], layout, title)
 
 
 def fig_unit_inverted(u: Unit, tr: Translate) -> go.Figure:
     """Inverted dropout's samples of the unit, their mean and the eval() value."""
-    marks = [
+    marks = [  # eval() wide and pale underneath, the samples' mean dashed on top: both show
+        (u.eval_value, tr("gen.drop.fig.eval_value"), rgba(COLORS["eval"], 0.35), "solid", 7),
         (float(u.inverted.mean()), tr("gen.drop.fig.sample_mean"), COLORS["limit"], "dash"),
-        (u.eval_value, tr("gen.drop.fig.eval_value"), COLORS["eval"], "solid"),
     ]
     name = tr("gen.drop.fig.inverted", draws=u.draws)
     title = tr("gen.drop.fig.inverted_title")
@@ -274,8 +304,8 @@ def fig_unit_inverted(u: Unit, tr: Translate) -> go.Figure:
 def fig_unit_classic(u: Unit, tr: Translate) -> go.Figure:
     """The classic rule's samples, their mean, its test value (1 − p) and ConvNetJS's (p)."""
     marks = [
+        (u.classic_value, tr("gen.drop.fig.classic_value"), rgba(COLORS["eval"], 0.35), "solid", 7),
         (float(u.classic.mean()), tr("gen.drop.fig.sample_mean"), COLORS["limit"], "dash"),
-        (u.classic_value, tr("gen.drop.fig.classic_value"), COLORS["eval"], "solid"),
         (u.convnetjs_value, tr("gen.drop.fig.convnetjs_value"), COLORS["convnetjs"], "dot"),
     ]
     name = tr("gen.drop.fig.classic", draws=u.draws)
@@ -391,6 +421,13 @@ def fig_mc_error(mc: MonteCarlo, t: int, tr: Translate) -> go.Figure:
         return np.where(y > 0, y, np.nan)
 
     data = [
+        _line(  # wide and pale underneath the green line it coincides with: both show
+            mc.ts,
+            positive(mc.reference()),
+            tr("gen.drop.fig.reference"),
+            COLORS["reference"],
+            line={"color": rgba(COLORS["reference"], 0.45), "width": 9},
+        ),
         _line(
             mc.ts,
             positive(mc.to_limit),
@@ -404,13 +441,6 @@ def fig_mc_error(mc: MonteCarlo, t: int, tr: Translate) -> go.Figure:
             tr("gen.drop.fig.to_eval"),
             COLORS["eval"],
             mode="lines+markers",
-        ),
-        _line(
-            mc.ts,
-            positive(mc.reference()),
-            tr("gen.drop.fig.reference"),
-            COLORS["reference"],
-            line={"color": COLORS["reference"], "dash": "dash", "width": 1.5},
         ),
     ]
     if mc.gap > 0:
@@ -427,8 +457,8 @@ def fig_mc_error(mc: MonteCarlo, t: int, tr: Translate) -> go.Figure:
     for trace in data:
         trace["y"] = [None if not np.isfinite(v) else float(v) for v in trace["y"]]
     layout = _axes(tr("gen.drop.fig.t_axis"), tr("gen.drop.fig.rms_axis"))
-    layout["xaxis"]["type"] = "log"
-    layout["yaxis"] |= {"type": "log", "dtick": 1}
+    layout["xaxis"] |= {"type": "log", "tickvals": list(mc.ts[::2]), "ticktext": _ticks(mc.ts[::2])}
+    layout["yaxis"] |= LOG_AXIS
     at = int(np.searchsorted(mc.ts, t))
     ys = [float(v) for v in (mc.to_limit[at], mc.to_eval[at]) if v > 0]
     mark = {
@@ -484,7 +514,8 @@ def fig_search(s: Search, tr: Translate) -> go.Figure:
                 "reversescale": True,
                 "symbol": ["x" if d else "circle" for d in s.diverged],
                 "line": {"color": TEXT, "width": 0.5},
-                "colorbar": {"title": {"text": tr("gen.hyper.fig.colorbar")}, "thickness": 12},
+                "colorbar": {"title": {"text": tr("gen.hyper.fig.colorbar"), "side": "right"},
+                             "thickness": 10, "xpad": 4},
             },
             "hovertemplate": hover + "<extra></extra>",
         },
@@ -500,7 +531,7 @@ def fig_search(s: Search, tr: Translate) -> go.Figure:
         },
     ]  # fmt: skip
     layout = _axes(tr("gen.hyper.fig.lr_axis"), tr("gen.hyper.fig.width_axis"))
-    layout["xaxis"] |= {"type": "log", "dtick": 1}
+    layout["xaxis"] |= LOG_AXIS
     return _figure(data, layout, tr("gen.hyper.fig.search_title"))
 
 
@@ -520,5 +551,5 @@ def fig_search_progress(s: Search, tr: Translate) -> go.Figure:
          "hovertemplate": "%{y:.4f}<extra></extra>"},
     ]  # fmt: skip
     layout = _axes(tr("gen.hyper.fig.trial_axis"), tr("gen.hyper.fig.mse_axis"))
-    layout["yaxis"]["type"] = "log"
+    layout["yaxis"] |= log_axis(np.append(s.val_error, s.test_error))
     return _figure(data, layout, tr("gen.hyper.fig.progress_title"))

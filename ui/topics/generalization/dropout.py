@@ -55,6 +55,8 @@ PART_KEYS: Mapping[str, tuple[str, ...]] = {
     "mc": (),
 }
 PART_ARGS: Mapping[str, tuple[str, ...]] = PART_KEYS | {"mc": ("drt",)}
+# The parts drawn by one fragment each: the MC part reads T and the pass count drawn in "spread".
+FRAGMENTS = (("masks",), ("unit",), ("spread", "mc"))
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,14 @@ def charts(part: str, v: View, settings: tuple, tr: Translate) -> tuple[go.Figur
         spread = figures.fig_spread(v.run, v.passes, count, mean, t, tr)
         return spread, figures.fig_spread_x0(v.passes, count, tr)
     (t,) = settings
-    return figures.fig_mc_error(v.mc, t, tr), figures.fig_dropconnect(v.passes, tr)
+    # p = 0: nothing random to average, so no error to plot (chart_note says so instead)
+    error = None if chart_note(part, v) else figures.fig_mc_error(v.mc, t, tr)
+    return error, figures.fig_dropconnect(v.passes, tr)
+
+
+def chart_note(part: str, v: View) -> str | None:
+    """The key of the note drawn instead of a part's first chart, or None when it is drawn."""
+    return "gen.drop.fig.mc_none" if part == "mc" and v.run.p == 0.0 else None
 
 
 # --- sentences ---------------------------------------------------------------------------------
@@ -170,10 +179,11 @@ def spread_words(v: View, count: int, t: int) -> dict[str, str]:
     }
 
 
-def mc_words(v: View, t: int) -> dict[str, str]:
+def mc_words(v: View, t: int, count: int) -> dict[str, str]:
+    """The MC sentence; its spreads are over the `count` passes the histogram above draws."""
     mc, passes = v.mc, v.passes
     at = int(np.searchsorted(mc.ts, t))
-    shown = len(passes.connect_at_x0)
+    shown = min(count, len(passes.connect_at_x0))
     return {
         "t": str(t),
         "to_limit": _g(mc.to_limit[at]),
@@ -185,7 +195,7 @@ def mc_words(v: View, t: int) -> dict[str, str]:
         "keep": _n(1 - passes.p, 2),
         "passes": str(shown),
         "sd_d": _n(passes.at_x0[:shown].std()),
-        "sd_c": _n(passes.connect_at_x0.std()),
+        "sd_c": _n(passes.connect_at_x0[:shown].std()),
     }
 
 
@@ -197,7 +207,7 @@ def words(part: str, v: View, values: Mapping[str, Any]) -> dict[str, str]:
         return unit_words(v)
     if part == "spread":
         return spread_words(v, values["drpass"], values["drt"])
-    return mc_words(v, values["drt"])
+    return mc_words(v, values["drt"], values["drpass"])
 
 
 # --- section 6 ---------------------------------------------------------------------------------
