@@ -138,6 +138,10 @@ class Choice(Spec[Any]):
         for option in self.options:
             if self.serialize(option) == text:
                 return option
+        if _DECIMAL.fullmatch(text):  # a number option written another way: "1.0" for 1, "0.10"
+            for option in self.options:
+                if isinstance(option, float) and option == float(text):
+                    return option
         raise Invalid("unknown option")
 
     def serialize(self, value: Any) -> str:

@@ -109,6 +109,12 @@ def test_choice_reads_options_by_their_text():
     assert LR.parse([LR.serialize(0.001)]) == 0.001
 
 
+def test_a_number_option_written_another_way_is_the_same_option():
+    assert LR.parse(["0.10"]) == LR.parse(["1e-1"]) == LR.parse([".1"]) == 0.1
+    with pytest.raises(Invalid, match="unknown option"):
+        LR.parse(["0.1000001"])
+
+
 @pytest.mark.parametrize(
     ("raw", "value"), [("1", True), ("0", False), ("true", True), ("OFF", False)]
 )
