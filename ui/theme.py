@@ -24,6 +24,11 @@ MUTED = "#6b7280"
 GRID = "#e5e7eb"
 ACCENT = "#3b5bdb"
 SATURATED = "rgba(120, 120, 120, 0.12)"
+# Images and signed maps, one convention on every page: a pixel's value is its brightness
+# (0 black, 1 white, as an image viewer shows it), and a signed value is red above 0 and blue below
+# (a feature map, a kernel, a gradient), on a range symmetric about 0.
+PIXEL_SCALE = [[0.0, "#000000"], [1.0, "#ffffff"]]
+SIGNED_SCALE = [[0.0, "#2166ac"], [0.5, "#f7f7f7"], [1.0, "#b2182b"]]
 
 # One colour per activation, kept on every chart of every page: the Okabe–Ito palette (its
 # yellow left out: too light on white) plus Tol's wine, olive and indigo. Colours that a
