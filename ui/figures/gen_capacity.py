@@ -37,6 +37,38 @@ def _floored(values: object) -> np.ndarray:
     )
 
 
+def _tick_text(value: float) -> str:
+    """A log axis's tick as a full value: 0.2, 5, 1000, or 10⁻⁵ style for far decades."""
+    exponent = int(np.floor(np.log10(value) + 1e-9))
+    if -3 <= exponent <= 3:
+        return f"{value:.6g}"
+    mantissa = f"{value / 10.0**exponent:.2g}"
+    power = f"10<sup>{exponent}</sup>".replace("-", "\u2212")
+    return power if mantissa == "1" else f"{mantissa}×{power}"
+
+
+def log_ticks(values: object) -> dict:
+    """tickvals and ticktext of a log axis spanning `values`: 1, 1.5, 2, 3, 5, 7 per decade over
+    up to 1.5 decades, 1, 2, 5 up to three, every decade up to eight, else every second or
+    third; never bare minor digits or SI prefixes."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    lo, hi = (float(v.min()), float(v.max())) if v.size else (1.0, 10.0)
+    first, last = int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi)))
+    decades = np.log10(hi / lo)
+    steps = (1, 1.5, 2, 3, 5, 7) if decades <= 1.5 else (1, 2, 5) if decades <= 3 else (1,)
+    every = 1 if decades <= 8 else (2 if decades <= 16 else 3)
+    margin = 1.5 if decades <= 3 else 10.0
+    ticks = [
+        m * 10.0**e
+        for e in range(first, last + 1)
+        if (e - first) % every == 0
+        for m in steps
+        if lo / margin <= m * 10.0**e <= hi * margin
+    ]
+    return {"tickvals": ticks, "ticktext": [_tick_text(t) for t in ticks]}
+
+
 def _mse_line(x, y, name: str, colour: str, dash: str, **extra) -> dict:
     return {
         "type": "scatter",
@@ -88,10 +120,8 @@ def fig_capacity(sw: Sweep, kind: str, tr: Translate) -> go.Figure:
             "type": "scatter",
             "x": [int(caps[i])],
             "y": [float(max(sw.test_mse[i], LOSS_FLOOR))],
-            "mode": "markers+text",
-            "name": tr("gen.cap.fig.best"),
-            "text": [tr("gen.cap.fig.best_at", capacity=int(caps[i]))],
-            "textposition": "top center",
+            "mode": "markers",
+            "name": tr("gen.cap.fig.best_at", capacity=int(caps[i])),
             "marker": {
                 "size": 16,
                 "color": "rgba(0,0,0,0)",
@@ -101,9 +131,10 @@ def fig_capacity(sw: Sweep, kind: str, tr: Translate) -> go.Figure:
         },
     ]
     fig = go.Figure({"data": data}, _validate=False)
+    shown = np.concatenate([_floored(sw.train_mse), _floored(sw.test_mse), [sw.noise**2]])
     fig.update_layout(
         xaxis=capacity_axis(kind, tr),
-        yaxis={"type": "log", "exponentformat": "power", "title": {"text": tr("gen.cap.fig.mse")}},
+        yaxis={"type": "log", "title": {"text": tr("gen.cap.fig.mse")}} | log_ticks(shown),
         shapes=_noise_line(sw.noise**2, tr),
         hovermode="x unified",
     )
@@ -197,13 +228,14 @@ def fig_learning(lc: LearningCurve, model: int, tr: Translate) -> go.Figure:
         )
         data.append(_mse_line(sizes, median, name, colour, dash, showlegend=model == 0))
     fig = go.Figure({"data": data}, _validate=False)
+    shown = np.concatenate([_floored(t["y"]) for t in data] + [[lc.noise**2]])
     fig.update_layout(
         xaxis={
             "type": "log",
             "title": {"text": tr("gen.cap.fig.axis_points")},
             "tickvals": [n for n in SIZE_TICKS if sizes[0] <= n <= sizes[-1]],
         },
-        yaxis={"type": "log", "exponentformat": "power", "title": {"text": tr("gen.cap.fig.mse")}},
+        yaxis={"type": "log", "title": {"text": tr("gen.cap.fig.mse")}} | log_ticks(shown),
         shapes=_noise_line(lc.noise**2, tr),
         hovermode="x unified",
     )
