@@ -196,3 +196,19 @@ def test_sentence_numbers_keep_three_digits_and_write_an_interpolating_fit_s_err
     assert lc.median("train")[1, 0] < 1e-12 * lc.median("test").min()  # 5 points, 13 coefficients
     assert facts["high_train_min"] == "≈ 0"
     assert all("e-" not in str(v) for v in facts.values())
+
+
+def test_figures_carry_the_house_style_exactly_as_ui_theme_style_sets_it(d2l, curve):
+    import plotly.graph_objects as go
+
+    from ui.theme import style
+
+    for fig in (
+        figures.fig_capacity(d2l, "poly", tr),
+        figures.fig_fits(d2l, "poly", tr),
+        figures.fig_learning(curve, 1, tr),
+    ):
+        house = style(go.Figure(), title=fig.layout.title.text, height=340).to_dict()["layout"]
+        got = fig.to_dict()["layout"]
+        for key in ("margin", "title", "legend", "height", "template"):
+            assert got[key] == house[key], key

@@ -5,6 +5,8 @@ and a value below LOSS_FLOOR (an interpolating fit's training MSE) drawn at the 
 
 from __future__ import annotations
 
+import copy
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,6 +27,20 @@ FIT_DASHES = ("solid", "solid", "dash")
 LOSS_FLOOR = 1e-12  # log axes: an MSE of (nearly) exactly 0 is drawn at the floor
 KINDS = ("poly", "width", "depth")
 SIZE_TICKS = (5, 10, 20, 50, 100, 200)
+
+
+@functools.lru_cache(maxsize=64)
+def _house_layout(title: str, height: int) -> dict:
+    """What ui.theme.style sets (margins, title, legend, height) for this title and height,
+    computed once: style's validated update_layout costs ~6 ms a figure, most of a redraw."""
+    layout = style(go.Figure(), title=title, height=height).layout.to_plotly_json()
+    return {k: v for k, v in layout.items() if k != "template"}
+
+
+def _styled(data: list, layout: dict, title: str, height: int = 340) -> go.Figure:
+    """A figure in the house style (as ui.theme.style draws it), built without re-validation."""
+    whole = layout | copy.deepcopy(_house_layout(title, height))
+    return go.Figure({"data": data, "layout": whole}, _validate=False)
 
 
 def _f32(values: object) -> np.ndarray:
@@ -130,15 +146,14 @@ def fig_capacity(sw: Sweep, kind: str, tr: Translate) -> go.Figure:
             "hovertemplate": f"%{{x}}: %{{y:.3g}}<extra>{tr('gen.cap.fig.best')}</extra>",
         },
     ]
-    fig = go.Figure({"data": data}, _validate=False)
     shown = np.concatenate([_floored(sw.train_mse), _floored(sw.test_mse), [sw.noise**2]])
-    fig.update_layout(
-        xaxis=capacity_axis(kind, tr),
-        yaxis={"type": "log", "title": {"text": tr("gen.cap.fig.mse")}} | log_ticks(shown),
-        shapes=_noise_line(sw.noise**2, tr),
-        hovermode="x unified",
-    )
-    return style(fig, title=tr(f"gen.cap.fig.u_title_{kind}"), height=340)
+    layout = {
+        "xaxis": capacity_axis(kind, tr),
+        "yaxis": {"type": "log", "title": {"text": tr("gen.cap.fig.mse")}} | log_ticks(shown),
+        "shapes": _noise_line(sw.noise**2, tr),
+        "hovermode": "x unified",
+    }
+    return _styled(data, layout, tr(f"gen.cap.fig.u_title_{kind}"))
 
 
 def _fit_range(sw: Sweep) -> list[float]:
@@ -196,12 +211,8 @@ def fig_fits(sw: Sweep, kind: str, tr: Translate) -> go.Figure:
                 "hovertemplate": f"%{{x:.2f}}: %{{y:.3g}}<extra>{name}</extra>",
             }
         )
-    fig = go.Figure({"data": data}, _validate=False)
-    fig.update_layout(
-        xaxis={"title": {"text": "x"}},
-        yaxis={"title": {"text": "y"}, "range": span},
-    )
-    return style(fig, title=tr("gen.cap.fig.fits_title"), height=340)
+    layout = {"xaxis": {"title": {"text": "x"}}, "yaxis": {"title": {"text": "y"}, "range": span}}
+    return _styled(data, layout, tr("gen.cap.fig.fits_title"))
 
 
 def fig_learning(lc: LearningCurve, model: int, tr: Translate) -> go.Figure:
@@ -227,20 +238,18 @@ def fig_learning(lc: LearningCurve, model: int, tr: Translate) -> go.Figure:
             }
         )
         data.append(_mse_line(sizes, median, name, colour, dash, showlegend=model == 0))
-    fig = go.Figure({"data": data}, _validate=False)
     shown = np.concatenate([_floored(t["y"]) for t in data] + [[lc.noise**2]])
-    fig.update_layout(
-        xaxis={
+    layout = {
+        "xaxis": {
             "type": "log",
             "title": {"text": tr("gen.cap.fig.axis_points")},
             "tickvals": [n for n in SIZE_TICKS if sizes[0] <= n <= sizes[-1]],
         },
-        yaxis={"type": "log", "title": {"text": tr("gen.cap.fig.mse")}} | log_ticks(shown),
-        shapes=_noise_line(lc.noise**2, tr),
-        hovermode="x unified",
-    )
-    title = tr("gen.cap.fig.learning_title", degree=lc.degrees[model])
-    return style(fig, title=title, height=340)
+        "yaxis": {"type": "log", "title": {"text": tr("gen.cap.fig.mse")}} | log_ticks(shown),
+        "shapes": _noise_line(lc.noise**2, tr),
+        "hovermode": "x unified",
+    }
+    return _styled(data, layout, tr("gen.cap.fig.learning_title", degree=lc.degrees[model]))
 
 
 def fig_thumbnail(degrees: np.ndarray, train: np.ndarray, test: np.ndarray) -> go.Figure:
