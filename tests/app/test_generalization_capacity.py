@@ -4,6 +4,7 @@ of theirs in the link, the presets, and each claim of their texts checked on the
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -117,16 +118,33 @@ def test_u_curve_preset_is_d2l_s_setup_with_the_test_minimum_strictly_inside():
     assert 0 < best < capacity.MAX_DEGREE
     assert best == 3
     assert np.all(np.diff(train) <= 1e-6 * train[0])
-    assert trace(u, en("gen.cap.fig.best"))["x"] == [3]
+    assert trace(u, en("gen.cap.fig.best_at", capacity=3))["x"] == [3]
     sw = capacity.sweep("d2l", 100, 0.1, 0)
     (key, words), *_ = topic.sweep_words(sw, "poly")
     assert key == "gen.cap.say.poly_u"
     assert en(key, **words) in texts(at)
-    assert f"{test[3]:.3g}" == words["best_test"]
+    assert f"{test[3]:#.3g}" == words["best_test"]
     assert f"**{best}**" in en(key, **words)
     fits = ours(at)["fits"]
     for d in (1, 3, 20):
         assert trace(fits, en("gen.cap.fig.fit_poly", capacity=d))
+
+
+def test_u_curve_preset_help_states_the_preset_s_own_numbers_and_d2l_s_degree_19():
+    preset = topic.SECTION_PRESETS["cap_u_curve"]
+    assert preset["capt"] == "d2l"
+    expected = [
+        preset["capn"],
+        capacity.TEST_POINTS,
+        preset["capsd"],
+        *(preset[f"capd{i}"] for i in (1, 2, 3)),
+        20,  # d2l's overfit: 20 features, x⁰ … x¹⁹, which is degree 19 on this page
+        19,
+    ]
+    for lang in ("en", "ko"):
+        said = i18n.translator(lang)("gen.cap.preset.cap_u_curve_help")
+        said = re.sub(r"d2l|\d+차식", "", said)
+        assert [float(x) for x in re.findall(r"\d+(?:\.\d+)?", said)] == expected, lang
 
 
 def test_the_hidden_width_control_is_drawn_only_when_depth_is_the_capacity():

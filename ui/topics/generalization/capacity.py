@@ -169,8 +169,23 @@ def mlp_cost(target, points, noise, seed, axis, width, epochs, lr) -> tuple[floa
     return epochs * mlp_epoch_cost(points, axis, width), 0.0
 
 
-def _n(value: float) -> str:
-    return f"{value:.3g}"
+NB_HYPHEN = "\u2011"  # an exponent's minus that never breaks the line
+ZERO_BELOW = 1e-12  # relative to the least test error: an interpolating fit's "≈ 0"
+
+
+def number(value: float, scale: float = 0.0) -> str:
+    """Three significant digits, trailing zeros kept (0.180 beside 0.188); "≈ 0" under
+    ZERO_BELOW × scale; an exponent joined by a non-breaking hyphen so it never wraps."""
+    value = float(value)
+    if value == 0.0:
+        return "0"
+    if abs(value) < ZERO_BELOW * scale:
+        return "≈ 0"
+    mantissa, _, exponent = f"{value:#.3g}".partition("e")
+    mantissa = mantissa.rstrip(".")
+    if not exponent:
+        return mantissa
+    return mantissa + "e" + str(int(exponent)).replace("-", NB_HYPHEN)
 
 
 def sweep_words(sw: capacity.Sweep, kind: str) -> list[tuple[str, dict[str, Any]]]:
@@ -179,16 +194,17 @@ def sweep_words(sw: capacity.Sweep, kind: str) -> list[tuple[str, dict[str, Any]
     whether the largest model's training MSE is under σ² (it has fitted noise)."""
     i = int(np.argmin(sw.test_mse))
     inside = 0 < i < len(sw.capacities) - 1
+    scale = float(sw.test_mse.min())
     words = {
         "best": sw.capacities[i],
-        "best_test": _n(sw.test_mse[i]),
+        "best_test": number(sw.test_mse[i], scale),
         "low": sw.capacities[0],
         "high": sw.capacities[-1],
-        "low_train": _n(sw.train_mse[0]),
-        "low_test": _n(sw.test_mse[0]),
-        "high_train": _n(sw.train_mse[-1]),
-        "high_test": _n(sw.test_mse[-1]),
-        "var": _n(sw.noise**2),
+        "low_train": number(sw.train_mse[0], scale),
+        "low_test": number(sw.test_mse[0], scale),
+        "high_train": number(sw.train_mse[-1], scale),
+        "high_test": number(sw.test_mse[-1], scale),
+        "var": number(sw.noise**2),
     }
     if kind == "poly":
         words["cond"] = f"{sw.condition:.1e}"
@@ -217,23 +233,24 @@ def learning_facts(lc: capacity.LearningCurve) -> dict[str, Any]:
     """Medians at the smallest and largest sizes for both models, and their test/train ratios."""
     train, test = lc.median("train"), lc.median("test")
     ratio = test / np.maximum(train, RATIO_FLOOR)
+    scale = float(test.min())
     return {
         "low": lc.degrees[0],
         "high": lc.degrees[1],
         "n_min": lc.sizes[0],
         "n_max": lc.sizes[-1],
         "resamples": lc.resamples,
-        "low_train": _n(train[0, -1]),
-        "low_test": _n(test[0, -1]),
-        "high_train_min": _n(train[1, 0]),
-        "high_test_min": _n(test[1, 0]),
-        "high_train": _n(train[1, -1]),
-        "high_test": _n(test[1, -1]),
-        "gap_min": _n(test[1, 0] - train[1, 0]),
-        "gap_max": _n(test[1, -1] - train[1, -1]),
-        "ratio_max": _n(ratio[1, -1]),
-        "low_ratio": _n(ratio[0, -1]),
-        "var": _n(lc.noise**2),
+        "low_train": number(train[0, -1], scale),
+        "low_test": number(test[0, -1], scale),
+        "high_train_min": number(train[1, 0], scale),
+        "high_test_min": number(test[1, 0], scale),
+        "high_train": number(train[1, -1], scale),
+        "high_test": number(test[1, -1], scale),
+        "gap_min": number(test[1, 0] - train[1, 0], scale),
+        "gap_max": number(test[1, -1] - train[1, -1], scale),
+        "ratio_max": number(ratio[1, -1]),
+        "low_ratio": number(ratio[0, -1]),
+        "var": number(lc.noise**2),
     }
 
 
