@@ -102,7 +102,9 @@ def test_every_figure_has_axis_titles_and_finite_data(small, equivariance):
         titled = [
             a for n, a in layout.items() if n[1:5] == "axis" and a.get("title", {}).get("text")
         ]
-        assert len(titled) >= 2
+        level = [a for a in layout.get("annotations", []) if a.get("name") == "y_title"]
+        assert all(a["textangle"] == 0 and a["text"] for a in level)  # read horizontally
+        assert len(titled) + len(level) >= 2
         for trace in fig.data:
             for axis in ("x", "y", "z"):
                 values = getattr(trace, axis, None)

@@ -34,10 +34,22 @@ def _image_axes(fig_layout: dict, x: str = "xaxis", y: str = "yaxis", *, ticks: 
                      "scaleanchor": anchor, "constrain": "domain", **shown}  # fmt: skip
 
 
-def _first_titles(fig_layout: dict, x: str, y: str, cols: int) -> None:
-    """Axis titles on the bottom-left small multiple (the others are read the same way)."""
+def _first_titles(fig_layout: dict, x: str, y: str, cols: int, *, level: bool = False) -> None:
+    """Axis titles on the bottom-left small multiple (the others are read the same way); level:
+    the y title a short word (행, row) written horizontally left of the axis."""
     fig_layout[f"xaxis{cols + 1}"]["title"] = {"text": x, "font": {"size": 11}}
-    fig_layout[f"yaxis{cols + 1}"]["title"] = {"text": y, "font": {"size": 11}}
+    if level:
+        fig_layout.setdefault("annotations", []).append(_level_title(y, cols + 1, 11))
+    else:
+        fig_layout[f"yaxis{cols + 1}"]["title"] = {"text": y, "font": {"size": 11}}
+
+
+def _level_title(text: str, axis: int = 1, size: int = 14) -> dict:
+    """A y-axis title read horizontally (a rotated 행 reads badly), left of the tick labels."""
+    suffix = "" if axis == 1 else str(axis)
+    return {"text": text, "xref": f"x{suffix} domain", "yref": f"y{suffix} domain", "x": 0,
+            "y": 0.5, "xanchor": "right", "xshift": -24, "showarrow": False, "textangle": 0,
+            "font": {"size": size}, "name": "y_title"}  # fmt: skip
 
 
 def _symmetric(a: np.ndarray) -> float:
@@ -67,7 +79,7 @@ def fig_map(e: Equivariance, part: str, tr: Translate) -> go.Figure:
     layout: dict = {}
     _image_axes(layout, ticks=True)
     layout["xaxis"]["title"] = {"text": tr("cnn.flat.fig.col_axis")}
-    layout["yaxis"]["title"] = {"text": tr("cnn.flat.fig.row_axis")}
+    layout["annotations"] = [_level_title(tr("cnn.flat.fig.row_axis"))]
     shapes = []
     if part == "difference" and e.interior.any():
         rows, cols = np.flatnonzero(e.interior.any(axis=1)), np.flatnonzero(e.interior.any(axis=0))
@@ -93,8 +105,12 @@ def _mosaic(pictures: np.ndarray, labels: Sequence[int], title: str, tr: Transla
         fig.add_trace(trace, row=i // cols + 1, col=i % cols + 1)
         suffix = "" if i == 0 else str(i + 1)
         _image_axes(layout, f"xaxis{suffix}", f"yaxis{suffix}", ticks=False)
-    _first_titles(layout, tr("cnn.flat.fig.col_axis"), tr("cnn.flat.fig.row_axis"), cols)
+    _first_titles(layout, tr("cnn.flat.fig.col_axis"), tr("cnn.flat.fig.row_axis"), cols,
+                  level=True)  # fmt: skip
+    level = layout.pop("annotations")  # added, not replacing the subplot titles
     fig.update_layout(layout)
+    for note in level:
+        fig.add_annotation(note)
     fig.update_annotations(font={"size": 12})
     return style(fig, title=title, height=260)
 
