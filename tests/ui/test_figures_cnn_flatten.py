@@ -13,6 +13,7 @@ import pytest
 from core import cnn
 from ui import i18n
 from ui.figures import cnn_flatten as figures
+from ui.theme import PIXEL_SCALE, SIGNED_SCALE
 
 TR = i18n.translator("en")
 
@@ -63,13 +64,47 @@ def test_signed_maps_and_filters_diverge_around_zero_symmetrically(small, equiva
             assert np.abs(np.asarray(trace.z)).max() <= trace.zmax + 1e-9
 
 
+def _scale(trace) -> list:
+    return [[float(stop), colour] for stop, colour in trace.colorscale]
+
+
+def test_pictures_and_digits_draw_brightness_0_black_1_white(small, equivariance):
+    pictures = [figures.fig_map(equivariance, p, TR) for p in ("image", "shifted")]
+    pictures += [figures.fig_examples(small, flag, TR) for flag in (False, True)]
+    for fig in pictures:
+        for trace in fig.data:
+            assert _scale(trace) == PIXEL_SCALE
+            assert not trace.reversescale
+            assert (trace.zmin, trace.zmax) == (0.0, 1.0)
+            z = np.asarray(trace.z, dtype=float)
+            assert z.min() >= 0.0
+            assert z.max() <= 1.0
+
+
+def test_signed_maps_and_filters_draw_red_above_zero_blue_below(small, equivariance):
+    signed = [figures.fig_map(equivariance, p, TR) for p in figures.EQUIVARIANCE_PARTS[1:]]
+    signed = [f for f in signed if f.data[0].zmid == 0.0]
+    assert len(signed) == 4  # feature, T conv(x), conv(T x), difference
+    signed += [figures.fig_filters(small, flag, TR) for flag in (False, True)]
+    for fig in signed:
+        for trace in fig.data:
+            assert _scale(trace) == SIGNED_SCALE
+            assert not trace.reversescale
+            assert SIGNED_SCALE[-1][1] == "#b2182b"
+            assert SIGNED_SCALE[0][1] == "#2166ac"
+            assert trace.zmid == 0.0
+            assert trace.zmin == -trace.zmax
+
+
 def test_every_figure_has_axis_titles_and_finite_data(small, equivariance):
     for fig in all_figures(small, equivariance):
         layout = fig.to_plotly_json()["layout"]
         titled = [
             a for n, a in layout.items() if n[1:5] == "axis" and a.get("title", {}).get("text")
         ]
-        assert len(titled) >= 2
+        level = [a for a in layout.get("annotations", []) if a.get("name") == "y_title"]
+        assert all(a["textangle"] == 0 and a["text"] for a in level)  # read horizontally
+        assert len(titled) + len(level) >= 2
         for trace in fig.data:
             for axis in ("x", "y", "z"):
                 values = getattr(trace, axis, None)

