@@ -143,7 +143,7 @@ def fig_operation(op: Operation, position: int, relu: bool, tr: Translate) -> go
         cols=1,
         row_heights=(heights / heights.sum()).tolist(),
         subplot_titles=titles,
-        vertical_spacing=0.06,
+        vertical_spacing=0.09,  # room for the input's column title above the next title
     )
 
     def filled(p: int) -> list[list[float | None]]:
@@ -178,7 +178,7 @@ def fig_operation(op: Operation, position: int, relu: bool, tr: Translate) -> go
             {"x": cx, "y": cy},
         ]
 
-    layout = fig.layout.to_plotly_json() | style(go.Figure(), height=1100).layout.to_plotly_json()
+    layout = fig.layout.to_plotly_json() | style(go.Figure(), height=1150).layout.to_plotly_json()
     for suffix, n, ticks in (("", size, True), ("2", k, False), ("3", out, True)):
         x, y = _axes(n, "x" + suffix, tr, ticks=ticks)
         layout[f"xaxis{suffix}"] = layout.get(f"xaxis{suffix}", {}) | x
