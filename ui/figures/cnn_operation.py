@@ -143,7 +143,7 @@ def fig_operation(op: Operation, position: int, relu: bool, tr: Translate) -> go
         cols=1,
         row_heights=(heights / heights.sum()).tolist(),
         subplot_titles=titles,
-        vertical_spacing=0.09,  # room for the input's column title above the next title
+        vertical_spacing=0.12,  # room for the input's column title above the next title
     )
 
     def filled(p: int) -> list[list[float | None]]:
