@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from core import conv, images
 from ui.figures import cnn_operation as figures
 from ui.i18n import translator
+from ui.theme import PIXEL_SCALE, SIGNED_SCALE
 from ui.topics.convolutions import operation as topic
 
 TR = translator("en")
@@ -161,7 +162,39 @@ def test_every_kernel_preset_is_the_classic_kernel_exactly_and_admitted_by_its_c
 
 def test_the_digit_picture_is_the_generated_digit_it_names():
     x, labels = images.digits(10, seed=0, size=topic.SIZE)
-    np.testing.assert_array_equal(topic.picture("digit", 7), x[list(labels).index(7)])
+    np.testing.assert_array_equal(topic.picture("digit", 7), np.round(x[list(labels).index(7)], 2))
+
+
+@pytest.mark.parametrize("image", [i for i in topic.IMAGES if i != "scene"])
+@pytest.mark.parametrize("kernel", ["sobel_x", "gaussian_blur", "sharpen"])
+def test_the_printed_pixels_times_the_kernel_are_the_printed_products(image, kernel):
+    op = op_of(image, kernel)
+    fig = figures.fig_operation(op, 0, False, TR)
+    pixels = z(fig.to_dict()["data"][0])
+    assert fig.data[0].texttemplate == "%{z:.2f}"  # printed with two decimals: its value exactly
+    np.testing.assert_array_equal(pixels, op.image[0])
+    for p, frame in enumerate(frames(fig)):
+        row, col = divmod(p, topic.OUT)
+        window = pixels[row : row + 3, col : col + 3]
+        np.testing.assert_allclose(np.round(window * op.kernel, 2), z(frame["data"][1]))
+
+
+def test_pictures_are_black_to_white_and_signed_maps_red_above_blue_below_around_0():
+    op = op_of("house", "sobel_x")
+    fig = figures.fig_operation(op, 0, False, TR).to_dict()
+    picture, products, output = fig["data"][0], fig["data"][2], fig["data"][4]
+    assert (picture["colorscale"], picture["zmin"], picture["zmax"]) == (PIXEL_SCALE, 0, 1)
+    maps = [figures.fig_map(m, "t", TR).to_dict()["data"][0] for _, m in topic.maps(op)]
+    for trace in [products, output, *maps]:
+        assert trace["colorscale"] == SIGNED_SCALE
+        assert trace["zmin"] == -trace["zmax"] > -np.inf
+        assert np.nanmax(np.abs(z(trace) if "z" in trace else [0])) <= trace["zmax"] + 1e-9
+    thumb = topic.thumbnail().to_dict()["data"]
+    assert (thumb[0]["colorscale"], thumb[0]["zmin"], thumb[2]["colorscale"]) == (
+        PIXEL_SCALE,
+        0,
+        SIGNED_SCALE,
+    )
 
 
 # --- 2. shapes --------------------------------------------------------------------------------
@@ -297,6 +330,37 @@ def test_three_3x3_layers_see_7x7_like_one_7x7_with_27_against_49_c_squared_weig
     assert "27C² = **110,592**" in TR("cnn.shape.stack_c2", **c2)
 
 
+@pytest.mark.parametrize(
+    ("layers", "c", "key"),
+    [
+        ([("conv", 3, 1, 1, 1, 16)] * 2 + [("max", 2, 2, 0, 1, 16)], 16, "stack_c2"),
+        ([("conv", 3, 1, 1, 1, 16)] * 2 + [("max", 2, 2, 0, 1, 16)], 3, "stack_weights_more"),
+        ([("conv", 3, 1, 1, 1, 8)] * 2, 16, "stack_weights"),
+        ([("conv", 1, 1, 0, 1, 64)] * 3, 64, "stack_c2_more"),
+        ([("conv", 7, 1, 0, 1, 64)], 64, "stack_c2_same"),
+        ([("conv", 5, 1, 0, 1, 8)], 3, "stack_weights_same"),
+    ],
+)
+def test_the_stack_sentence_s_comparison_word_is_the_counts_order(layers, c, key):
+    s = topic.stack(32, c, layers)
+    notes = topic.stack_words(s)
+    (last, words) = notes[-1]
+    assert last == f"cnn.shape.{key}"
+    weights, one = (int(words[f].replace(",", "")) for f in ("weights", "one"))
+    assert (weights > one, weights == one) == (key.endswith("more"), key.endswith("same"))
+    for lang, word in (("en", "fewer"), ("ko", "적습니다")):
+        text = translator(lang)(last, **words)
+        assert (word in text) == (weights < one) or key.endswith("more")
+    assert ("more, not fewer" in TR(last, **words)) == (weights > one)
+
+
+def test_the_default_stack_is_the_classic_lesson_its_3x3_layers_cheaper_than_one_layer():
+    values = {c.key: c.default for c in topic.CONTROLS}
+    (key, words) = topic.stack_words(topic.stack(*topic.stack_of(values)))[-1]
+    assert key == "cnn.shape.stack_c2"
+    assert int(words["weights"].replace(",", "")) < int(words["one"].replace(",", ""))
+
+
 def test_the_vgg_stack_s_fields_grow_3_5_6_10_and_the_dilated_one_reaches_13():
     vgg = topic.stack(*topic.stack_of(topic.STACK_PRESETS["stack_vgg"]))
     assert [layer.field.size for layer in vgg.layers] == [3, 5, 6, 10]
@@ -352,7 +416,10 @@ def test_the_figures_are_finite_small_and_have_axis_titles():
     for f in [fig, *others]:
         assert finite(f)
         assert f.layout.xaxis.title.text
-        assert f.layout.yaxis.title.text
+        assert not f.layout.yaxis.title.text  # the rows' title reads horizontally instead
+        assert any(
+            a.text == TR("cnn.op.fig.row") and a.textangle is None for a in f.layout.annotations
+        )
         assert f.layout.yaxis.range[0] > f.layout.yaxis.range[1]  # y runs downward
 
 

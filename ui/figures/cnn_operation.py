@@ -2,7 +2,8 @@
 
 The data come from ui.topics.convolutions.operation (which calls core.conv); this module only
 draws. Images are heatmaps with y running downward and square cells; signed values on a scale
-diverging around 0; the playback's frames move the window and fill in the output, no rerun.
+on ui.theme's SIGNED_SCALE (red above 0, blue below), pictures on its PIXEL_SCALE (a value is
+its brightness); the playback's frames move the window and fill in the output, no rerun.
 """
 
 from __future__ import annotations
@@ -14,13 +15,20 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui.strings import Translate
-from ui.theme import MUTED, TEXT, playback, style, subplots, with_frames
+from ui.theme import (
+    MUTED,
+    PIXEL_SCALE,
+    SIGNED_SCALE,
+    TEXT,
+    playback,
+    style,
+    subplots,
+    with_frames,
+)
 
 if TYPE_CHECKING:  # the data these figures draw; nothing here computes it
     from ui.topics.convolutions.operation import Operation, Taps
 
-DIVERGING = [[0.0, "#2166ac"], [0.5, "#f7f7f7"], [1.0, "#b2182b"]]  # negative blue, positive red
-GREYS = [[0.0, "#ffffff"], [1.0, "#1f2430"]]  # ink: 0 white, 1 dark
 WINDOW = "#e8590c"
 PADDING = "#a5b8e8"
 FIELD_COLORS = ("#2f9e44", "#1971c2", "#ae3ec9", "#e8590c")
@@ -58,10 +66,26 @@ def _axes(n: int, anchor: str, tr: Translate, *, ticks: bool = True) -> tuple[di
     return x, y
 
 
+def row_note(tr: Translate, axis: str = "") -> dict:
+    """The rows' title as an annotation read horizontally over the row numbers (a y-axis title
+    is turned on its side, unreadable for one Korean word like 행)."""
+    return {
+        "text": tr("cnn.op.fig.row"),
+        "xref": f"x{axis} domain",
+        "yref": f"y{axis} domain",
+        "x": 0,
+        "y": 1,
+        "xanchor": "right",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"color": MUTED, "size": 12},
+    }
+
+
 def _titles(fig: go.Figure, tr: Translate) -> None:
     """Axis titles as plotly.js wants them (objects: a bare string is not read)."""
     fig.layout.xaxis.title = {"text": tr("cnn.op.fig.column")}
-    fig.layout.yaxis.title = {"text": tr("cnn.op.fig.row")}
+    fig.add_annotation(row_note(tr))
 
 
 def _symmetric(values: np.ndarray) -> float:
@@ -76,8 +100,15 @@ def _rect(r0: float, c0: float, r1: float, c1: float) -> tuple[list[float], list
     return x, y
 
 
+def cell_font(n: int) -> dict:
+    """The size of the numbers printed in an n × n grid: the chart's width shared by n cells
+    (a phone's ~350 px gives a 12 × 12 grid 29 px cells, room for 0.45 at 9 px)."""
+    return {"size": 9 if n > 6 else 12}
+
+
 def _shown(image: np.ndarray) -> dict:
-    """The input as a trace: a grey heatmap with its numbers, or the RGB picture."""
+    """The input as a trace: its pixels (0 black, 1 white) with their numbers, or the RGB
+    picture."""
     if image.shape[0] == 3:
         rgb = np.clip(np.round(image.transpose(1, 2, 0) * 255), 0, 255).astype(int)
         return {"type": "image", "z": rgb.tolist(), "hoverinfo": "skip"}
@@ -86,34 +117,33 @@ def _shown(image: np.ndarray) -> dict:
         "z": _r(image[0], 2),
         "zmin": 0,
         "zmax": 1,
-        "colorscale": GREYS,
+        "colorscale": PIXEL_SCALE,
         "showscale": False,
-        "texttemplate": "%{z:.1f}",
-        "textfont": {"size": 8},
+        "texttemplate": "%{z:.2f}",
+        "textfont": cell_font(image.shape[1]),
         "hovertemplate": "(%{y}, %{x}) = %{z:.2f}<extra></extra>",
     }
 
 
 def fig_operation(op: Operation, position: int, relu: bool, tr: Translate) -> go.Figure:
-    """The kernel's window on the input, the window's products with their sum, and the output
-    map filled in up to the window's cell; the playback walks every position."""
+    """The kernel's window on the input, above it the window's products with their sum, above
+    the output map filled in up to the window's cell: one column, so a phone's narrow chart
+    keeps its cells wide and the playback keeps all three in step."""
     out = op.feature.shape[0]
     k = op.kernel.shape[0]
     shown = op.relu if relu else op.feature
     values = _r(shown.ravel(), 2)
     zmax = _symmetric(shown)
     pmax = _symmetric(op.products)
-    titles = (tr("cnn.op.fig.input"), tr("cnn.op.fig.output"), tr("cnn.op.fig.products"))
-    # Two rows, so a phone's narrow chart still has room: the input beside the output, the
-    # window's products under them.
+    titles = (tr("cnn.op.fig.input"), tr("cnn.op.fig.products"), tr("cnn.op.fig.output"))
+    size = op.image.shape[1]
+    heights = np.array([size, 1.6 * k, out], float)
     fig = subplots(
-        rows=2,
-        cols=2,
-        specs=[[{}, {}], [{"colspan": 2}, None]],
-        row_heights=[0.62, 0.38],
+        rows=3,
+        cols=1,
+        row_heights=(heights / heights.sum()).tolist(),
         subplot_titles=titles,
-        horizontal_spacing=0.1,
-        vertical_spacing=0.1,
+        vertical_spacing=0.12,  # room for the input's column title above the next title
     )
 
     def filled(p: int) -> list[list[float | None]]:
@@ -123,17 +153,17 @@ def fig_operation(op: Operation, position: int, relu: bool, tr: Translate) -> go
     line = {"color": WINDOW, "width": 3}
     static = [  # what every position shares: sent once, the frames carry only what changes
         {"type": "scatter", "mode": "lines", "hoverinfo": "skip", "line": line},
-        {"type": "heatmap", "zmin": -pmax, "zmax": pmax, "colorscale": DIVERGING,
-         "showscale": False, "texttemplate": "%{z:.2f}", "textfont": {"size": 11},
-         "xaxis": "x3", "yaxis": "y3", "hovertemplate": "%{z:.3f}<extra></extra>"},
+        {"type": "heatmap", "zmin": -pmax, "zmax": pmax, "colorscale": SIGNED_SCALE,
+         "showscale": False, "texttemplate": "%{z:.2f}", "textfont": {"size": 12},
+         "xaxis": "x2", "yaxis": "y2", "hovertemplate": "%{z:.3f}<extra></extra>"},
         {"type": "scatter", "x": [1], "y": [k - 0.5 + 0.3 * k], "mode": "text",
          "textfont": {"size": 15, "color": TEXT}, "hoverinfo": "skip",
-         "xaxis": "x3", "yaxis": "y3"},
-        {"type": "heatmap", "zmin": -zmax, "zmax": zmax, "colorscale": DIVERGING,
-         "showscale": False, "texttemplate": "%{z:.1f}", "textfont": {"size": 8},
-         "xaxis": "x2", "yaxis": "y2", "hovertemplate": "(%{y}, %{x}) = %{z:.2f}<extra></extra>"},
-        {"type": "scatter", "mode": "lines", "hoverinfo": "skip", "line": line,
          "xaxis": "x2", "yaxis": "y2"},
+        {"type": "heatmap", "zmin": -zmax, "zmax": zmax, "colorscale": SIGNED_SCALE,
+         "showscale": False, "texttemplate": "%{z:.2f}", "textfont": cell_font(out),
+         "xaxis": "x3", "yaxis": "y3", "hovertemplate": "(%{y}, %{x}) = %{z:.2f}<extra></extra>"},
+        {"type": "scatter", "mode": "lines", "hoverinfo": "skip", "line": line,
+         "xaxis": "x3", "yaxis": "y3"},
     ]  # fmt: skip
 
     def moving(p: int) -> list[dict]:
@@ -148,19 +178,18 @@ def fig_operation(op: Operation, position: int, relu: bool, tr: Translate) -> go
             {"x": cx, "y": cy},
         ]
 
-    size = op.image.shape[1]
-    layout = fig.layout.to_plotly_json() | style(go.Figure(), height=700).layout.to_plotly_json()
-    for suffix, n, ticks in (("", size, True), ("2", out, True), ("3", k, False)):
+    layout = fig.layout.to_plotly_json() | style(go.Figure(), height=1150).layout.to_plotly_json()
+    for suffix, n, ticks in (("", size, True), ("2", k, False), ("3", out, True)):
         x, y = _axes(n, "x" + suffix, tr, ticks=ticks)
         layout[f"xaxis{suffix}"] = layout.get(f"xaxis{suffix}", {}) | x
         layout[f"yaxis{suffix}"] = layout.get(f"yaxis{suffix}", {}) | y
-    layout["yaxis"]["title"] = {"text": tr("cnn.op.fig.row")}
-    layout["yaxis3"] |= {"range": [k - 0.5 + 0.6 * k, -0.5]}  # room for Σ under the table
-    layout["xaxis3"] |= {"range": [-0.5 - 0.3 * k, k - 0.5 + 0.3 * k]}
+    layout["yaxis2"] |= {"range": [k - 0.5 + 0.6 * k, -0.5]}  # room for Σ under the table
+    layout["xaxis2"] |= {"range": [-0.5 - 0.3 * k, k - 0.5 + 0.3 * k]}
+    layout["annotations"] = [*layout.get("annotations", []), row_note(tr), row_note(tr, "3")]
     names = [str(p) for p in range(out * out)]
     labels = (tr("cnn.op.fig.play"), tr("cnn.op.fig.pause"), tr("cnn.op.fig.cell"))
-    layout |= playback(names, position, labels, frame_ms=FRAME_MS, y=-0.06, redraw=True)
-    layout |= {"showlegend": False, "margin": layout["margin"] | {"b": 120}}
+    layout |= playback(names, position, labels, frame_ms=FRAME_MS, y=-0.03, redraw=True)
+    layout |= {"showlegend": False, "margin": layout["margin"] | {"b": 110}}
     data = [_shown(op.image), *(a | b for a, b in zip(static, moving(position), strict=True))]
     fig = go.Figure({"data": data, "layout": layout}, _validate=False)
     frames = [
@@ -169,8 +198,9 @@ def fig_operation(op: Operation, position: int, relu: bool, tr: Translate) -> go
     return with_frames(fig, frames)
 
 
-def fig_map(values: np.ndarray, title: str, tr: Translate, *, height: int = 240) -> go.Figure:
-    """One feature map (signed: blue below 0, red above), its numbers printed when they fit."""
+def fig_map(values: np.ndarray, title: str, tr: Translate, *, height: int = 400) -> go.Figure:
+    """One feature map (signed: blue below 0, red above, symmetric around 0), its colour bar
+    under it, close to the map at any width."""
     n = values.shape[0]
     peak = _symmetric(values)
     trace = {
@@ -178,16 +208,15 @@ def fig_map(values: np.ndarray, title: str, tr: Translate, *, height: int = 240)
         "z": _r(values),
         "zmin": -peak,
         "zmax": peak,
-        "colorscale": DIVERGING,
-        "colorbar": {"thickness": 10},
+        "colorscale": SIGNED_SCALE,
+        "colorbar": {"orientation": "h", "thickness": 10, "len": 0.6, "y": -0.18, "yanchor": "top"},
         "hovertemplate": "(%{y}, %{x}) = %{z:.3f}<extra></extra>",
     }
     layout = style(go.Figure(), title=title, height=height).layout.to_plotly_json()
     x, y = _axes(n, "x", tr)
-    y["title"] = {"text": tr("cnn.op.fig.row")}
-    layout |= {"height": height, "margin": layout["margin"] | {"b": 50}, "xaxis": x, "yaxis": y}
-    fig = go.Figure({"data": [trace], "layout": layout}, _validate=False)
-    return fig
+    layout |= {"height": height, "margin": layout["margin"] | {"b": 90}, "xaxis": x, "yaxis": y}
+    layout["annotations"] = [row_note(tr)]
+    return go.Figure({"data": [trace], "layout": layout}, _validate=False)
 
 
 def fig_padded(t: Taps, tr: Translate) -> go.Figure:
@@ -268,12 +297,8 @@ def fig_fields(n: int, spans: Sequence[tuple[int, int]], tr: Translate) -> go.Fi
     axis = {"showgrid": False, "zeroline": False, "constrain": "domain"}
     fig.update_layout(
         xaxis=axis | {"range": [lo - 0.5, hi + 0.5], "title": {"text": tr("cnn.op.fig.column")}},
-        yaxis=axis
-        | {
-            "range": [hi + 0.5, lo - 0.5],
-            "scaleanchor": "x",
-            "title": {"text": tr("cnn.op.fig.row")},
-        },
+        yaxis=axis | {"range": [hi + 0.5, lo - 0.5], "scaleanchor": "x"},
+        annotations=[row_note(tr)],
     )
     return fig
 
@@ -290,7 +315,9 @@ def fig_thumbnail(image: np.ndarray, feature: np.ndarray, at: tuple[int, int]) -
         {
             "type": "heatmap",
             "z": _r(image, 2),
-            "colorscale": GREYS,
+            "zmin": 0,
+            "zmax": 1,
+            "colorscale": PIXEL_SCALE,
             "showscale": False,
             "hoverinfo": "skip",
             "xaxis": "x",
@@ -311,7 +338,7 @@ def fig_thumbnail(image: np.ndarray, feature: np.ndarray, at: tuple[int, int]) -
             "z": _r(feature),
             "zmin": -peak,
             "zmax": peak,
-            "colorscale": DIVERGING,
+            "colorscale": SIGNED_SCALE,
             "showscale": False,
             "hoverinfo": "skip",
             "xaxis": "x2",

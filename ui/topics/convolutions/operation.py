@@ -100,7 +100,7 @@ CONTROLS: tuple[Control, ...] = (
     Control("shd", "integer", 1, "cnn.shape.ctl.d", lo=1, hi=3),
     # 2. The learner's stack.
     Control("stn", "choice", 32, "cnn.shape.ctl.stn", options=STACK_SIZES),
-    Control("stc", "choice", 3, "cnn.shape.ctl.stc", options=INPUT_CHANNELS),
+    Control("stc", "choice", 16, "cnn.shape.ctl.stc", options=INPUT_CHANNELS),
     Control("stl", "integer", 3, "cnn.shape.ctl.stl", lo=1, hi=MAX_LAYERS),
     *(c for i, d in enumerate(LAYER_DEFAULTS) for c in _layer_controls(i, *d)),
 )
@@ -152,12 +152,18 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {**KERNEL_PRESETS, **SHAPE_PRESETS, *
 
 
 def picture(name: str, digit: int) -> np.ndarray:
-    """Section 1's input as (C, H, W): a generated digit, a test picture, or the RGB scene."""
+    """Section 1's input as (C, H, W): a generated digit, a test picture, or the RGB scene, its
+    pixels on a 0.01 grid so the two decimals printed on each are its value exactly (and the
+    printed products can be checked by hand); the ramp steps by 0.09, 0 to 0.99, so it stays a
+    ramp."""
     if name == "digit":
         x, labels = images.digits(10, seed=0, size=SIZE)
-        return x[int(np.flatnonzero(labels == digit)[0])]
-    image = images.picture(name, SIZE)
-    return image if image.ndim == 3 else image[None]
+        image = x[int(np.flatnonzero(labels == digit)[0])]
+    else:
+        image = images.picture(name, SIZE)
+    if name == "gradient":  # columns j/(SIZE − 1): j · 0.09 instead
+        image = np.round(image * (SIZE - 1)) * 0.09
+    return np.round(image if image.ndim == 3 else image[None], 2)
 
 
 @dataclass(frozen=True)
@@ -401,12 +407,13 @@ def stack_words(s: Stack) -> list[tuple[str, dict[str, Any]]]:
     if not convs:
         return notes
     widths = {c_in, *(layer.shape[1] for layer in s.layers)}
+    more = "_more" if weights > one else "_same" if weights == one else ""  # word from the data
     if len(widths) == 1:  # every tensor C channels: weights as multiples of C²
         c = widths.pop()
         per = {"a": weights // (c * c), "b": size * size, "c": c}
-        notes.append(("cnn.shape.stack_c2", fields | per))
+        notes.append((f"cnn.shape.stack_c2{more}", fields | per))
     else:
-        notes.append(("cnn.shape.stack_weights", fields))
+        notes.append((f"cnn.shape.stack_weights{more}", fields))
     return notes
 
 
