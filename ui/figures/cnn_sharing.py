@@ -43,9 +43,10 @@ def _image_layout(tr: Translate, shape: tuple[int, int], **more: object) -> dict
     y = {"range": [shape[0] - 0.5, -0.5], "scaleanchor": "x"}
     # The row title read horizontally (a rotated 행 reads sideways): above the row numbers.
     row = {"text": tr("cnn.share.fig.row"), "xref": "x", "yref": "y", "x": -0.5, "y": -0.5,
-           "xanchor": "right", "yanchor": "bottom", "showarrow": False, "xshift": -2}  # fmt: skip
+           "xanchor": "right", "yanchor": "bottom", "showarrow": False, "xshift": -6}  # fmt: skip
     for axis, n in ((x, shape[1]), (y, shape[0])):
         axis |= {"showgrid": False, "zeroline": False, "constrain": "domain"}
+        axis["ticklabelstandoff"] = 6  # the row and column numbers apart from the cells' numbers
         if n <= 12:
             axis["dtick"] = 1
     return {"xaxis": x, "yaxis": y, "annotations": [row], **more}
