@@ -10,6 +10,7 @@ from apptools import decode, figure_finite
 
 from ui.figures import cnn_sharing as figs
 from ui.strings import translator
+from ui.theme import SIGNED_SCALE
 from ui.topics.convolutions import sharing as topic
 
 
@@ -34,8 +35,38 @@ def test_every_chart_is_valid_finite_and_has_titled_axes(tr):
     for fig in map(_validated, _every_chart(tr)):
         assert figure_finite(fig)
         assert fig.layout.xaxis.title.text
-        assert fig.layout.yaxis.title.text
         assert fig.layout.title.text
+        if fig.data[0].type == "heatmap":
+            row = tr("cnn.share.fig.row")
+            assert [a.text for a in fig.layout.annotations if a.textangle in (None, 0)] == [row]
+        else:
+            assert fig.layout.yaxis.title.text
+
+
+def test_grids_title_their_rows_horizontally_above_the_row_numbers_not_rotated(tr):
+    for fig in _every_chart(tr)[1:]:
+        assert not fig.layout.yaxis.title.text  # a y-axis title would be rotated
+        (row,) = fig.layout.annotations
+        assert (row.x, row.y, row.xanchor, row.yanchor) == (-0.5, -0.5, "right", "bottom")
+
+
+def test_kernels_maps_and_gradients_are_signed_red_above_zero_blue_below_symmetric(tr):
+    share = topic.picture_charts(tr=tr)
+    pool = topic.pool_charts("max", 3, 1, 1, "counting", tr=tr)
+    feature = topic.shift_charts("house", 1, "avg", 2, 2, 0, tr=tr)[0]
+    for fig in (*share, *pool, feature):
+        grid = fig.data[0]
+        assert [c[1] for c in grid.colorscale] == [c[1] for c in SIGNED_SCALE]
+        assert grid.colorscale[0][1] == "#2166ac"  # blue at the negative end
+        assert grid.colorscale[-1][1] == "#b2182b"  # red at the positive end
+        assert not grid.reversescale
+        z = np.asarray(grid.z, dtype=float)
+        assert grid.zmid == 0
+        assert grid.zmin == -grid.zmax
+        assert grid.zmax == pytest.approx(np.max(np.abs(z)))  # the largest |value| is full colour
+    weights, _ = topic.sharing_picture(shared=True)
+    assert (weights > 0).any()
+    assert (weights < 0).any()  # both ends of the scale in use on the kernel picture
 
 
 def test_every_grid_is_an_image_rows_downward_with_square_cells(tr):

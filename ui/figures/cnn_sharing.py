@@ -13,15 +13,14 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui.strings import Translate
-from ui.theme import ACCENT, style
+from ui.theme import SIGNED_SCALE, TEXT, style
 
 if TYPE_CHECKING:  # the data these figures draw; nothing here computes it
     from core.conv import ParameterCounts
 
 COUNT_COLORS = ("#2f9e44", "#e8590c", "#c92a2a")  # shared, without sharing, dense
 KERNEL_COLORS = ("#3b5bdb", "#ae3ec9")  # the outlines of window 1 and window 2
-WINNER = "#e8590c"
-LIGHT = [[0.0, "#ffffff"], [1.0, "#ced4da"]]  # values with dark numbers written on them
+WINNER = TEXT  # dark: a ring that shows on light and deep red cells alike
 # Shift status: zero before and after, unchanged, changed.
 STATUS_SCALE = [
     [0.0, "#f1f3f5"],
@@ -41,13 +40,16 @@ def _image_layout(tr: Translate, shape: tuple[int, int], **more: object) -> dict
     """Rows downward as in an image, square cells, column and row titles (a plain layout dict:
     update_xaxes would validate and cost more than the rest of the figure)."""
     x = {"title": {"text": tr("cnn.share.fig.col")}, "range": [-0.5, shape[1] - 0.5]}
-    y = {"title": {"text": tr("cnn.share.fig.row")}, "range": [shape[0] - 0.5, -0.5]}
-    y |= {"scaleanchor": "x"}
+    y = {"range": [shape[0] - 0.5, -0.5], "scaleanchor": "x"}
+    # The row title read horizontally (a rotated 행 reads sideways): above the row numbers.
+    row = {"text": tr("cnn.share.fig.row"), "xref": "x", "yref": "y", "x": -0.5, "y": -0.5,
+           "xanchor": "right", "yanchor": "bottom", "showarrow": False, "xshift": -6}  # fmt: skip
     for axis, n in ((x, shape[1]), (y, shape[0])):
         axis |= {"showgrid": False, "zeroline": False, "constrain": "domain"}
+        axis["ticklabelstandoff"] = 6  # the row and column numbers apart from the cells' numbers
         if n <= 12:
             axis["dtick"] = 1
-    return {"xaxis": x, "yaxis": y, **more}
+    return {"xaxis": x, "yaxis": y, "annotations": [row], **more}
 
 
 def _grid(z: np.ndarray, text: list[list[str]] | None, **look: object) -> dict:
@@ -65,8 +67,10 @@ def _grid(z: np.ndarray, text: list[list[str]] | None, **look: object) -> dict:
 
 
 def _signed(z: np.ndarray) -> dict:
+    """The page's signed convention (red above 0, blue below, white at 0) on a range symmetric
+    about 0: kernels, feature maps and gradients alike (a ReLU map, ≥ 0, uses the upper half)."""
     scale = float(np.max(np.abs(z))) or 1.0
-    return {"colorscale": "RdBu", "zmid": 0.0, "zmin": -scale, "zmax": scale, "reversescale": True}
+    return {"colorscale": SIGNED_SCALE, "zmid": 0.0, "zmin": -scale, "zmax": scale}
 
 
 # --- 3. Parameter sharing ------------------------------------------------------------------------
@@ -129,7 +133,7 @@ def fig_pool_input(feature: np.ndarray, grad_input: np.ndarray | None, tr: Trans
     """The small feature map with its numbers; under max pooling, the cells that won a window
     (those with a nonzero gradient) ringed."""
     text = [[_n(v) for v in row] for row in feature]
-    data = [_grid(feature.tolist(), text, colorscale=LIGHT, zmin=0, zmax=float(feature.max()))]
+    data = [_grid(feature.tolist(), text, **_signed(feature))]
     if grad_input is not None:
         rows, cols = np.nonzero(grad_input)
         data.append(
@@ -146,7 +150,7 @@ def fig_pooled(pooled: np.ndarray, upstream: np.ndarray, tr: Translate) -> go.Fi
     """The pooled map's values, each cell with the upstream gradient it sends back (∂L/∂y)."""
     text = [[f"<b>{_n(v)}</b><br>∂L/∂y = {_n(g)}" for v, g in zip(row, grow, strict=True)]
             for row, grow in zip(pooled, upstream, strict=True)]  # fmt: skip
-    data = [_grid(pooled.tolist(), text, colorscale=LIGHT, zmin=0, zmax=float(pooled.max()) or 1.0)]
+    data = [_grid(pooled.tolist(), text, **_signed(pooled))]
     fig = go.Figure({"data": data, "layout": _image_layout(tr, pooled.shape)}, _validate=False)
     return style(fig, title=tr("cnn.pool.fig.pooled_title"), height=340)
 
@@ -154,20 +158,16 @@ def fig_pooled(pooled: np.ndarray, upstream: np.ndarray, tr: Translate) -> go.Fi
 def fig_pool_grad(grad_input: np.ndarray, tr: Translate) -> go.Figure:
     """∂L/∂x: where the upstream gradient lands on the input, zeros included."""
     text = [[_n(v) for v in row] for row in grad_input]
-    scale = float(np.max(np.abs(grad_input))) or 1.0
-    look = {"colorscale": [[0, "#ffffff"], [1, ACCENT]], "zmin": 0.0, "zmax": scale}
     layout = _image_layout(tr, grad_input.shape)
-    fig = go.Figure({"data": [_grid(grad_input.tolist(), text, **look)], "layout": layout},
-                    _validate=False)  # fmt: skip
+    data = [_grid(grad_input.tolist(), text, **_signed(grad_input))]
+    fig = go.Figure({"data": data, "layout": layout}, _validate=False)
     return style(fig, title=tr("cnn.pool.fig.grad_title"), height=340)
 
 
 def fig_feature(feature: np.ndarray, tr: Translate) -> go.Figure:
     """The feature map the shift test pools (ReLU of the edge detector on the picture)."""
     z = np.round(feature, 3).astype(np.float32)
-    data = [
-        _grid(z, None, colorscale="Greys", zmin=0.0, zmax=float(z.max()) or 1.0, xgap=0, ygap=0)
-    ]
+    data = [_grid(z, None, **_signed(z), xgap=0, ygap=0)]
     fig = go.Figure({"data": data, "layout": _image_layout(tr, feature.shape)}, _validate=False)
     return style(fig, title=tr("cnn.pool.fig.feature_title"), height=320)
 
