@@ -53,6 +53,11 @@ EXTRA_LINKS: tuple[tuple[str, dict[str, str]], ...] = (
     ("perceptron", {"lang": "en", "ds": "bumps", "opt": "adam", "lr": "0.01", "epochs": "100"}),
     ("perceptron", {"lang": "en", "bn": "1", "drop": "0.2", "droplast": "1", "batch": "16"}),
     ("perceptron", {"lang": "en", "layers": "9", "lr": "nan", "feat": "x9", "at": "-3"}),
+    ("generalization", {"lang": "ko", "capm": "mlp", "capax": "depth", "fitreg": "l1"}),
+    ("generalization", {"lang": "en", "capt": "d2l", "capn": "22", "capsd": "1", "drp": "0"}),
+    ("generalization", {"lang": "en", "capn": "1e9", "fitlam": "-1", "drp": "NaN"}),
+    ("convolutions", {"lang": "ko", "opimg": "scene", "oppos": "0"}),
+    ("convolutions", {"lang": "en", "oppos": "-4", "w00": "1e9", "flrow": "99"}),
 )
 
 
