@@ -5,7 +5,7 @@ English and at phone width in Korean."""
 from __future__ import annotations
 
 import pytest
-from conftest import SLIDER_INPUT, assert_no_exception, nudge, open_view, shoot
+from conftest import assert_no_exception, nudge, open_view, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -19,15 +19,8 @@ def test_shift_nudge_redraws_the_maps_and_keeps_the_link(server, browser):
     try:
         open_view(page, f"{server}/convolutions?lang=en", charts=SECTION_CHARTS)
         shoot(page, "convolutions-flatten-en-1400")
-        index = page.eval_on_selector_all(
-            SLIDER_INPUT, "els => els.findIndex(e => e.getAttribute('aria-valuenow') === '3')"
-        )
-        if index < 0:  # Streamlit's slider keeps its value on the thumb's input
-            index = page.eval_on_selector_all(
-                SLIDER_INPUT, "els => els.findIndex(e => e.value === '3')"
-            )
-        assert index >= 0
-        before, after = nudge(page, page.locator(SLIDER_INPUT).nth(index), "flrow", "4")
+        slider = page.locator('[data-testid="stSlider"]').filter(has_text="Shift down (rows)")
+        before, after = nudge(page, slider.locator("input"), "flrow", "4")
         assert before != after
         assert page.locator(SPINNER).count() == 0  # no training ran for a shift
         assert_no_exception(page)
