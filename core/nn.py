@@ -62,21 +62,16 @@ class Module:
         return self.forward(x)
 
 
-class Linear(Module):
-    """y = x Wᵀ + b; x (N, in) → y (N, out); W (out, in) and b (out,) ~ U(−1/√in, 1/√in)."""
+class _WeightAndBias(Module):
+    """A layer with torch's default weight and bias (Linear, Conv2d): kaiming_uniform_(a=√5) on
+    W and torch's bias rule both come to U(−1/√fan_in, 1/√fan_in), W drawn first."""
 
-    def __init__(self, in_features: int, out_features: int, seed: int = 0) -> None:
-        super().__init__()
-        self.in_features = validate.integer("in_features", in_features, lo=1)
-        self.out_features = validate.integer("out_features", out_features, lo=1)
-        seed = validate.integer("seed", seed, lo=0)
-        rng = np.random.default_rng(seed)
-        # torch's kaiming_uniform_(a=√5) on W and its bias rule both come to bound 1/√fan_in.
-        bound = 1.0 / math.sqrt(self.in_features)
-        shape = (self.out_features, self.in_features)
+    def _init_weight_and_bias(self, shape: tuple[int, ...], fan_in: int, seed: int) -> None:
+        rng = np.random.default_rng(validate.integer("seed", seed, lo=0))
+        bound = 1.0 / math.sqrt(fan_in)
         self.params = {
             "weight": rng.uniform(-bound, bound, size=shape),
-            "bias": rng.uniform(-bound, bound, size=self.out_features),
+            "bias": rng.uniform(-bound, bound, size=shape[0]),
         }
         self.grads = {key: np.zeros_like(value) for key, value in self.params.items()}
         self._x: FloatArray | None = None
@@ -88,6 +83,16 @@ class Linear(Module):
     @property
     def bias(self) -> FloatArray:
         return self.params["bias"]
+
+
+class Linear(_WeightAndBias):
+    """y = x Wᵀ + b; x (N, in) → y (N, out); W (out, in) and b (out,) ~ U(−1/√in, 1/√in)."""
+
+    def __init__(self, in_features: int, out_features: int, seed: int = 0) -> None:
+        super().__init__()
+        self.in_features = validate.integer("in_features", in_features, lo=1)
+        self.out_features = validate.integer("out_features", out_features, lo=1)
+        self._init_weight_and_bias((self.out_features, self.in_features), self.in_features, seed)
 
     def forward(self, x: npt.ArrayLike) -> FloatArray:
         self._x = _as_input(x, self.in_features, "Linear")
@@ -342,7 +347,7 @@ class Sequential(Module):
 # --- convolutional layers (core.conv's functions as layers) ------------------------------------
 
 
-class Conv2d(Module):
+class Conv2d(_WeightAndBias):
     """torch.nn.Conv2d: (N, C_in, H, W) → (N, C_out, H', W'); W, b ~ U(−1/√fan_in, 1/√fan_in)."""
 
     def __init__(
@@ -363,25 +368,8 @@ class Conv2d(Module):
         self.stride = conv._pair("stride", stride, 1)
         self.padding = conv._pair("padding", padding, 0)
         self.dilation = conv._pair("dilation", dilation, 1)
-        seed = validate.integer("seed", seed, lo=0)
-        rng = np.random.default_rng(seed)
-        # torch's kaiming_uniform_(a=√5) and its bias rule: bound 1/√fan_in, fan_in = C_in·kH·kW
-        bound = 1.0 / math.sqrt(self.in_channels * kernel[0] * kernel[1])
-        shape = (self.out_channels, self.in_channels, *kernel)
-        self.params = {
-            "weight": rng.uniform(-bound, bound, size=shape),
-            "bias": rng.uniform(-bound, bound, size=self.out_channels),
-        }
-        self.grads = {key: np.zeros_like(value) for key, value in self.params.items()}
-        self._x: FloatArray | None = None
-
-    @property
-    def weight(self) -> FloatArray:
-        return self.params["weight"]
-
-    @property
-    def bias(self) -> FloatArray:
-        return self.params["bias"]
+        fan_in = self.in_channels * kernel[0] * kernel[1]
+        self._init_weight_and_bias((self.out_channels, self.in_channels, *kernel), fan_in, seed)
 
     def _arguments(self) -> dict[str, tuple[int, int]]:
         return {"stride": self.stride, "padding": self.padding, "dilation": self.dilation}
