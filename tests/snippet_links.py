@@ -19,10 +19,10 @@ def links(topic: Topic) -> Iterator[tuple[str, dict[str, Any]]]:
     yield "default", base
     for name, preset in topic.presets.items():
         yield f"preset {name}", base | dict(preset)
-    module = next(iter(topic.snippets.values())).__module__ if topic.snippets else None
-    extra = getattr(importlib.import_module(module), "TEST_LINKS", {}) if module else {}
-    for name, changes in extra.items():
-        yield name, base | dict(changes)
+    modules = dict.fromkeys(build.__module__ for build in topic.snippets.values())
+    for module in modules:  # a topic package may have one snippet module per group of sections
+        for name, changes in getattr(importlib.import_module(module), "TEST_LINKS", {}).items():
+            yield name, base | dict(changes)
 
 
 def cases() -> list[tuple[str, str, str, dict[str, Any]]]:
