@@ -181,9 +181,11 @@ def test_the_count_table_lists_named_parameters_and_the_total():
 
 def test_the_count_formula_has_the_numbers_in():
     assert topic.count_latex("lstm", 10, 20, True).endswith(
-        r"= 4\,(20\cdot10 + 20^2 + 2\cdot20) = 2{,}560"
+        r"&= 4\,(20\cdot10 + 20^2 + 2\cdot20) = 2{,}560 \end{aligned}"
     )
-    assert topic.count_latex("rnn", 10, 20, False).endswith(r"= 1\,(20\cdot10 + 20^2) = 600")
+    assert topic.count_latex("rnn", 10, 20, False).endswith(
+        r"&= 1\,(20\cdot10 + 20^2) = 600 \end{aligned}"
+    )
 
 
 def test_the_thumbnail_is_three_static_wordless_curves_on_a_log_axis():

@@ -157,12 +157,11 @@ def clipping_words(c: recurrent.ClippedUpdate) -> list[tuple[str, dict[str, Any]
 
 
 def formula_latex() -> str:
-    """The product of Jacobians and its bound."""
+    """The product of Jacobians and its bound, on two lines (a phone is narrow)."""
     return (
-        r"\frac{\partial h_T}{\partial h_k} = \prod_{t=k+1}^{T} \operatorname{diag}\!\big("
-        r"f'(a_t)\big)\, W_{hh}, \qquad \Big\lVert \frac{\partial h_T}{\partial h_k} \Big\rVert_2"
-        r" \le \prod_{t=k+1}^{T} \big\lVert \operatorname{diag} f'(a_t) \big\rVert\, \sigma_{max}"
-        r"(W_{hh}) \le (\gamma\, \sigma_{max})^{T-k}"
+        r"\begin{aligned} \frac{\partial h_T}{\partial h_k} &= \prod_{t=k+1}^{T} "
+        r"\operatorname{diag}\!\big(f'(a_t)\big)\, W_{hh} \\ \Big\lVert \frac{\partial h_T}"
+        r"{\partial h_k} \Big\rVert_2 &\le (\gamma\, \sigma_{max})^{T-k} \end{aligned}"
     )
 
 
@@ -242,7 +241,10 @@ def count_latex(kind: str, i: int, h: int, bias: bool) -> str:
     bias_term = rf" + 2\cdot{h}" if bias else ""
     symbol = r" + 2H" if bias else ""
     total = f"{value:,}".replace(",", "{,}")
-    return rf"P = g\,(H I + H^2{symbol}) = {g}\,({h}\cdot{i} + {h}^2{bias_term}) = {total}"
+    return (
+        rf"\begin{{aligned}} P &= g\,(H I + H^2{symbol}) \\ &= {g}\,({h}\cdot{i} + {h}^2"
+        rf"{bias_term}) = {total} \end{{aligned}}"
+    )
 
 
 # --- the home card -----------------------------------------------------------------------------
