@@ -709,17 +709,45 @@ def parameter_counts(
 
 MATRICES = ("orthogonal", "gaussian")
 TOY_NONLINEARITIES = {"tanh": "rnn_tanh", "relu": "rnn_relu", "sigmoid": "rnn_sigmoid"}
+STREAMS = {"weight_hh": 0, "inputs": 1, "readout": 2}
+_MINSTD = 2**31 - 1
+
+
+def toy_normals(seed: int, stream: int, count: int) -> list[float]:
+    """N(0, 1) draws from a formula any Python can repeat: Park–Miller x ← 48271·x mod (2³¹ − 1)
+    from x₀ = 1 + (2654435761·seed + 40503·stream + 12345) mod (2³¹ − 2), eight draws dropped,
+    then Box–Muller on pairs (u₁, u₂) = x/(2³¹ − 1): √(−2 ln u₁)·(cos 2πu₂, sin 2πu₂).
+
+    The toy RNN takes its numbers from here rather than NumPy's generator so that the page's
+    "In PyTorch" script regenerates the very same W_hh and inputs with the standard library.
+    """
+    n = validate.integer("count", count, lo=0)
+    x = 1 + (2654435761 * validate.integer("seed", seed, lo=0) + 40503 * stream + 12345) % (
+        _MINSTD - 1
+    )
+    for _ in range(8):
+        x = 48271 * x % _MINSTD
+    out: list[float] = []
+    while len(out) < n:
+        x = 48271 * x % _MINSTD
+        u1 = x / _MINSTD
+        x = 48271 * x % _MINSTD
+        u2 = x / _MINSTD
+        r = math.sqrt(-2.0 * math.log(u1))
+        out += (r * math.cos(2.0 * math.pi * u2), r * math.sin(2.0 * math.pi * u2))
+    return out[:n]
 
 
 def recurrent_weight(
     hidden_size: int, sigma: float, matrix: str = "orthogonal", seed: int = 0
 ) -> FloatArray:
     """W_hh (H, H) with σ_max = σ: σ·Q for a random orthogonal Q (every singular value σ), or a
-    standard Gaussian matrix divided by its own largest singular value, times σ."""
+    standard Gaussian matrix divided by its own largest singular value, times σ; the Gaussian
+    matrix A is toy_normals(seed, 0, H²) row by row, Q = QR(A)'s Q·sign(diag R)."""
     h = validate.integer("hidden_size", hidden_size, lo=1)
     s = validate.real("sigma", sigma, lo=0.0)
     kind = validate.choice("matrix", matrix, MATRICES)
-    a = np.random.default_rng(validate.integer("seed", seed, lo=0)).normal(size=(h, h))
+    a = np.array(toy_normals(seed, STREAMS["weight_hh"], h * h)).reshape(h, h)
     if kind == "orthogonal":
         q, r = np.linalg.qr(a)
         return s * q * np.sign(np.diag(r))  # the sign fix makes Q Haar-distributed
@@ -735,13 +763,16 @@ def toy_rnn(
     matrix: str = "orthogonal",
     seed: int = 0,
 ) -> tuple[str, FloatArray, CellParams]:
-    """(kind, xs (T,1,H), params): aₜ = W_hh hₜ₋₁ + xₜ, W_ih = I, no bias, h₀ = 0, xₜ ~ N(0, s²)."""
+    """(kind, xs (T,1,H), params): aₜ = W_hh hₜ₋₁ + xₜ, W_ih = I, no bias, h₀ = 0, xₜ ~ N(0, s²).
+
+    xs is s·toy_normals(seed, 1, T·H) step by step; W_hh is recurrent_weight(H, σ, matrix, seed).
+    """
     kind = TOY_NONLINEARITIES[validate.choice("nonlinearity", nonlinearity, TOY_NONLINEARITIES)]
     h = validate.integer("hidden_size", hidden_size, lo=1)
     t = validate.integer("steps", steps, lo=1)
     s = validate.real("input_scale", input_scale, lo=0.0)
     w = recurrent_weight(h, sigma, matrix, seed)
-    xs = s * np.random.default_rng([seed, 1]).normal(size=(t, 1, h))
+    xs = s * np.array(toy_normals(seed, STREAMS["inputs"], t * h)).reshape(t, 1, h)
     return kind, xs, CellParams(np.eye(h), w)
 
 
@@ -829,7 +860,7 @@ def clipped_update(
     """∇L from backward_through_time, clipped by clip_grad_norm(max_norm); the step is −lr·∇L."""
     kind, xs, p = toy_rnn(nonlinearity, hidden_size, sigma, input_scale, steps, matrix, seed)
     rate = validate.real("lr", lr, lo=0.0, lo_open=True)
-    v = np.random.default_rng([seed, 2]).normal(size=p.hidden_size)
+    v = np.array(toy_normals(seed, STREAMS["readout"], p.hidden_size))
     v /= np.linalg.norm(v)
 
     run = unroll(kind, xs, None, p)

@@ -6,9 +6,10 @@ import streamlit as st
 
 from ui import cache, state
 from ui.frame import page_frame
+from ui.snippets import recurrent as snippets
 from ui.topics.recurrent import CONTROLS
 from ui.topics.recurrent import vanishing as van
-from ui.widgets import chart, explain, side_by_side
+from ui.widgets import chart, explain, in_pytorch, side_by_side
 
 tr = page_frame("recurrent")
 explain("recurrent/intro")
@@ -53,12 +54,14 @@ def section_vanishing() -> None:
     side_by_side(van_time_charts(*values), ("van_norms", "van_derivative"))
     van_say(van.through_time_words(van_time(*values)))
     explain("recurrent/van_product")
+    in_pytorch(snippets.van_through_time, state.values(CONTROLS))
     st.subheader(tr("rnn.van.clip_title"))
     max_norm = state.draw(CONTROLS["vclip"])
     state.check_undrawn({k: CONTROLS[k] for k in (*van.VAN_KEYS, "vclip")})
     chart(van_clip_chart(*values, max_norm), key="van_clipping")
     van_say(van.clipping_words(van_clipped(*values, max_norm)))
     explain("recurrent/van_clipping")
+    in_pytorch(snippets.van_clipping, state.values(CONTROLS))
 
 
 st.header(tr("rnn.sec.vanishing"))
@@ -85,6 +88,7 @@ def section_params() -> None:
     chart(van_count_chart(*values), key="par_counts", where=right)
     st.markdown(tr("rnn.par.say.counts", **van.count_words(*values)))
     explain("recurrent/par_counts")
+    in_pytorch(snippets.par_counts, state.values(CONTROLS))
 
 
 st.header(tr("rnn.sec.params"))

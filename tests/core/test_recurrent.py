@@ -571,7 +571,7 @@ def test_clipping_leaves_a_small_gradient_alone():
 def test_the_clipped_gradient_is_backward_through_time_of_the_last_step_loss():
     # L = vᵀh_T: its gradient w.r.t. W_hh by central differences, its norm as the core reports
     kind, xs, p = R.toy_rnn("relu", 4, 1.2, 0.5, 6, "orthogonal", 1)
-    v = np.random.default_rng([1, 2]).normal(size=4)
+    v = np.array(R.toy_normals(1, R.STREAMS["readout"], 4))
     v /= np.linalg.norm(v)
     w = p.weight_hh.copy()
     num = numeric(
@@ -579,3 +579,12 @@ def test_the_clipped_gradient_is_backward_through_time_of_the_last_step_loss():
     )
     c = R.clipped_update("relu", 4, 1.2, 0.5, 6, "orthogonal", 1, max_norm=1e9)
     assert c.grad_norm_hh == pytest.approx(np.linalg.norm(num), rel=1e-6)
+
+
+def test_toy_normals_are_standard_normal_and_repeat_for_a_seed_and_stream():
+    a = np.array(R.toy_normals(5, 1, 20_000))
+    assert abs(a.mean()) < 0.03
+    assert abs(a.std() - 1.0) < 0.03
+    assert R.toy_normals(5, 1, 7) == R.toy_normals(5, 1, 7)
+    assert R.toy_normals(5, 1, 7) != R.toy_normals(5, 2, 7)
+    assert R.toy_normals(5, 1, 7) == R.toy_normals(5, 1, 8)[:7]
