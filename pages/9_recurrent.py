@@ -41,6 +41,10 @@ def van_presets(names):
         box.button(tr(f"rnn.van.preset.{name}"), on_click=state.apply, width="stretch", **look)
 
 
+def van_values(*keys):  # only this section's settings: another section's nudge rebuilds nothing
+    return state.values({k: CONTROLS[k] for k in keys})
+
+
 def van_say(notes):
     for key, words in notes:
         st.markdown(tr(key, **words))
@@ -54,14 +58,14 @@ def section_vanishing() -> None:
     side_by_side(van_time_charts(*values), ("van_norms", "van_derivative"))
     van_say(van.through_time_words(van_time(*values)))
     explain("recurrent/van_product")
-    in_pytorch(snippets.van_through_time, state.values(CONTROLS))
+    in_pytorch(snippets.van_through_time, van_values(*van.VAN_KEYS))
     st.subheader(tr("rnn.van.clip_title"))
     max_norm = state.draw(CONTROLS["vclip"])
     state.check_undrawn({k: CONTROLS[k] for k in (*van.VAN_KEYS, "vclip")})
     chart(van_clip_chart(*values, max_norm), key="van_clipping")
     van_say(van.clipping_words(van_clipped(*values, max_norm)))
     explain("recurrent/van_clipping")
-    in_pytorch(snippets.van_clipping, state.values(CONTROLS))
+    in_pytorch(snippets.van_clipping, van_values(*van.VAN_KEYS, "vclip"))
 
 
 st.header(tr("rnn.sec.vanishing"))
@@ -88,7 +92,7 @@ def section_params() -> None:
     chart(van_count_chart(*values), key="par_counts", where=right)
     st.markdown(tr("rnn.par.say.counts", **van.count_words(*values)))
     explain("recurrent/par_counts")
-    in_pytorch(snippets.par_counts, state.values(CONTROLS))
+    in_pytorch(snippets.par_counts, van_values(*van.PAR_KEYS))
 
 
 st.header(tr("rnn.sec.params"))
