@@ -149,9 +149,11 @@ def test_the_edge_preset_has_a_flat_bound_and_a_curve_that_still_shrinks():
 
 def test_the_explodes_preset_grows_by_orders_of_magnitude():
     at = press(open_page(PAGE, {"lang": "en"}), "rnn.van.preset.van_explodes")
-    curve = line(ours(at)["norms"], 0)
+    shown = ours(at)
+    curve = line(shown["norms"], 0)
     assert curve[-1] > 1e6
     assert np.nanargmax(curve) > len(curve) // 2  # it keeps growing with distance
+    assert 0.25 < line(shown["derivative"], 0).mean() < 0.35  # van_product.md: "about 0.3"
     assert "**Above the threshold, and it explodes.**" in texts(at)
 
 
@@ -227,6 +229,7 @@ def test_the_explanations_state_the_threshold_and_the_counts_these_tests_check(l
     product = markdown(lang, "recurrent/van_product")
     assert r"(\gamma\, \sigma_{max})^{T-k}" in product
     assert "1/γ" in product
+    assert "0.3" in product  # the Explodes preset's mean f′, checked above
     counts = markdown(lang, "recurrent/par_counts")
     assert "P = g\\,(H I + H^2 + 2H)" in counts
     assert "4 : 3 : 1" in counts
