@@ -1,0 +1,12 @@
+"""The recurrent page's "In PyTorch" scripts, one module per group of sections as in
+ui/topics/recurrent/: each module's SNIPPETS joined here, and its builders named here so that the
+page calls `in_pytorch(snippets.<build>, values(CONTROLS))`."""
+
+from __future__ import annotations
+
+from ui.snippets.recurrent import vanishing
+from ui.snippets.recurrent.vanishing import par_counts, van_clipping, van_through_time
+
+SNIPPETS = {**vanishing.SNIPPETS}
+
+__all__ = ["SNIPPETS", "par_counts", "van_clipping", "van_through_time"]
