@@ -279,3 +279,12 @@ def test_the_experiment_s_cost_is_light_at_the_page_s_largest_settings():
     work, cells = gates.cost(16, 150)
     assert work < 2**35
     assert cells < 2**22
+
+
+@pytest.mark.parametrize(("hidden", "seed"), SETTINGS)
+@pytest.mark.parametrize("bias", [0.0, 1.0, 3.0])
+def test_the_paths_through_h_keep_the_cell_state_s_norm_above_the_product_of_mean_forget_gates(
+    hidden, seed, bias
+):
+    g = gates.experiment(hidden, 60, bias, 0.2, seed, (5, 20), 3.0)
+    assert np.all(g.lstm_time.c[1:] >= g.lstm_time.forget[1:])
