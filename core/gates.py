@@ -92,16 +92,25 @@ def params(kind: str, hidden: int, seed: int, bias: float = 0.0) -> recurrent.Ce
     return replace(drawn, bias_hh=shifted)
 
 
+def runs(kind: str, sequences: Sequence[np.ndarray], p: recurrent.CellParams) -> tuple[Run, ...]:
+    """The cell unrolled from zero state over each sequence (T, 1, I) in one batched unroll,
+    with the gates it computed."""
+    kind = validate.choice("kind", kind, ("lstm", "gru"))
+    out = recurrent.unroll(kind, np.concatenate(sequences, axis=1), None, p)
+    names = GATES[kind][:-1]  # the gates, stacked in rows as torch does
+    done = []
+    for n in range(len(sequences)):
+        gates = dict(zip(names, np.split(out.gates[:, n, :], len(names), axis=1), strict=True))
+        h = out.hs[1:, n, :]
+        c = out.cs[1:, n, :] if out.cs is not None else None
+        gates["c" if kind == "lstm" else "h"] = c if kind == "lstm" else h
+        done.append(Run(kind, gates, h, c))
+    return tuple(done)
+
+
 def run(kind: str, xs: np.ndarray, p: recurrent.CellParams) -> Run:
     """The cell unrolled over xs (T, 1, I) from zero state, with the gates it computed."""
-    kind = validate.choice("kind", kind, ("lstm", "gru"))
-    out = recurrent.unroll(kind, xs, None, p)
-    names = GATES[kind][:-1]  # the gates, stacked in rows as torch does
-    gates = dict(zip(names, np.split(out.gates[:, 0, :], len(names), axis=1), strict=True))
-    h = out.hs[1:, 0, :]
-    c = out.cs[1:, 0, :] if out.cs is not None else None
-    gates["c" if kind == "lstm" else "h"] = c if kind == "lstm" else h
-    return Run(kind, gates, h, c)
+    return runs(kind, (xs,), p)[0]
 
 
 def _norms(log10: np.ndarray) -> np.ndarray:
@@ -194,12 +203,12 @@ def experiment(
     cells = {"lstm": params("lstm", hidden, seed, bias), "gru": params("gru", hidden, seed, bias)}
     if bias != 0:
         cells["lstm0"] = params("lstm", hidden, seed)
-    runs = {k: run(k[:4], xs, p) for k, p in cells.items()}
-    quiet_runs = {k: run(k[:4], quiet, p) for k, p in cells.items()}
-    times = {k: through_time(k[:4], xs, p, runs[k]) for k, p in cells.items()}
+    both = {k: runs(k[:4], (xs, quiet), p) for k, p in cells.items()}
+    done = {k: spiked for k, (spiked, _) in both.items()}
+    times = {k: through_time(k[:4], xs, p, done[k]) for k, p in cells.items()}
     rnn_time = through_time("rnn", xs, params("rnn", hidden, seed))
-    traces = {k: spike_trace(runs[k], quiet_runs[k]) for k in cells}
-    for bag in (runs, times, traces):
+    traces = {k: spike_trace(*both[k]) for k in cells}
+    for bag in (done, times, traces):
         bag.setdefault("lstm0", bag["lstm"])  # bias 0 is torch's default: the same cell
     lstm_time, lstm0_time, gru_time = times["lstm"], times["lstm0"], times["gru"]
     fade = {
@@ -215,8 +224,8 @@ def experiment(
         xs=xs[:, 0, 0],
         spikes=on,
         bias=float(bias),
-        lstm=runs["lstm"],
-        gru=runs["gru"],
+        lstm=done["lstm"],
+        gru=done["gru"],
         lstm_time=lstm_time,
         lstm0_time=lstm0_time,
         gru_time=gru_time,

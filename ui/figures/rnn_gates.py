@@ -8,6 +8,8 @@ and nothing non-finite reaches a chart); gates as heatmaps, units × time: the g
 
 from __future__ import annotations
 
+import copy
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -49,6 +51,29 @@ def _cut(x: np.ndarray, y: np.ndarray, start: int = 0) -> tuple[np.ndarray, np.n
         y[:end].astype(np.float32),
         bool(bad.size),
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _house(title: str, height: int, rows: int = 0, titles: tuple[str, ...] = ()) -> dict:
+    """The house layout for a title and height (with `rows` stacked subplots sharing x under
+    `titles`), built once: plotly's validated layout calls were most of a rerun's chart time.
+    Callers get a deep copy."""
+    layout = style(go.Figure(), title=title, height=height).layout.to_plotly_json()
+    if rows:
+        grid = subplots(
+            rows=rows,
+            cols=1,
+            shared_xaxes=True,
+            vertical_spacing=0.035,
+            row_heights=[0.7] + [1.0] * (rows - 1),
+            subplot_titles=titles,
+        )
+        layout = grid.layout.to_plotly_json() | layout
+    return layout
+
+
+def layout_of(title: str, height: int, rows: int = 0, titles: Sequence[str] = ()) -> dict:
+    return copy.deepcopy(_house(title, height, rows, tuple(titles)))
 
 
 def _line(key: str, name: str, x: np.ndarray, y: np.ndarray) -> dict:
@@ -98,8 +123,7 @@ def fig_through_time(g: Gates, tr: Translate) -> go.Figure:
         top = max(top, float(y.max()))
         data.append(_line(key, tr(f"rnn.gate.fig.{key}", bias=f"{g.bias:g}"), x, y))
     steps = len(g.xs)
-    layout = style(go.Figure(), title=tr("rnn.gate.fig.time_title"), height=420).layout
-    layout = layout.to_plotly_json() | {
+    layout = layout_of(tr("rnn.gate.fig.time_title"), 420) | {
         "xaxis": {"title": {"text": tr("rnn.gate.fig.lag")}, "range": [0, steps]},
         "yaxis": {"title": {"text": tr("rnn.gate.fig.norm")}, "type": "log",
                   "exponentformat": "power", "range": [-12.3, float(np.log10(top)) + 0.5]},
@@ -141,14 +165,6 @@ def fig_gates(r: Run, xs: np.ndarray, spikes: Sequence[int], tr: Translate) -> g
     names = list(r.gates)
     rows = len(names) + 1
     titles = [tr("rnn.gate.fig.input"), *(tr(f"rnn.gate.fig.row_{r.kind}_{n}") for n in names)]
-    fig = subplots(
-        rows=rows,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.035,
-        row_heights=[0.7] + [1.0] * (rows - 1),
-        subplot_titles=titles,
-    )
     steps = len(xs)
     time = np.arange(1, steps + 1, dtype=np.int32)
     data = [
@@ -158,8 +174,7 @@ def fig_gates(r: Run, xs: np.ndarray, spikes: Sequence[int], tr: Translate) -> g
         *(_heatmap(n, r.gates[n], i + 2) for i, n in enumerate(names)),
     ]  # fmt: skip
     title = tr(f"rnn.gate.fig.{r.kind}_title")
-    house = style(go.Figure(), title=title, height=95 * rows + 60).layout.to_plotly_json()
-    layout = fig.layout.to_plotly_json() | house
+    layout = layout_of(title, 95 * rows + 60, rows, titles)
     for row in range(1, rows + 1):
         suffix = "" if row == 1 else str(row)
         x, y = layout.get(f"xaxis{suffix}", {}), layout.get(f"yaxis{suffix}", {})
@@ -189,8 +204,7 @@ def fig_traces(g: Gates, tr: Translate) -> go.Figure:
         x, y, was_cut = _cut(time, y, start)
         cut |= was_cut
         data.append(_line(key, tr(f"rnn.gate.fig.trace_{key}", bias=f"{g.bias:g}"), x, y))
-    layout = style(go.Figure(), title=tr("rnn.gate.fig.trace_title"), height=340).layout
-    layout = layout.to_plotly_json() | {
+    layout = layout_of(tr("rnn.gate.fig.trace_title"), 340) | {
         "xaxis": {"title": {"text": tr("rnn.gate.fig.time")}, "range": [0.5, steps + 0.5]},
         "yaxis": {"title": {"text": tr("rnn.gate.fig.trace")}, "type": "log",
                   "exponentformat": "power"},
