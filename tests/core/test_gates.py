@@ -251,6 +251,9 @@ def test_a_spike_s_trace_in_c_lasts_longer_with_forget_bias_1_than_0_and_the_gru
     one = gates.experiment(hidden, 60, 1.0, 0.2, seed, spikes, 3.0)
     three = gates.experiment(hidden, 60, 3.0, 0.2, seed, spikes, 3.0)
     assert _fades_later(one.last_trace["lstm"], one.last_trace["lstm0"])
+    assert one.last_trace["lstm0"] <= 8  # at bias 0 it fades within a few steps
+    three_lstm = three.last_trace["lstm"]
+    assert three_lstm is None or three_lstm >= 3 * one.last_trace["lstm0"]  # many times longer
     zero = gates.experiment(hidden, 60, 0.0, 0.2, seed, spikes, 3.0)
     assert _fades_later(three.last_trace["gru"], zero.last_trace["gru"])
     assert _fades_later(three.last_trace["lstm"], one.last_trace["lstm"])
