@@ -186,3 +186,15 @@ def test_a_spike_past_the_end_of_the_sequence_is_named_and_the_slider_stays_with
     assert "`gsp2`" in said
     assert at.slider(key=widget_key("gsp2", PAGE)).value == 15
     assert at.slider(key=widget_key("gsp2", PAGE)).max == 15
+
+
+def test_the_gru_preset_opens_the_update_gate_near_sigma_2_and_h_keeps_the_spike_longer():
+    at = press(open_page(PAGE, {"lang": "en"}), "gate_gru")
+    assert values(at) == topic.PRESETS["gate_gru"]
+    gru = ours(at)["gru"]
+    z = decode(gru["data"][2]["z"]).astype(float)  # the heatmap of z (after the input, r)
+    assert abs(z.mean() - 1 / (1 + np.exp(-2.0))) < 0.03
+    g = experiment(at)
+    at_zero = topic.experiment(*(values(at) | {"gfb": 0.0}).values())
+    assert g.last_trace["gru"] > 3 * at_zero.last_trace["gru"]
+    assert f"in the GRU's h it lasts {g.last_trace['gru']} steps" in texts(at)

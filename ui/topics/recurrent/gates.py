@@ -47,6 +47,8 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
     "gate_bias3": _BASE | {"gfb": 3.0, "gt": 150},
     # one spike on a quiet input: where the gates respond and how long each state keeps it.
     "gate_quiet": _BASE | {"gfb": 1.0, "gx": 0.0, "gsp1": 10, "gsp2": 0, "gsp3": 0},
+    # the same shift on the GRU's update gate z: near σ(2), h keeps a single spike.
+    "gate_gru": _BASE | {"gfb": 2.0, "gt": 100, "gx": 0.0, "gsp1": 10, "gsp2": 0, "gsp3": 0},
 }
 PRESET_NAMES = tuple(PRESETS)
 
