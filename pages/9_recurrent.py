@@ -6,8 +6,9 @@ import streamlit as st
 
 from ui import cache, heavy, state
 from ui.frame import page_frame
+from ui.snippets import recurrent as snippets
 from ui.topics.recurrent import CONTROLS, PRESETS, gates
-from ui.widgets import chart, explain, side_by_side
+from ui.widgets import chart, explain, in_pytorch, side_by_side
 
 tr = page_frame("recurrent")
 explain("recurrent/intro")
@@ -26,16 +27,16 @@ def gate_charts(*settings, tr):
 
 @st.fragment
 def section_gates() -> None:
-    boxes, values = iter(st.columns(5) + st.columns(4)), {}
+    boxes, drawn = iter(st.columns(5) + st.columns(4)), {}
     for key in gates.KEYS:
-        hi = values["gt"] if key in gates.SPIKE_KEYS else CONTROLS[key].hi
+        hi = drawn["gt"] if key in gates.SPIKE_KEYS else CONTROLS[key].hi
         fit = {"hi": hi, "default": min(CONTROLS[key].default, hi)}
-        values[key] = state.draw(CONTROLS[key], where=next(boxes), **fit)
+        drawn[key] = state.draw(CONTROLS[key], where=next(boxes), **fit)
     state.check_undrawn({key: CONTROLS[key] for key in gates.KEYS})
     for name, box in zip(gates.PRESET_NAMES, st.columns(len(gates.PRESET_NAMES)), strict=True):
         look = {"args": (PRESETS[name],), "help": tr(f"rnn.gate.preset.{name}_help")}
         box.button(tr(f"rnn.gate.preset.{name}"), on_click=state.apply, width="stretch", **look)
-    settings = tuple(values.values())
+    settings = tuple(drawn.values())
     try:
         g = gate_experiment(*settings)
         time_fig, lstm_fig, gru_fig, trace_fig = gate_charts(*settings)
@@ -54,6 +55,7 @@ def section_gates() -> None:
     left, right = st.columns(2)
     explain("recurrent/gate_lstm", where=left)
     explain("recurrent/gate_gru", where=right)
+    in_pytorch(snippets.gates, state.values(CONTROLS))
 
 
 st.header(tr("rnn.sec.gates"))
