@@ -703,3 +703,182 @@ def parameter_counts(
                 shapes += [("bias_ih", (rows,)), ("bias_hh", (rows,))]
             entries += [(name + suffix, shape, math.prod(shape)) for name, shape in shapes]
     return ParameterCounts(kind, tuple(entries), sum(e[2] for e in entries))
+
+
+# --- the page's section 1: a toy RNN whose W_hh has a chosen largest singular value ----------
+
+MATRICES = ("orthogonal", "gaussian")
+TOY_NONLINEARITIES = {"tanh": "rnn_tanh", "relu": "rnn_relu", "sigmoid": "rnn_sigmoid"}
+STREAMS = {"weight_hh": 0, "inputs": 1, "readout": 2}
+_MINSTD = 2**31 - 1
+
+
+def toy_normals(seed: int, stream: int, count: int) -> list[float]:
+    """N(0, 1) draws from a formula any Python can repeat: Park–Miller x ← 48271·x mod (2³¹ − 1)
+    from x₀ = 1 + (2654435761·seed + 40503·stream + 12345) mod (2³¹ − 2), eight draws dropped,
+    then Box–Muller on pairs (u₁, u₂) = x/(2³¹ − 1): √(−2 ln u₁)·(cos 2πu₂, sin 2πu₂).
+
+    The toy RNN takes its numbers from here rather than NumPy's generator so that the page's
+    "In PyTorch" script regenerates the very same W_hh and inputs with the standard library.
+    """
+    n = validate.integer("count", count, lo=0)
+    x = 1 + (2654435761 * validate.integer("seed", seed, lo=0) + 40503 * stream + 12345) % (
+        _MINSTD - 1
+    )
+    for _ in range(8):
+        x = 48271 * x % _MINSTD
+    out: list[float] = []
+    while len(out) < n:
+        x = 48271 * x % _MINSTD
+        u1 = x / _MINSTD
+        x = 48271 * x % _MINSTD
+        u2 = x / _MINSTD
+        r = math.sqrt(-2.0 * math.log(u1))
+        out += (r * math.cos(2.0 * math.pi * u2), r * math.sin(2.0 * math.pi * u2))
+    return out[:n]
+
+
+def recurrent_weight(
+    hidden_size: int, sigma: float, matrix: str = "orthogonal", seed: int = 0
+) -> FloatArray:
+    """W_hh (H, H) with σ_max = σ: σ·Q for a random orthogonal Q (every singular value σ), or a
+    standard Gaussian matrix divided by its own largest singular value, times σ; the Gaussian
+    matrix A is toy_normals(seed, 0, H²) row by row, Q = QR(A)'s Q·sign(diag R)."""
+    h = validate.integer("hidden_size", hidden_size, lo=1)
+    s = validate.real("sigma", sigma, lo=0.0)
+    kind = validate.choice("matrix", matrix, MATRICES)
+    a = np.array(toy_normals(seed, STREAMS["weight_hh"], h * h)).reshape(h, h)
+    if kind == "orthogonal":
+        q, r = np.linalg.qr(a)
+        return s * q * np.sign(np.diag(r))  # the sign fix makes Q Haar-distributed
+    return s * a / np.linalg.norm(a, 2)
+
+
+def toy_rnn(
+    nonlinearity: str,
+    hidden_size: int,
+    sigma: float,
+    input_scale: float,
+    steps: int,
+    matrix: str = "orthogonal",
+    seed: int = 0,
+) -> tuple[str, FloatArray, CellParams]:
+    """(kind, xs (T,1,H), params): aₜ = W_hh hₜ₋₁ + xₜ, W_ih = I, no bias, h₀ = 0, xₜ ~ N(0, s²).
+
+    xs is s·toy_normals(seed, 1, T·H) step by step; W_hh is recurrent_weight(H, σ, matrix, seed).
+    """
+    kind = TOY_NONLINEARITIES[validate.choice("nonlinearity", nonlinearity, TOY_NONLINEARITIES)]
+    h = validate.integer("hidden_size", hidden_size, lo=1)
+    t = validate.integer("steps", steps, lo=1)
+    s = validate.real("input_scale", input_scale, lo=0.0)
+    w = recurrent_weight(h, sigma, matrix, seed)
+    xs = s * np.array(toy_normals(seed, STREAMS["inputs"], t * h)).reshape(t, 1, h)
+    return kind, xs, CellParams(np.eye(h), w)
+
+
+@dataclass(frozen=True)
+class ThroughTime:
+    """Section 1's curve: log10 ‖∂h_T/∂h_{T−d}‖₂ and the bound d·log10(γσ) for d = 0 … T.
+
+    mean_derivative (T,) is the mean of f′(aₜ) over the units at each step (how saturated the
+    run is); rho the spectral radius of W_hh, which never exceeds σ.
+    """
+
+    nonlinearity: str
+    sigma: float
+    gamma: float
+    log10_norm: FloatArray
+    log10_bound: FloatArray
+    mean_derivative: FloatArray
+    rho: float
+
+    @property
+    def distance(self) -> npt.NDArray[np.int64]:
+        return np.arange(len(self.log10_norm))
+
+    @property
+    def threshold(self) -> float:
+        """σ_max below which the gradient must vanish: 1/γ."""
+        return 1.0 / self.gamma
+
+
+def through_time(
+    nonlinearity: str,
+    hidden_size: int,
+    sigma: float,
+    input_scale: float,
+    steps: int,
+    matrix: str = "orthogonal",
+    seed: int = 0,
+) -> ThroughTime:
+    """‖∂h_T/∂h_k‖₂ = ‖∏ diag(f′(aₜ)) W_hh‖₂ of the toy RNN against T − k, beside (γσ)^(T−k)."""
+    kind, xs, p = toy_rnn(nonlinearity, hidden_size, sigma, input_scale, steps, matrix, seed)
+    norms = jacobian_norms(kind, xs, None, p)
+    gamma = GAMMA[nonlinearity]
+    run = unroll(kind, xs, None, p)
+    derivative = _DERIVATIVE[nonlinearity](run.hs[1:, 0]).mean(axis=1)
+    distance = np.arange(len(xs) + 1)
+    with np.errstate(divide="ignore"):
+        per_step = math.log10(gamma * sigma) if sigma > 0 else -math.inf
+    bound = np.where(distance == 0, 0.0, distance * per_step)
+    rho = float(np.abs(np.linalg.eigvals(p.weight_hh)).max())
+    return ThroughTime(
+        nonlinearity, float(sigma), gamma, norms.log10_h[::-1].copy(), bound, derivative, rho
+    )
+
+
+@dataclass(frozen=True)
+class ClippedUpdate:
+    """One SGD step's size on L = vᵀh_T (v a fixed unit vector), with and without clipping.
+
+    norms are over every gradient (W_ih and W_hh) together, as clip_grad_norm_ takes them;
+    step = lr·‖∇L‖ and clipped_step = lr·‖clipped ∇L‖; cosine between the two updates.
+    """
+
+    grad_norm: float
+    grad_norm_hh: float
+    max_norm: float
+    lr: float
+    coefficient: float
+    step: float
+    clipped_step: float
+    cosine: float
+    weight_norm: float  # ‖W_hh‖_F, the size of what the step changes
+
+
+def clipped_update(
+    nonlinearity: str,
+    hidden_size: int,
+    sigma: float,
+    input_scale: float,
+    steps: int,
+    matrix: str = "orthogonal",
+    seed: int = 0,
+    max_norm: float = 1.0,
+    lr: float = 0.1,
+) -> ClippedUpdate:
+    """∇L from backward_through_time, clipped by clip_grad_norm(max_norm); the step is −lr·∇L."""
+    kind, xs, p = toy_rnn(nonlinearity, hidden_size, sigma, input_scale, steps, matrix, seed)
+    rate = validate.real("lr", lr, lo=0.0, lo_open=True)
+    v = np.array(toy_normals(seed, STREAMS["readout"], p.hidden_size))
+    v /= np.linalg.norm(v)
+
+    run = unroll(kind, xs, None, p)
+    grads = backward_through_time(run, last_step(run, v[None])).params
+    clipped, total = clip_grad_norm(grads, max_norm)
+    flat = np.concatenate([g.ravel() for _, g in grads.named_parameters()])
+    flat_clipped = np.concatenate([g.ravel() for _, g in clipped.named_parameters()])
+    both = np.linalg.norm(flat) * np.linalg.norm(flat_clipped)
+    cosine = float(flat @ flat_clipped / both) if both > 0 else 1.0
+
+    return ClippedUpdate(
+        grad_norm=total,
+        grad_norm_hh=float(np.linalg.norm(grads.weight_hh)),
+        max_norm=float(max_norm),
+        lr=rate,
+        coefficient=min(1.0, float(max_norm) / (total + 1e-6)),
+        step=rate * total,
+        clipped_step=rate * float(np.linalg.norm(flat_clipped)),
+        cosine=cosine,
+        weight_norm=float(np.linalg.norm(p.weight_hh)),
+    )

@@ -8,13 +8,69 @@ from ui import cache, heavy, state
 from ui.frame import page_frame
 from ui.snippets import recurrent as snippets
 from ui.topics.recurrent import CONTROLS, PRESETS, gates
+from ui.topics.recurrent import vanishing as van
 from ui.widgets import chart, explain, in_pytorch, side_by_side
 
 tr = page_frame("recurrent")
 explain("recurrent/intro")
 
 # 1. Vanishing and exploding through time (helper "vanishing") --------------------------------
+van_time = cache.computation()(van.through_time)
+van_clipped = cache.computation()(van.clipped)
+van_count_chart = cache.chart()(van.count_chart)
+
+
+@cache.chart()
+def van_time_charts(*values, tr):
+    return van.through_time_charts(van_time(*values), tr)
+
+
+@cache.chart()
+def van_clip_chart(*values, tr):
+    return van.clipping_chart(van_clipped(*values), tr)
+
+
+def van_controls(keys, columns):
+    boxes = [b for i in range(0, len(keys), columns) for b in st.columns(columns)]
+    return [state.draw(CONTROLS[k], where=b) for k, b in zip(keys, boxes, strict=False)]
+
+
+def van_presets(names):
+    for name, box in zip(names, st.columns(len(names)), strict=True):
+        look = {"args": (van.PRESETS[name],), "help": tr(f"rnn.van.preset.{name}_help")}
+        box.button(tr(f"rnn.van.preset.{name}"), on_click=state.apply, width="stretch", **look)
+
+
+def van_values(*keys):  # only this section's settings: another section's nudge rebuilds nothing
+    return state.values({k: CONTROLS[k] for k in keys})
+
+
+def van_say(notes):
+    for key, words in notes:
+        st.markdown(tr(key, **words))
+
+
+@st.fragment
+def section_vanishing() -> None:
+    van_presets(list(van.VAN_PRESETS))
+    values = van_controls(van.VAN_KEYS, 4)
+    st.latex(van.formula_latex())
+    side_by_side(van_time_charts(*values), ("van_norms", "van_derivative"))
+    van_say(van.through_time_words(van_time(*values)))
+    explain("recurrent/van_product")
+    in_pytorch(snippets.van_through_time, van_values(*van.VAN_KEYS))
+    st.subheader(tr("rnn.van.clip_title"))
+    max_norm = state.draw(CONTROLS["vclip"])
+    state.check_undrawn({k: CONTROLS[k] for k in (*van.VAN_KEYS, "vclip")})
+    chart(van_clip_chart(*values, max_norm), key="van_clipping")
+    van_say(van.clipping_words(van_clipped(*values, max_norm)))
+    explain("recurrent/van_clipping")
+    in_pytorch(snippets.van_clipping, van_values(*van.VAN_KEYS, "vclip"))
+
+
 st.header(tr("rnn.sec.vanishing"))
+explain("recurrent/van_intro")
+section_vanishing()
 
 # 2. The LSTM's cell state and the GRU (helper "gates") ----------------------------------------
 gate_experiment = cache.computation(max_entries=16)(heavy.gated(gates.cost)(gates.experiment))
@@ -64,8 +120,25 @@ section_gates()
 # 3. A memory task trained live (helper "memory") ----------------------------------------------
 st.header(tr("rnn.sec.memory"))
 
+
 # 4. Parameter counts (helper "vanishing") -----------------------------------------------------
+@st.fragment
+def section_params() -> None:
+    van_presets(list(van.PAR_PRESETS))
+    values = van_controls(van.PAR_KEYS, 6)
+    state.check_undrawn({k: CONTROLS[k] for k in van.PAR_KEYS})
+    kind, i, h, _, bias, _ = values
+    st.latex(van.count_latex(kind, i, h, bias))
+    left, right = st.columns([3, 2])
+    left.table(van.count_rows(*values, tr))
+    chart(van_count_chart(*values), key="par_counts", where=right)
+    st.markdown(tr("rnn.par.say.counts", **van.count_words(*values)))
+    explain("recurrent/par_counts")
+    in_pytorch(snippets.par_counts, van_values(*van.PAR_KEYS))
+
+
 st.header(tr("rnn.sec.params"))
+section_params()
 
 # 5. Residual connections through depth (helper "residual") ------------------------------------
 st.header(tr("rnn.sec.residual"))

@@ -484,3 +484,107 @@ def test_parameter_counts_without_bias_drop_both_bias_vectors():
     counts = parameter_counts("lstm", 10, 20, bias=False)
     assert counts.total == 4 * (200 + 400)
     assert [e[0] for e in counts.entries] == ["weight_ih_l0", "weight_hh_l0"]
+
+
+# --- section 1's toy RNN -----------------------------------------------------------------------
+
+
+@given(h=st.integers(1, 12), sigma=st.floats(0.05, 5.0), seed=st.integers(0, 99))
+@HYPOTHESIS
+def test_recurrent_weight_has_the_largest_singular_value_asked_for(h, sigma, seed):
+    for matrix in R.MATRICES:
+        w = R.recurrent_weight(h, sigma, matrix, seed)
+        singular = np.linalg.svd(w, compute_uv=False)
+        assert singular[0] == pytest.approx(sigma, rel=1e-12)
+        if matrix == "orthogonal":
+            np.testing.assert_allclose(singular, sigma, rtol=1e-12)
+
+
+nonlinearities = st.sampled_from(tuple(R.TOY_NONLINEARITIES))
+
+
+@given(
+    nl=nonlinearities,
+    below=st.floats(0.05, 0.99),
+    scale=st.floats(0.0, 4.0),
+    t=st.integers(1, 60),
+    h=st.integers(2, 16),
+    matrix=st.sampled_from(R.MATRICES),
+    seed=st.integers(0, 99),
+)
+@HYPOTHESIS
+def test_below_the_threshold_the_norm_decays_at_least_geometrically(
+    nl, below, scale, t, h, matrix, seed
+):
+    sigma = below / R.GAMMA[nl]  # σ_max < 1/γ
+    tt = R.through_time(nl, h, sigma, scale, t, matrix, seed)
+    factor = math.log10(R.GAMMA[nl] * sigma)
+    steps = np.diff(tt.log10_norm[np.isfinite(tt.log10_norm)])
+    assert np.all(steps <= factor + 1e-9)  # every step back multiplies by at most γσ < 1
+    assert np.all(tt.log10_norm <= tt.log10_bound + 1e-9)
+
+
+@given(
+    nl=nonlinearities,
+    sigma=st.floats(0.05, 5.0),
+    scale=st.floats(0.0, 4.0),
+    t=st.integers(1, 40),
+    seed=st.integers(0, 99),
+)
+@HYPOTHESIS
+def test_the_norm_never_exceeds_the_bound_on_either_side_of_the_threshold(
+    nl, sigma, scale, t, seed
+):
+    tt = R.through_time(nl, 8, sigma, scale, t, "gaussian", seed)
+    assert np.all(tt.log10_norm <= tt.log10_bound + 1e-9)
+    assert tt.log10_norm[0] == 0.0  # ∂h_T/∂h_T = I
+    assert np.all(tt.mean_derivative <= tt.gamma + 1e-12)
+    assert tt.rho <= sigma * (1 + 1e-9)
+
+
+def test_through_time_is_the_jacobian_product_of_the_toy_rnn():
+    kind, xs, p = R.toy_rnn("tanh", 5, 1.5, 0.7, 12, "gaussian", 3)
+    run = unroll(kind, xs, None, p)
+    tt = R.through_time("tanh", 5, 1.5, 0.7, 12, "gaussian", 3)
+    product = np.eye(5)
+    for k in range(11, -1, -1):
+        product = product @ (np.diag(1 - run.hs[k + 1, 0] ** 2) @ p.weight_hh)
+        d = 12 - k
+        assert 10 ** tt.log10_norm[d] == pytest.approx(np.linalg.norm(product, 2), rel=1e-9)
+
+
+def test_clipping_one_exploding_update_keeps_its_direction_and_sets_its_length():
+    c = R.clipped_update("tanh", 32, 3.0, 0.5, 60, "orthogonal", 0, max_norm=1.0, lr=0.1)
+    assert c.grad_norm > 1e5
+    assert c.step == pytest.approx(0.1 * c.grad_norm)
+    assert c.clipped_step == pytest.approx(0.1 * 1.0, rel=1e-6)
+    assert c.cosine == pytest.approx(1.0, abs=1e-12)
+    assert c.coefficient == pytest.approx(1.0 / (c.grad_norm + 1e-6))
+
+
+def test_clipping_leaves_a_small_gradient_alone():
+    c = R.clipped_update("tanh", 8, 0.5, 0.5, 20, "orthogonal", 0, max_norm=100.0, lr=0.1)
+    assert c.coefficient == 1.0
+    assert c.clipped_step == pytest.approx(c.step, rel=1e-12)
+
+
+def test_the_clipped_gradient_is_backward_through_time_of_the_last_step_loss():
+    # L = vᵀh_T: its gradient w.r.t. W_hh by central differences, its norm as the core reports
+    kind, xs, p = R.toy_rnn("relu", 4, 1.2, 0.5, 6, "orthogonal", 1)
+    v = np.array(R.toy_normals(1, R.STREAMS["readout"], 4))
+    v /= np.linalg.norm(v)
+    w = p.weight_hh.copy()
+    num = numeric(
+        lambda: float(unroll(kind, xs, None, CellParams(p.weight_ih, w)).hs[-1, 0] @ v), w
+    )
+    c = R.clipped_update("relu", 4, 1.2, 0.5, 6, "orthogonal", 1, max_norm=1e9)
+    assert c.grad_norm_hh == pytest.approx(np.linalg.norm(num), rel=1e-6)
+
+
+def test_toy_normals_are_standard_normal_and_repeat_for_a_seed_and_stream():
+    a = np.array(R.toy_normals(5, 1, 20_000))
+    assert abs(a.mean()) < 0.03
+    assert abs(a.std() - 1.0) < 0.03
+    assert R.toy_normals(5, 1, 7) == R.toy_normals(5, 1, 7)
+    assert R.toy_normals(5, 1, 7) != R.toy_normals(5, 2, 7)
+    assert R.toy_normals(5, 1, 7) == R.toy_normals(5, 1, 8)[:7]

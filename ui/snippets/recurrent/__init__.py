@@ -1,13 +1,14 @@
 """The recurrent page's "In PyTorch" scripts, one module per group of sections as in
-ui/topics/recurrent: each module's builders are named here for the page (`snippets.<build>`)
-and its SNIPPETS joined for the topic."""
+ui/topics/recurrent/: each module's SNIPPETS joined here, and its builders named here so that the
+page calls `in_pytorch(snippets.<build>, values(CONTROLS))`."""
 
 from __future__ import annotations
 
 from ui.snippets.recurrent import gates as _gates
+from ui.snippets.recurrent import vanishing
 from ui.snippets.recurrent.gates import gates
+from ui.snippets.recurrent.vanishing import par_counts, van_clipping, van_through_time
 
-SNIPPETS = {**_gates.SNIPPETS}
-TEST_LINKS = {**_gates.TEST_LINKS}
+SNIPPETS = {**vanishing.SNIPPETS, **_gates.SNIPPETS}
 
-__all__ = ["SNIPPETS", "TEST_LINKS", "gates"]
+__all__ = ["SNIPPETS", "gates", "par_counts", "van_clipping", "van_through_time"]
