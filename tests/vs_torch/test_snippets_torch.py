@@ -17,6 +17,7 @@ from ui.strings import translator
 from ui.topics import topic
 
 torch = import_torch()
+torch.set_num_threads(1)  # the scripts' tensors are tiny: threads only contend on a busy machine
 
 pytestmark = pytest.mark.torch
 
