@@ -91,7 +91,7 @@ def test_section_2_renders_in_both_languages_and_says_core_s_numbers(lang):
     assert topic.fade_words(g, tr) in said
     assert topic.trace_words(g, tr) in said
     assert "c_t &= f_t \\odot c_{t-1} + i_t \\odot g_t" in said  # the LSTM in torch's order
-    assert "n_t &= \\tanh(W_{in} x_t + b_{in} + r_t \\odot (W_{hn} h_{t-1} + b_{hn}))" in said
+    assert "&\\qquad + r_t \\odot (W_{hn} h_{t-1} + b_{hn})\\big)" in said  # r⊙(W_hn h + b_hn)
     found = ours(at, lang)
     assert found["time"]["layout"]["yaxis"]["type"] == "log"
     assert found["trace"]["layout"]["yaxis"]["type"] == "log"
