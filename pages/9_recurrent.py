@@ -8,9 +8,10 @@ from core import residual
 from ui import cache, heavy, i18n, state
 from ui.figures import rnn_residual as res_figures
 from ui.frame import page_frame
+from ui.snippets import recurrent as snippets
 from ui.topics.recurrent import CONTROLS
 from ui.topics.recurrent import residual as res_topic
-from ui.widgets import chart, explain, side_by_side
+from ui.widgets import chart, explain, in_pytorch, side_by_side
 
 tr = page_frame("recurrent")
 explain("recurrent/intro")
@@ -28,13 +29,12 @@ st.header(tr("rnn.sec.memory"))
 st.header(tr("rnn.sec.params"))
 
 # 5. Residual connections through depth (helper "residual") ------------------------------------
-res_compare = cache.computation(max_entries=16)(heavy.gated(residual.cost)(residual.compare))
-res_sweep = cache.computation(max_entries=16)(heavy.gated(residual.cost)(residual.sweep))
+res_results = cache.computation(max_entries=16)(heavy.gated(residual.cost)(res_topic.results))
 
 
 @cache.chart(max_entries=16)
 def res_charts(args, tr):
-    c, s = res_compare(*args), res_sweep(*args)
+    c, s = res_results(*args)
     layers = tuple(res_figures.fig_layers(c, field, tr) for field in res_figures.FIELDS)
     return layers, res_figures.fig_sweep(s, tr), res_topic.sentences(c, s, tr)
 
@@ -68,6 +68,7 @@ def section_residual() -> None:
     link = {"query_params": {"lang": i18n.current_lang()}, "icon": ":material/arrow_forward:"}
     st.page_link("pages/3_initialization.py", label=tr("rnn.res.link_init"), **link)
     st.page_link("pages/1_activations.py", label=tr("rnn.res.link_act"), **link)
+    in_pytorch(snippets.depth_stacks, state.values(CONTROLS))
 
 
 st.header(tr("rnn.sec.residual"))

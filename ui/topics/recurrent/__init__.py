@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from ui.snippets.recurrent import SNIPPETS
 from ui.state import table
 from ui.topics import Topic
 from ui.topics.recurrent import gates, memory, residual, vanishing
@@ -30,4 +31,5 @@ TOPIC = Topic(
     thumbnail=thumbnail,
     controls=CONTROLS,
     presets=PRESETS,
+    snippets=SNIPPETS,
 )

@@ -55,6 +55,11 @@ GROWTH_PROMISED = 2**0.5  # res_relu: activations (and gradients) grow more than
 BOUND_PROMISED = 10.0  # res_scaled's help: activations and first-layer gradient stay below
 
 
+def results(*args: Any) -> tuple[residual.Comparison, residual.Sweep]:
+    """core.residual.compare(*args) and sweep(*args): what the section's charts draw."""
+    return residual.compare(*args), residual.sweep(*args)
+
+
 def args_of(values: Mapping[str, Any]) -> tuple[Any, ...]:
     """core.residual.compare's (and sweep's) arguments from control values by key."""
     return tuple(values[key] for key in ARG_KEYS)
