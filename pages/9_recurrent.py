@@ -68,7 +68,7 @@ def section_residual() -> None:
     link = {"query_params": {"lang": i18n.current_lang()}, "icon": ":material/arrow_forward:"}
     st.page_link("pages/3_initialization.py", label=tr("rnn.res.link_init"), **link)
     st.page_link("pages/1_activations.py", label=tr("rnn.res.link_act"), **link)
-    in_pytorch(snippets.depth_stacks, state.values(CONTROLS))
+    in_pytorch(snippets.depth_stacks, state.values(res_topic.TABLE))
 
 
 st.header(tr("rnn.sec.residual"))

@@ -164,3 +164,13 @@ def test_links_to_the_initialization_and_activations_pages_keep_the_language():
         link = links[ko(f"rnn.res.{key}")]
         assert link.page == page
         assert link.query_string == "lang=ko"
+
+
+def test_in_pytorch_readout_states_the_factors_and_alpha_the_sentences_state(page):
+    press(page, "res_scaled")
+    readout = next(c.value for c in page.code if c.value.startswith("alpha: "))
+    text = texts(page)
+    assert readout.splitlines()[0] == f"alpha: {1 / math.sqrt(30):.4g}"
+    for line in readout.splitlines()[1:]:
+        factor = line.split(": ", 1)[1].split("  #", 1)[0]
+        assert f"×{factor} per" in text, line
