@@ -41,8 +41,8 @@ def _std(x: FloatArray) -> float:
     """std over all entries, computed on x/max|x| so that 1e-200 values do not underflow when
     squared (equal to x.std() up to rounding)."""
     top = float(np.max(np.abs(x)))
-    if top == 0.0 or not math.isfinite(top):
-        return top if not math.isfinite(top) else 0.0
+    if top == 0.0 or not math.isfinite(top):  # all zero, or an overflow (inf, nan): as it is
+        return top
     return float((x / top).std()) * top
 
 
@@ -137,7 +137,8 @@ def compare(
     per_depth: bool = False,
     batch: int = BATCH,
 ) -> Comparison:
-    """Both stacks on core.initialization's draws (x, W_1 … W_depth, u from default_rng(seed))."""
+    """Both stacks on core.initialization's draws (x, W_1 … W_depth, u from default_rng(seed)),
+    the residual branch scaled by α, or α/√depth when per_depth."""
     act, depth, width, alpha, seed = check(scheme, activation, depth, width, alpha, seed)
     batch = validate.integer("batch", batch, lo=2, hi=1024)
     per_depth = validate.flag("per_depth", per_depth)
@@ -145,7 +146,14 @@ def compare(
     return _compare(act, x, ws, u, branch_scale(alpha, depth, per_depth))
 
 
-def _compare(act, x, ws, u, alpha) -> Comparison:
+def _compare(
+    act: activations.Activation,
+    x: FloatArray,
+    ws: list[FloatArray],
+    u: FloatArray,
+    alpha: float,
+) -> Comparison:
+    """Both stacks for input x (batch, width), weights ws and the loss's direction u."""
     stacks = []
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         for skip in (False, True):

@@ -78,6 +78,17 @@ def test_plain_stack_statistics_match_the_initialization_page_propagate():
     np.testing.assert_allclose(c.plain.gradient_std[1:], table["gradient_std"], rtol=1e-4)
 
 
+@settings(max_examples=20, deadline=None)
+@given(act=ACTS, depth=st.integers(1, 6), seed=st.integers(0, 2**16))
+def test_a_residual_stack_with_a_zero_branch_is_the_identity_both_ways(act, depth, seed):
+    f = activations.get(act)
+    x, ws, u = _network(seed, depth, 4, 3)
+    hs, zs = residual.forward(f, x, ws, 0.0, True)
+    for h, g in zip(hs, residual.backward(f, zs, ws, u, 0.0, True), strict=True):
+        np.testing.assert_array_equal(h, x)
+        np.testing.assert_array_equal(g, u)
+
+
 def test_both_stacks_share_the_input_and_the_loss_direction():
     c = residual.compare("he_normal", "relu", 10, 32, 1.0, 0)
     assert c.plain.activation_std[0] == c.residual.activation_std[0]
