@@ -39,6 +39,7 @@ from torch import nn
 
 #: torch.float64
 torch.set_default_dtype(torch.float64)
+torch.set_num_threads(1)  #: torch.recurrent.res.threads
 torch.manual_seed($seed)
 depth, width, batch = $depth, $width, $batch
 per_depth = $per_depth
