@@ -35,15 +35,12 @@ def shown(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _log_axis(title: str, values: list[np.ndarray]) -> dict:
-    """A log y-axis with powers of ten, a tick every few decades so that about 8 show."""
+    """A log y-axis with powers of ten, a tick every few decades so that about 8 show; over
+    two decades or less plotly's own ticks (2, 5 between the powers), or one tick would show."""
     finite = np.concatenate([v for v in values if v.size] + [np.ones(1)])
     span = math.log10(finite.max()) - math.log10(finite.min())
-    return {
-        "title": {"text": title},
-        "type": "log",
-        "exponentformat": "power",
-        "dtick": max(1, math.ceil(span / 8)),
-    }
+    axis = {"title": {"text": title}, "type": "log", "exponentformat": "power"}
+    return axis | ({"dtick": math.ceil(span / 8)} if span > 2 else {})
 
 
 def _names(alpha: float, tr: Translate) -> dict[str, str]:
