@@ -5,10 +5,11 @@ page calls `in_pytorch(snippets.<build>, values(CONTROLS))`."""
 from __future__ import annotations
 
 from ui.snippets.recurrent import gates as _gates
-from ui.snippets.recurrent import vanishing
+from ui.snippets.recurrent import residual, vanishing
 from ui.snippets.recurrent.gates import gates
+from ui.snippets.recurrent.residual import depth_stacks
 from ui.snippets.recurrent.vanishing import par_counts, van_clipping, van_through_time
 
-SNIPPETS = {**vanishing.SNIPPETS, **_gates.SNIPPETS}
+SNIPPETS = {**vanishing.SNIPPETS, **_gates.SNIPPETS, **residual.SNIPPETS}
 
-__all__ = ["SNIPPETS", "gates", "par_counts", "van_clipping", "van_through_time"]
+__all__ = ["SNIPPETS", "depth_stacks", "gates", "par_counts", "van_clipping", "van_through_time"]

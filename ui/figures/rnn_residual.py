@@ -1,0 +1,100 @@
+"""Figures of the recurrent page's section 5, residual connections through depth: the activation
+std and the gradient std per layer of the plain and the residual stack, and the first-layer
+gradient against depth, all on log axes.
+
+Builders take core.residual's results and a translator and return a plotly Figure; nothing here
+runs Streamlit or computes in core.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ui.strings import Translate
+from ui.theme import style
+
+if TYPE_CHECKING:  # the data these figures draw; nothing here computes it
+    from core.residual import Comparison, Sweep
+
+COLORS = {"plain": "#e8590c", "residual": "#3b5bdb"}
+STACKS = ("plain", "residual")
+FIELDS = ("activation_std", "gradient_std")
+LIMIT = 1e300  # core.residual.CEILING: values at it (or at its inverse) were clipped, not measured
+
+
+def shown(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The points a log axis shows: finite, positive and strictly inside core's clipping range
+    (a clipped value is a cut, not a measurement)."""
+    y = np.asarray(y, dtype=float)
+    keep = np.isfinite(y) & (y > 1 / LIMIT) & (y < LIMIT)
+    return np.asarray(x)[keep], y[keep]
+
+
+def _log_axis(title: str, values: list[np.ndarray]) -> dict:
+    """A log y-axis with powers of ten, a tick every few decades so that about 8 show; over
+    two decades or less plotly's own ticks (2, 5 between the powers), or one tick would show."""
+    finite = np.concatenate([v for v in values if v.size] + [np.ones(1)])
+    span = math.log10(finite.max()) - math.log10(finite.min())
+    axis = {"title": {"text": title}, "type": "log", "exponentformat": "power"}
+    return axis | ({"dtick": math.ceil(span / 8)} if span > 2 else {})
+
+
+def _names(alpha: float, tr: Translate) -> dict[str, str]:
+    return {
+        "plain": tr("rnn.res.fig.plain"),
+        "residual": tr("rnn.res.fig.residual", alpha=f"{alpha:.3g}"),
+    }
+
+
+def fig_layers(c: Comparison, field: str, tr: Translate) -> go.Figure:
+    """`field` (activation_std or gradient_std) per layer l = 0 … depth, plain and residual."""
+    layers = np.arange(c.depth + 1)
+    fig, drawn, names = go.Figure(), [], _names(c.alpha, tr)
+    for stack in STACKS:
+        xs, ys = shown(layers, getattr(getattr(c, stack), field))
+        drawn.append(ys)
+        fig.add_scatter(
+            x=xs,
+            y=ys,
+            name=names[stack],
+            mode="lines+markers",
+            marker={"size": 4},
+            line={"color": COLORS[stack], "width": 2},
+            hovertemplate=f"l=%{{x}}<br>%{{y:.3g}}<extra>{names[stack]}</extra>",
+        )
+    fig.update_layout(
+        xaxis={"title": {"text": tr("rnn.res.fig.layer")}},
+        yaxis=_log_axis(tr(f"rnn.res.fig.{field}_axis"), drawn),
+    )
+    return style(fig, title=tr(f"rnn.res.fig.{field}_title"), height=360)
+
+
+def fig_sweep(s: Sweep, tr: Translate) -> go.Figure:
+    """std of ∂L/∂h_0 against depth L, plain and residual (the residual's α per depth in the
+    hover when it is scaled with depth)."""
+    depths = np.asarray(s.depths)
+    fig, drawn = go.Figure(), []
+    names = _names(float(s.alphas[-1]), tr)
+    if not np.allclose(s.alphas, s.alphas[0]):
+        names["residual"] = tr("rnn.res.fig.residual_scaled")
+    for stack in STACKS:
+        xs, ys = shown(depths, getattr(s, stack))
+        drawn.append(ys)
+        fig.add_scatter(
+            x=xs,
+            y=ys,
+            name=names[stack],
+            mode="lines+markers",
+            marker={"size": 6},
+            line={"color": COLORS[stack], "width": 2},
+            hovertemplate=f"L=%{{x}}<br>%{{y:.3g}}<extra>{names[stack]}</extra>",
+        )
+    fig.update_layout(
+        xaxis={"title": {"text": tr("rnn.res.fig.depth")}},
+        yaxis=_log_axis(tr("rnn.res.fig.sweep_axis"), drawn),
+    )
+    return style(fig, title=tr("rnn.res.fig.sweep_title"), height=360)
