@@ -18,6 +18,7 @@ from ui.topics import topic
 
 torch = import_torch()
 torch.set_num_threads(1)  # the scripts' tensors are tiny: threads only contend on a busy machine
+torch.optim.SGD([torch.zeros(1, requires_grad=True)])  # its first use imports torch._dynamo
 
 pytestmark = pytest.mark.torch
 
