@@ -96,7 +96,7 @@ MAX_NORM_RANGE = (0.01, 100.0)  # clip_grad_norm's max_norm; None: no clipping
 DEFAULTS = {"task": "adding", "length": 10, "hidden": 32, "lr": 0.01, "updates": 300,
             "max_norm": 1.0, "seed": 0}  # fmt: skip
 GATES_PER_CELL = {"rnn": 1, "lstm": 4, "gru": 3}  # gates·H rows of each cell
-OVERHEAD = 400  # per unit and step: what NumPy's small-array calls cost beyond the products
+OVERHEAD = 1000  # per unit and step: what NumPy's small-array calls cost beyond the products
 _STREAMS = {"train": 1, "held_out": 2}  # rng streams of a seed: the update batches, the held-out
 
 
