@@ -28,14 +28,14 @@ mem_sweep = cache.computation(max_entries=4)(heavy.gated(tasks.sweep_cost)(tasks
 @cache.chart(max_entries=8)
 def mem_charts(task, length, hidden, lr, updates, max_norm, seed, tr):
     x, f = mem_train(task, length, hidden, lr, updates, max_norm, seed), rnn_memory
-    said = "\n\n".join(memory.sentences(memory.result_words(x), tr))
+    said = memory.text(memory.result_words(x), tr)
     return (f.fig_loss(x, tr), f.fig_accuracy(x, tr)), said
 
 
 @cache.chart(max_entries=4)
 def mem_sweep_chart(task, hidden, lr, updates, max_norm, seed, tr):
     s = mem_sweep(task, hidden, lr, updates, max_norm, seed)
-    return rnn_memory.fig_sweep(s, tr), "\n\n".join(memory.sentences(memory.sweep_words(s), tr))
+    return rnn_memory.fig_sweep(s, tr), memory.text(memory.sweep_words(s), tr)
 
 
 @st.fragment

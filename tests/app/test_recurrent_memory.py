@@ -113,7 +113,7 @@ def test_short_preset_sets_its_values():
 
 @pytest.mark.parametrize(
     ("key", "raw"),
-    [("memlen", "41"), ("memlen", "1"), ("memupd", "120"), ("memhid", "12"),
+    [("memlen", "31"), ("memlen", "1"), ("memupd", "120"), ("memhid", "64"),
      ("memclip", "nan"), ("memtask", "<script>"), ("memlr", "1e9"), ("memseed", "-3")],
 )  # fmt: skip
 def test_hostile_values_fall_back_with_one_notice(key, raw):

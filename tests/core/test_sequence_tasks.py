@@ -271,7 +271,8 @@ def test_noclip_preset_norms_stay_small_gru_solves_lstm_beats_rnn_but_ends_lower
 
 
 @pytest.mark.parametrize("seed", LESSON_SEEDS)
-def test_long_preset_rnn_stays_near_the_memoryless_loss(seed):
+def test_long_preset_rnn_loss_stays_above_a_third_of_memoryless_and_many_times_the_others(seed):
     x = _train_preset("mem_long", seed)
-    assert x.run("rnn").held_loss[-1] > 0.5 * x.chance_loss
-    assert max(x.run("lstm").held_loss[-1], x.run("gru").held_loss[-1]) < 0.25 * x.chance_loss
+    rnn = x.run("rnn").held_loss[-1]
+    assert rnn > x.chance_loss / 3
+    assert rnn > 4 * max(x.run("lstm").held_loss[-1], x.run("gru").held_loss[-1])

@@ -96,13 +96,13 @@ def test_each_cell_keeps_one_colour_on_every_chart(small, sweep):
 
 
 def test_section_payload_at_the_largest_settings_stays_small():
-    """500 updates (the page's most) of three cells: the curves are float32 arrays."""
+    """400 updates (the page's most) of three cells: the curves are float32 arrays."""
     runs = tuple(
-        tasks.Run(cell, np.full(500, 0.1), np.ones(500), np.arange(0, 501, 20),
-                  np.full(26, 0.1), np.full(26, 0.5), 0.2)
+        tasks.Run(cell, np.full(400, 0.1), np.ones(400), np.arange(0, 401, 20),
+                  np.full(21, 0.1), np.full(21, 0.5), 0.2)
         for cell in tasks.CELLS
     )  # fmt: skip
-    x = tasks.Training("adding", 40, 64, 0.01, 500, 1.0, 0, runs)
+    x = tasks.Training("adding", 30, 48, 0.01, 400, 1.0, 0, runs)
     rows = np.full((3, len(tasks.SWEEP_LENGTHS)), 0.5)
     s = tasks.Sweep("adding", tasks.SWEEP_LENGTHS, 300, rows)
     size = sum(len(pio.to_json(f)) for f in all_figures(x, s))

@@ -14,15 +14,15 @@ from ui.strings import Translate
 
 KEYS = ("memtask", "memlen", "memhid", "memlr", "memupd", "memclip", "memseed")
 CLIP_OPTIONS = ("off", 0.1, 1.0, 10.0)  # clip_grad_norm's max_norm; "off": no clipping
-LENGTH_HI = 40  # the page's longest T (core takes up to LENGTH_RANGE[1]): a run stays seconds
-UPDATES = (100, 500, 50)  # the page's range of updates: lo, hi, step
+LENGTH_HI = 30  # the page's longest T (core takes up to LENGTH_RANGE[1]): a run stays seconds
+UPDATES = (100, 400, 50)  # the page's range of updates: lo, hi, step
 
 CONTROLS: tuple[Control, ...] = (
     Control("memtask", "choice", "adding", "rnn.mem.ctl.task", help="rnn.mem.ctl.task_help",
             options=tasks.TASKS, option_label="rnn.mem.task.{}", widget="radio"),
     Control("memlen", "integer", 10, "rnn.mem.ctl.length", help="rnn.mem.ctl.length_help",
             lo=tasks.LENGTH_RANGE[0], hi=LENGTH_HI),
-    Control("memhid", "choice", 32, "rnn.mem.ctl.hidden", options=(8, 16, 32, 64)),
+    Control("memhid", "choice", 32, "rnn.mem.ctl.hidden", options=(8, 16, 32, 48)),
     Control("memlr", "log", 0.01, "rnn.mem.ctl.lr", lo=0.001, hi=0.1),
     Control("memupd", "integer", 300, "rnn.mem.ctl.updates", lo=UPDATES[0], hi=UPDATES[1],
             step=UPDATES[2]),
@@ -95,12 +95,15 @@ def result_words(x: tasks.Training) -> list[Words]:
 
 
 def sweep_words(s: tasks.Sweep) -> list[Words]:
-    """The sentences under the sweep: where each cell stops solving the task, or that it solves
-    every T of the sweep."""
+    """The sentences under the sweep: where each cell stops solving the task, that it solves
+    every T of the sweep, or that it does not solve even the shortest."""
     said = []
     for cell in tasks.CELLS:
         stop = tasks.stops_coping(s, cell)
-        if stop is None:
+        if stop == s.lengths[0]:
+            said.append(("rnn.mem.say.never", {"cell": cell, "length": str(stop),
+                                               "accuracy": _pct(s.of(cell)[0])}))  # fmt: skip
+        elif stop is None:
             said.append(("rnn.mem.say.copes", {"cell": cell, "length": str(s.lengths[-1]),
                                                "accuracy": _pct(s.of(cell)[-1])}))  # fmt: skip
         else:
@@ -118,3 +121,14 @@ def sentences(said: list[Words], tr: Translate) -> list[str]:
             words = {**words, "cell": tr(f"rnn.mem.cell.{words['cell']}")}
         out.append(tr(key, **words))
     return out
+
+
+def text(said: list[Words], tr: Translate) -> str:
+    """The sentences as Markdown paragraphs, a cell's sentences run together in one."""
+    paragraphs: list[list[str]] = []
+    for (key, words), sentence in zip(said, sentences(said, tr), strict=True):
+        if "cell" in words and paragraphs and paragraphs[-1][0] == "cell":
+            paragraphs[-1].append(sentence)
+        else:
+            paragraphs.append(["cell" if "cell" in words else key, sentence])
+    return "\n\n".join(" ".join(p[1:]) for p in paragraphs)
