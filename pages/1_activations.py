@@ -9,10 +9,11 @@ from ui import cache
 from ui.figures import activations as figures
 from ui.formatting import format_factor, format_fixed, format_share
 from ui.frame import page_frame
-from ui.state import draw
+from ui.snippets import activations as snippets
+from ui.state import draw, values
 from ui.theme import color
 from ui.topics.activations import CONTROLS, OUTPUT_THRESHOLD, PARAMETERS
-from ui.widgets import chart, explain, side_by_side, swatch
+from ui.widgets import chart, explain, in_pytorch, side_by_side, swatch
 
 # Each activation with its parameters, ((parameter, value), …), as the caches' keys: scalars only.
 Params = tuple[tuple[str, object], ...]
@@ -135,6 +136,7 @@ def section_curves() -> None:
             st.latex(rf"f'(x) = {entry.latex_df}")
     explain("activations/curves")
     explain("activations/identity")
+    in_pytorch(snippets.curves, values(CONTROLS))
 
 
 section_curves()
@@ -183,6 +185,7 @@ def section_depth() -> None:
             }
             st.markdown(tr("act.output_stats", name=tr(f"act.name.{name}"), **stats))
     explain("activations/output")
+    in_pytorch(snippets.depth, values(CONTROLS))
 
 
 section_depth()
@@ -202,6 +205,7 @@ def section_maxout() -> None:
     chart(error_chart, key="maxout_error", where=right)
     st.latex(r"\mathrm{maxout}(x) = \max_{i=1..k}\,(w_i x + b_i)")
     explain("activations/maxout")
+    in_pytorch(snippets.fitted, values(CONTROLS))
 
 
 section_maxout()

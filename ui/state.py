@@ -29,6 +29,7 @@ NOTICE_SLOT_KEY = "_notice_slot"
 DRAWN_KEY = "_drawn"  # session key: the link keys drawn in this run (reset by the frame)
 PAGE_KEY = "_page"
 DEFAULTS_KEY = "_defaults"  # session key: widget key -> the default it was last drawn with
+VALUES_KEY = "_values"  # session key: page -> {link key: the value its control last returned}
 
 V = TypeVar("V")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
@@ -565,7 +566,14 @@ def table(*controls: Control) -> dict[str, Control]:
 
 def draw(entry: Control, *, where: Any = None, **changes: Any) -> Any:
     """Draw a declared control and return its value; `changes` override fields for this run (a
-    range that depends on another control: `draw(CONTROLS["t"], hi=steps)`)."""
+    range that depends on another control: `draw(CONTROLS["t"], hi=steps)`). The value is kept
+    for `values` (a section's "In PyTorch" script reads the settings the page drew)."""
+    value = _draw(entry, where=where, **changes)
+    st.session_state.setdefault(VALUES_KEY, {}).setdefault(current_page(), {})[entry.key] = value
+    return value
+
+
+def _draw(entry: Control, *, where: Any = None, **changes: Any) -> Any:
     if changes:
         entry = replace(entry, **changes)
     words = {"help": t(entry.help) if entry.help else None, "where": where}
@@ -610,3 +618,11 @@ def check_undrawn(controls: Mapping[str, Control]) -> None:
         except Invalid:
             warn_ignored(key, spec.expected())
             del st.query_params[key]
+
+
+def values(controls: Mapping[str, Control]) -> dict[str, Any]:
+    """Every declared control's value as the page last drew it on this page (its default when it
+    has not been drawn): what a section's "In PyTorch" script is built from."""
+    drawn = st.session_state.get(VALUES_KEY, {}).get(current_page(), {})
+    found = {key: drawn.get(key, entry.default) for key, entry in controls.items()}
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in found.items()}

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import html
+import importlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui.i18n import md
+from ui import cache
+from ui.i18n import current_lang, md, t, translator
+from ui.pytorch import Snippet
 from ui.theme import PLOT_CONFIG
 
 
@@ -64,3 +68,22 @@ def swatch(color: str, label: str, *, where: object = None) -> None:
     """A heading that carries a series' colour (an optimizer's card, say)."""
     box = st if where is None else where
     box.markdown(swatch_html(color, label), unsafe_allow_html=True)
+
+
+@cache.computation(max_entries=128)
+def _snippet(module: str, name: str, values: tuple[tuple[str, Any], ...], lang: str) -> Snippet:
+    build = getattr(importlib.import_module(module), name)
+    return build(dict(values), translator(lang))
+
+
+def in_pytorch(build: Callable[..., Snippet], values: Mapping[str, Any]) -> None:
+    """A section's "In PyTorch" expander: the script for these settings (st.code has a copy
+    button) and the lines it prints, which are the page's own numbers (built once per setting)."""
+    snippet = _snippet(build.__module__, build.__name__, tuple(values.items()), current_lang())
+    with st.expander(t("torch.title"), icon=":material/terminal:"):
+        st.markdown(t("torch.intro"))
+        st.code(snippet.code, language="python")
+        st.markdown(t("torch.readout"))
+        st.code(snippet.readout_text, language="text")
+        for note in snippet.notes:
+            st.caption(t(note))

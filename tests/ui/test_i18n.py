@@ -53,7 +53,7 @@ def test_korean_text_is_korean():
 KEPT_IN_ENGLISH = frozenset(
     """
     sigmoid tanh relu leaky elu selu gelu silu swish softplus linear maxout batchnorm bn softmax
-    mlp xor rnn lstm gru cnn
+    mlp xor rnn lstm gru cnn autograd cpu torch pytorch python
     sgd momentum nesterov adagrad rmsprop adadelta adam adamw adamax nadam amsgrad dampening
     centered lr betas eps
     lecun xavier glorot he kaiming goodfellow ioffe szegedy nielsen

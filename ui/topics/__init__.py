@@ -31,6 +31,8 @@ class Topic:
     thumbnail: Callable[[], go.Figure]  # the home card's chart: no words on it, never mutated
     controls: Mapping[str, Control] = field(default_factory=dict)  # ui.state.table(...)
     presets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # name -> key: value
+    # section -> build(values, tr) -> ui.pytorch.Snippet: the section's "In PyTorch" script
+    snippets: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

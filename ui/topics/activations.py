@@ -10,6 +10,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from core import activations, maxout
+from ui.snippets.activations import SNIPPETS
 from ui.state import Control, table
 from ui.topics import Topic
 
@@ -96,4 +97,5 @@ TOPIC = Topic(
     icon=":material/show_chart:",
     thumbnail=thumbnail,
     controls=CONTROLS,
+    snippets=SNIPPETS,
 )

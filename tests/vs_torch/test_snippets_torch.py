@@ -1,0 +1,37 @@
+"""Every "In PyTorch" script run under a real torch, for every topic's defaults, presets and extra
+links: what it prints is the page's readout, to the displayed precision (statistics within
+their stated tolerance)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import time
+
+import pytest
+from snippet_links import cases
+from torch_support import import_torch
+
+from ui import pytorch
+from ui.strings import translator
+from ui.topics import topic
+
+torch = import_torch()
+
+pytestmark = pytest.mark.torch
+
+CASES = cases()
+SECONDS = 10.0  # "runs in a few seconds on a CPU"
+
+
+@pytest.mark.parametrize(
+    ("topic_id", "section", "name", "values"), CASES, ids=[f"{t}-{s}-{n}" for t, s, n, _ in CASES]
+)
+def test_script_prints_the_pages_numbers(topic_id, section, name, values):
+    snippet = topic(topic_id).snippets[section](values, translator("en"))
+    out = io.StringIO()
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(out):
+        exec(compile(snippet.code, "<snippet>", "exec"), {"__name__": "__main__"})
+    assert time.perf_counter() - start < SECONDS
+    assert pytorch.mismatches(out.getvalue(), snippet.readout) == [], out.getvalue()
