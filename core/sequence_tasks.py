@@ -7,6 +7,10 @@ Sequences are (T, N, I), as torch.nn.RNN without batch_first; the answer is read
   U(0, 1), channel 1 marks one step in the first half and one in the second; the target is the
   sum of the two marked values, the loss the mean squared error and a prediction counts as right
   within ADD_TOLERANCE. Chance: always answering the mean 1 (MSE 1/6, right 1 − (1 − tol)²).
+
+train(task, T, H, lr, updates, max_norm, seed) trains the three cells alike and records their
+learning curves; sweep(...) trains them at every T of SWEEP_LENGTHS for the final accuracies;
+verdict and stops_coping put those into the words the page uses.
 """
 
 from __future__ import annotations
@@ -93,8 +97,6 @@ HIDDEN_RANGE = (4, 64)
 UPDATES_RANGE = (50, 600)
 LR_RANGE = (1e-4, 0.1)
 MAX_NORM_RANGE = (0.01, 100.0)  # clip_grad_norm's max_norm; None: no clipping
-DEFAULTS = {"task": "adding", "length": 10, "hidden": 32, "lr": 0.01, "updates": 300,
-            "max_norm": 1.0, "seed": 0}  # fmt: skip
 GATES_PER_CELL = {"rnn": 1, "lstm": 4, "gru": 3}  # gates·H rows of each cell
 OVERHEAD = 1000  # per unit and step: what NumPy's small-array calls cost beyond the products
 _STREAMS = {"train": 1, "held_out": 2}  # rng streams of a seed: the update batches, the held-out
@@ -227,6 +229,7 @@ def _train_cell(
     rng = np.random.default_rng([seed, _STREAMS["train"]])  # the same batches for every cell
     loss, norms = np.zeros(updates), np.zeros(updates)
     evaluated = sorted({*range(0, updates, every), updates})
+    due = set(evaluated)
     held_loss, accuracy = [], []
 
     def evaluate() -> None:
@@ -236,7 +239,7 @@ def _train_cell(
 
     with np.errstate(all="ignore"):
         for step in range(updates):
-            if step in evaluated:
+            if step in due:
                 evaluate()
             b = _MAKERS[task](length, BATCH, rng)
             run, out = model.forward(b)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # the data these figures draw; nothing here computes it
 
 # One colour and dash per cell (section 2 draws the RNN black, the LSTM blue, the GRU pink too).
 CELL_STYLE = {"rnn": ("#000000", "solid"), "lstm": ("#0072b2", "solid"),
-              "gru": ("#cc79a7", "dash")}  # fmt: skip
+              "gru": ("#cc79a7", "longdash")}  # fmt: skip
 FLOOR = 1e-12  # log axes end here: a curve under it is cut (it only keeps falling)
 LOSS_CEILING = 1e3  # a loss above this has diverged: the curve is cut there
 
