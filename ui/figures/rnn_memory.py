@@ -68,7 +68,8 @@ def fig_loss(x: Training, tr: Translate) -> go.Figure:
     line, label = _level(x.chance_loss, tr("rnn.mem.fig.chance_loss"))
     layout = {
         "xaxis": {"title": {"text": tr("rnn.mem.fig.update_axis")}},
-        "yaxis": {"title": {"text": tr(f"rnn.mem.fig.loss_axis_{x.task}")}, "type": "log"},
+        "yaxis": {"title": {"text": tr(f"rnn.mem.fig.loss_axis_{x.task}")}, "type": "log",
+                  "dtick": "D2"},
         "hovermode": "x unified", "shapes": [line],
         "annotations": [label] + ([_cut_note(tr("rnn.mem.fig.cut"))] if cut else []),
     }  # fmt: skip

@@ -76,15 +76,14 @@ def result_words(x: tasks.Training) -> list[Words]:
     """The sentences under the learning curves: each cell's final held-out accuracy and its
     verdict; then what clipping did."""
     words = {"updates": str(x.updates), "length": str(x.length), "held": str(tasks.HELD_OUT),
-             "chance": _pct(x.chance)}  # fmt: skip
+             "chance": _pct(x.chance), "solved": _pct(tasks.SOLVED)}  # fmt: skip
     for run in x.runs:
         words[run.cell] = _pct(run.final)
         words[f"{run.cell}_verdict"] = tasks.verdict(run.final, x.task)
     said = [("rnn.mem.say.result", words)]
     for cell in tasks.CELLS:
-        said.append((f"rnn.mem.say.{words[f'{cell}_verdict']}", {
-            "cell": cell, "accuracy": words[cell], "chance": words["chance"],
-            "solved": _pct(tasks.SOLVED), "near": _pct(tasks.NEAR_CHANCE)}))  # fmt: skip
+        verdict = words[f"{cell}_verdict"]
+        said.append((f"rnn.mem.say.{verdict}", {"cell": cell, "near": _pct(tasks.NEAR_CHANCE)}))
     norms = {run.cell: f"{run.grad_norm.max():.3g}" for run in x.runs}
     if x.max_norm is None:
         said.append(("rnn.mem.say.unclipped", norms))
