@@ -3,7 +3,7 @@
 python -m bench                      # latency, payload, kernels and load (about 10 minutes)
 python -m bench --quick              # fewer nudges and repeats, a 20 s load phase
 python -m bench --only latency       # or payload, kernels, training, generalization, cnn,
-                                     # load, heavy (or a,b)
+                                     # rnn, load, heavy (or a,b)
 python -m bench --out /tmp/RESULTS.md
 """
 
@@ -22,6 +22,7 @@ TIMED = {
     "training": "Training",
     "generalization": "Generalization sweeps",
     "cnn": "Convolutions: conv2d and the permuted-pixels training",
+    "rnn": "Recurrent networks: the memory task trained live",
 }
 PARTS = ("latency", "payload", "kernels", *TIMED, "load", "heavy")
 
