@@ -5,6 +5,7 @@ of each path, f − f* and the distance at a few steps, the state at the page's 
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -223,12 +224,17 @@ def _run(track: Any, name: str, hparams: tuple[tuple[str, Any], ...]) -> race.Ru
     return race.run(track.oracle(), name, track.start, track.steps, **dict(hparams))
 
 
-def _rows(rows: tuple[tuple[float, ...], ...]) -> Raw:
-    """A tuple of tuples as a literal, one row a line when it does not fit on one."""
+def _rows(rows: tuple[tuple[Any, ...], ...]) -> Raw:
+    """A tuple of tuples as a literal: on one line if short, else one row a line (a long row
+    wrapped inside its parentheses)."""
     one = lit(rows)
     if len(one) <= 60:
         return Raw(one)
-    return Raw("(\n" + "".join(f"    {lit(row)},\n" for row in rows) + ")")
+    out = []
+    for row in rows:
+        wrapped = textwrap.wrap(lit(row) + ",", width=88, break_long_words=False)
+        out += [f"    {wrapped[0]}", *(f"     {part}" for part in wrapped[1:])]
+    return Raw("(\n" + "\n".join(out) + "\n)")
 
 
 @lru_cache(maxsize=64)
@@ -299,7 +305,7 @@ def _head(setup: Setup, tr: Translate, draws: int) -> str:
                 batch=oracle.batch,
                 seed=oracle.seed,
                 k=draws,
-                found=lit_block(found),
+                found=_rows(found),
             )
         else:
             noise = "\n        p.grad += sigma * torch.tensor(noise[t])"
@@ -313,7 +319,7 @@ def _head(setup: Setup, tr: Translate, draws: int) -> str:
                 sigma=oracle.sigma,
                 seed=oracle.seed,
                 k=draws,
-                found=lit_block(found),
+                found=_rows(found),
             )
     loop = script(tr, RACE, loss=Raw(loss), noise=Raw(noise))
     return script(
@@ -487,7 +493,7 @@ def _state_rows(racer: Racer, k: int) -> tuple[list[str], list[tuple[Line, str]]
         (f"{name} θ_t-1 at t = {k}", trace.points[k - 1], "path[-2]"),
         (f"{name} g_t", trace.grads[k - 1], "p.grad"),
     ]
-    code = ["state = opt.state[p]"]
+    code = ["state = opt.state[p]"] if trace.state else []
     for key, series in trace.state.items():
         if key not in ("m_hat", "v_hat"):
             rows.append((f"{name} {key}", series[k - 1], f'state["{key}"]'))
