@@ -241,9 +241,10 @@ def _rows(rows: tuple[tuple[Any, ...], ...]) -> Raw:
 def _horizon(track: Any, name: str, hparams: tuple[tuple[str, Any], ...]) -> int | None:
     """The first step whose point moves visibly (MOVED) when the start is nudged by NUDGE: past
     it the path amplifies rounding, so no other program (torch included) prints the page's
-    digits there. None when the whole run holds."""
+    digits there. None when the whole run holds (and on a noisy gradient, whose scripts print
+    only the first few steps)."""
     run = _run(track, name, hparams)
-    if run is None:
+    if run is None or track.oracle().stochastic:
         return None
     nudged = tuple(v + NUDGE * max(1.0, abs(v)) for v in track.start)
     other = race.run(track.oracle(), name, nudged, track.steps, **dict(hparams))
