@@ -89,7 +89,7 @@ SURFACES = {
 }
 
 RACE = """
-def race(optimizer, steps, **hyperparameters):
+def race(optimizer, steps, $exact**hyperparameters):
     #: torch.opt.loop
     p = torch.tensor(start, requires_grad=True)
     opt = optimizer([p], **hyperparameters)
@@ -142,7 +142,7 @@ class Racer:
         line = "#: torch.opt.chaotic name=$name t=$t held=$held"
         return script(tr, line, name=self.name, t=self.horizon, held=self.held).splitlines()
 
-    def call(self, steps: int) -> str:
+    def call(self, steps: int, exact: bool = False) -> str:
         """`path, p, opt = race(torch.optim.<Class>, steps, lr=…, …)`: torch's class and the
         page's hyperparameters by keyword, wrapped at 88 characters."""
         spec = optimizers.REGISTRY[self.name]
@@ -150,7 +150,7 @@ class Racer:
         if self.name == "nesterov":
             words["nesterov"] = True
         ordered = sorted(words, key=KEYWORDS.index)
-        items = [f"torch.optim.{spec.torch_class}", str(steps)]
+        items = [f"torch.optim.{spec.torch_class}", str(steps), *(["exact=True"] if exact else [])]
         items += [f"{k}={lit(words[k])}" for k in ordered]
         one = "path, p, opt = race(" + ", ".join(items) + ")"
         if len(one) <= 96:
@@ -296,7 +296,7 @@ def _head(setup: Setup, tr: Translate, draws: int) -> str:
     if oracle.stochastic:
         found = _draws(setup, draws)
         if oracle.minibatch:
-            loss = "f(p, list(batches[t]))"
+            loss = "f(p) if exact else f(p, list(batches[t]))"
             extra = script(
                 tr,
                 """
@@ -309,7 +309,7 @@ def _head(setup: Setup, tr: Translate, draws: int) -> str:
                 found=_rows(found),
             )
         else:
-            noise = "\n        p.grad += sigma * torch.tensor(noise[t])"
+            noise = "\n        if not exact:\n            p.grad += sigma * torch.tensor(noise[t])"
             extra = script(
                 tr,
                 """
@@ -322,7 +322,8 @@ def _head(setup: Setup, tr: Translate, draws: int) -> str:
                 k=draws,
                 found=_rows(found),
             )
-    loop = script(tr, RACE, loss=Raw(loss), noise=Raw(noise))
+    exact = Raw("exact=False, " if oracle.stochastic else "")
+    loop = script(tr, RACE, loss=Raw(loss), noise=Raw(noise), exact=exact)
     return script(
         tr,
         """
@@ -354,22 +355,19 @@ def _refused(racer: Racer, tr: Translate) -> list[str]:
     return ["", *script(tr, "#: torch.opt.refused name=$name", name=racer.name).splitlines()]
 
 
-def _point_format(setup: Setup) -> str:
-    return ".4f" if setup.surface.name == "logistic" else ".6f"
-
-
 def paths(values: Mapping[str, Any], tr: Translate) -> Snippet:
-    """The map: each path's first points and, on the exact gradient, its last point and f there
-    (and the step where it stopped, if it did)."""
+    """The map: each path's first points, its last point and f there (and the step where it
+    stopped, if it did); on a noisy gradient the last point of the dashed reference path, the
+    same optimizer on the exact gradient."""
     setup = _setup(values)
     noisy = setup.oracle.stochastic
-    fmt = _point_format(setup)
+    fmt = ".6f"
     lines, blocks = [], []
     for racer in setup.racers:
         if racer.run is None:
             blocks += _refused(racer, tr)
             continue
-        points, k, held = racer.run.points, racer.steps, racer.held
+        points, held = racer.run.points, racer.held
         first = min(FIRST, held)
         blocks += ["", *racer.amplifies(tr), racer.call(first if noisy else setup.track.steps)]
         if first:
@@ -377,22 +375,40 @@ def paths(values: Mapping[str, Any], tr: Translate) -> Snippet:
             head = Line(f"{racer.name} θ at t = {shown}", tuple(points[1 : first + 1].ravel()), fmt)
             lines.append(head)
             blocks.append(prints(head, f"path[1:{first + 1}].flatten().tolist()"))
-        if noisy or held < FIRST:
-            continue
-        end = Line(f"{racer.name} θ at t = {held}", tuple(points[held]), fmt)
-        value = float(setup.surface.value(points[held, 0], points[held, 1]))
-        height = Line(f"{racer.name} f(θ) at t = {held}", (value,), ".6g")
-        lines += [end, height]
-        at = "-1" if held == k else str(held)
-        blocks += [
-            prints(end, f"path[{at}][0]", f"path[{at}][1]"),
-            prints(height, f"f(path[{at}]).item()"),
-        ]
-        if (stopped := racer.run.trace.diverged_at) is not None and held == k:
-            gone = Line(f"{racer.name} stopped at step", (float(stopped),), ".0f")
-            lines.append(gone)
-            blocks.append(prints(gone, "len(path)"))
+        if noisy:
+            exact = setup.track.exact()
+            items = tuple(sorted(racer.hparams.items()))
+            racer = Racer(
+                racer.name, racer.hparams, racer.settings, _run(exact, racer.name, items),
+                _horizon(exact, racer.name, items),
+            )  # fmt: skip
+            blocks += [*script(tr, "#: torch.opt.reference").splitlines(), *racer.amplifies(tr)]
+            blocks.append(racer.call(setup.track.steps, exact=True))
+        found, code = _ending(racer, setup, "exact " if noisy else "", fmt)
+        lines += found
+        blocks += code
     return _snippet(setup, tr, lines, blocks, FIRST)
+
+
+def _ending(racer: Racer, setup: Setup, what: str, fmt: str) -> tuple[list[Line], list[str]]:
+    """The last point that holds and f there, and the step where the run stopped if it did."""
+    points, k, held = racer.run.points, racer.steps, racer.held
+    if held < FIRST:
+        return [], []
+    end = Line(f"{racer.name} {what}θ at t = {held}", tuple(points[held]), fmt)
+    value = float(setup.surface.value(points[held, 0], points[held, 1]))
+    height = Line(f"{racer.name} {what}f(θ) at t = {held}", (value,), ".6g")
+    at = "-1" if held == k else str(held)
+    code = [
+        prints(end, f"path[{at}][0]", f"path[{at}][1]"),
+        prints(height, f"f(path[{at}]).item()"),
+    ]
+    lines = [end, height]
+    if (stopped := racer.run.trace.diverged_at) is not None and held == k:
+        gone = Line(f"{racer.name} {what}stopped at step", (float(stopped),), ".0f")
+        lines.append(gone)
+        code.append(prints(gone, "len(path)"))
+    return lines, code
 
 
 def progress(values: Mapping[str, Any], tr: Translate) -> Snippet:
