@@ -8,10 +8,11 @@ from core import optimizers, race, surfaces
 from ui import cache, state
 from ui.figures import optimizers as figures
 from ui.frame import page_frame
+from ui.snippets import optimizers as snippets
 from ui.theme import color
 from ui.topics import optimizers as topic
 from ui.topics.optimizers import CONTROLS, HYPERPARAMETERS, Track
-from ui.widgets import chart, explain, side_by_side, swatch
+from ui.widgets import chart, explain, in_pytorch, side_by_side, swatch
 
 SEEN_SURFACE = "_opt_surface"  # the surface drawn last: picking another loads its start and lrs
 Racers = tuple[tuple[str, tuple], ...]  # ((optimizer, sorted hyperparameters), …) in pick order
@@ -197,6 +198,7 @@ def section_map() -> None:
         else:
             chart(surface_chart(track, racers), key="surface")
         st.latex(shape.latex)
+    in_pytorch(snippets.paths, state.values(CONTROLS))
 
 
 with map_box:
@@ -209,6 +211,7 @@ side_by_side((loss_fig, distance_fig), ("progress_loss", "progress_distance"))
 explain("optimizers/progress")
 if gradient.stochastic:
     explain("optimizers/noise")
+in_pytorch(snippets.progress, state.values(CONTROLS))
 
 # 3. inside each optimizer at one step -------------------------------------------------------------
 st.header(tr("opt.sec.state"))
@@ -222,6 +225,7 @@ def section_state() -> None:
     for name, k in shown.items():
         if k < t:
             st.caption(tr("opt.stopped_before", name=tr(f"opt.name.{name}"), step=k))
+    in_pytorch(snippets.inside, state.values(CONTROLS))
 
 
 section_state()

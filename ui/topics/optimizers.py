@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import plotly.graph_objects as go
 
 from core import optimizers, race, surfaces
+from ui.snippets.optimizers import SNIPPETS
 from ui.state import Control, table
 from ui.topics import Topic
 
@@ -335,4 +336,5 @@ TOPIC = Topic(
     thumbnail=thumbnail,
     controls=CONTROLS,
     presets=PRESETS,
+    snippets=SNIPPETS,
 )
