@@ -18,7 +18,9 @@ from ui.topics import topic
 
 torch = import_torch()
 torch.set_num_threads(1)  # the scripts' tensors are tiny: threads only contend on a busy machine
-torch.optim.SGD([torch.zeros(1, requires_grad=True)])  # its first use imports torch._dynamo
+_warm = torch.ones(2, requires_grad=True)  # torch's one-off costs, paid before any run is timed:
+(_warm * 2).sum().backward()  # autograd's first backward, and the first use of torch.optim,
+torch.optim.SGD([_warm], lr=0.1).step()  # which imports torch._dynamo
 
 pytestmark = pytest.mark.torch
 
