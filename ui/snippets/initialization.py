@@ -182,7 +182,8 @@ def depth(values: Mapping[str, Any], tr: Translate) -> Snippet:
     seed = int(values["seed"])
     count, measured_batch = nets(len(schemes), layers, width, batch)
     tol = tolerance(act, layers, width, count, bn)
-    lines, blocks = [], []
+    size = Line("depth, width, batch", (layers, width, batch), ".0f")  # as the page runs it
+    lines, blocks = [size], [prints(size, "depth", "width", "batch")]
     if bn:  # every pre-activation is standardized, so each layer's f(z) is f of N(0, 1)
         blocks += [
             f"a = f(u)  # {tr('torch.init.bn_expected')}",
@@ -190,13 +191,15 @@ def depth(values: Mapping[str, Any], tr: Translate) -> Snippet:
         ]
     for scheme in schemes:
         if scheme == "zeros":
-            # W = 0 makes every h_l a constant and ∂L/∂h_1 zero (rounding aside): the page's
-            # prediction says the same; with BN there is no spread to normalize.
-            if not bn:
-                ends = _predicted(scheme, act, layers, width)
-                line = Line(f"{scheme} mean-field std of h_L, dL/dh_1", ends, ".4e")
-                lines.append(line)
-                blocks += [f"act_std, grad_std = mean_field({scheme!r})", prints(line, *_ends())]
+            # W = 0 makes every h_l the constant f(0) and, past one layer, ∂L/∂h_1 exactly 0
+            # (BN or not): true of any network, so the page's numbers, to rounding.
+            if layers > 1:
+                line = Line("zeros std of h_L, dL/dh_1 (W = 0)", (0.0, 0.0), ".4f")
+                blocks += ["act_std, grad_std = measure('zeros', seed)", prints(line, *_ends())]
+            else:
+                line = Line("zeros std of h_L (W = 0)", (0.0,), ".4f")
+                blocks += ["act_std = measure('zeros', seed)[0]", prints(line, "act_std")]
+            lines.append(line)
             continue
         if bn:
             line = Line(f"{scheme} nets / f(N(0, 1)), std of h_L", (1.0,), ".3f", True, tol)
@@ -378,6 +381,9 @@ SNIPPETS = {"depth": depth, "table": table, "symmetry": symmetry}
 TEST_LINKS = {
     "relu, narrow": {"act": "relu", "schemes": ("he_uniform", "lecun_normal"), "width": 64},
     "uniforms, shallow": {"schemes": ("xavier_uniform", "zeros"), "depth": 3, "batch": 512},
+    "zeros, sigmoid, BN": {"schemes": ("zeros", "lecun_uniform"), "act": "sigmoid", "bn": True},
+    "one layer": {"schemes": ("zeros", "he_uniform"), "act": "softplus", "depth": 1},
+    "capped": {"width": 1024, "depth": 40, "batch": 4096, "schemes": ("xavier_uniform",)},
     "gelu with BN": {"act": "gelu", "bn": True, "schemes": ("he_normal",), "depth": 10},
     "symmetry, fast": {"sym_steps": 1000, "sym_lr": 1.0, "seed": 7},
 }
