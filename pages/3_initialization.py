@@ -11,10 +11,11 @@ from ui import cache, state
 from ui.figures import initialization as figures
 from ui.frame import page_frame
 from ui.heavy import Busy, cpu_budget, gated, slot
+from ui.snippets import initialization as snippets
 from ui.state import draw
 from ui.topics import initialization as topic
 from ui.topics.initialization import CONTROLS, PRESETS
-from ui.widgets import chart, explain, side_by_side
+from ui.widgets import chart, explain, in_pytorch, side_by_side
 
 # --- calls into core, keyed on scalars -----------------------------------------------------------
 
@@ -173,12 +174,14 @@ if gate is not None:
     left, right = st.columns(2)
     explain("initialization/variance", where=left)
     explain("initialization/batchnorm", where=right)
+    in_pytorch(snippets.depth, state.values(CONTROLS))
 
 # 3. The table of schemes ------------------------------------------------------------------------
 st.header(tr("init.sec.table"))
 # Two narrow tables rather than one wide one: each fits a phone's column (no sideways scroll).
 st.markdown(figures.init_table(schemes, initialization.every_scheme(width, width), width, tr))
 explain("initialization/table")
+in_pytorch(snippets.table, state.values(CONTROLS))
 
 # 4. Symmetry ------------------------------------------------------------------------------------
 st.header(tr("init.sec.symmetry"))
@@ -204,6 +207,7 @@ def section_symmetry() -> None:
     runs = experiment.runs
     for column, (init, r) in zip(st.columns(len(runs)), runs.items(), strict=True):
         column.metric(*topic.symmetry_metric(init, r, tr), delta_color="off", delta_arrow="off")
+    in_pytorch(snippets.symmetry, state.values(CONTROLS))
 
 
 section_symmetry()

@@ -10,9 +10,10 @@ from core import batchnorm_experiments as bn
 from ui import cache, i18n, state
 from ui.figures import batchnorm as figures
 from ui.frame import page_frame
+from ui.snippets import batchnorm as snippets
 from ui.topics import batchnorm as topic
 from ui.topics.batchnorm import CONTROLS, GAP_SIZES, GAP_STEPS, LOSS_GRID
-from ui.widgets import chart, explain
+from ui.widgets import chart, explain, in_pytorch
 
 # --- calls into core, keyed on the page's scalar settings ----------------------------------------
 
@@ -126,6 +127,7 @@ def section_steps(dist: str, n: int, seed: int, eps: float) -> None:
     for piece, formula in zip(st.columns([2, 3, 2]), s.formulas, strict=True):
         piece.latex(formula)
     explain("batchnorm/steps")
+    in_pytorch(snippets.steps, state.values(CONTROLS))
 
 
 section_steps(dist, n, seed, eps)
@@ -166,6 +168,7 @@ def section_learning(dist: str, n: int, seed: int, eps: float) -> None:
         st.markdown(tr("bn.learning_result", steps=len(run.path) - 1, loss=loss, **ends))
     with right:
         explain("batchnorm/learning")
+    in_pytorch(snippets.learning, state.values(CONTROLS))
 
 
 section_learning(dist, n, seed, eps)
@@ -192,6 +195,7 @@ def section_train_eval(dist: str, seed: int) -> None:
         st.latex(batchnorm.LATEX_RUNNING)
         st.latex(batchnorm.LATEX_EVAL)
     explain("batchnorm/train_eval")
+    in_pytorch(snippets.train_eval, state.values(CONTROLS))
 
 
 section_train_eval(dist, seed)
@@ -206,12 +210,12 @@ def section_saturation(dist: str, n: int, seed: int) -> None:
     name = state.draw(CONTROLS["act"], where=right)
     shares = saturation(dist, n, seed, name).comparison
     chart(saturation_chart(dist, n, seed, name), key="saturation", where=left)
-    with right:
-        st.metric(tr("bn.saturated_before"), f"{shares.fraction_before:.0%}")
-        st.metric(tr("bn.saturated_after"), f"{shares.fraction_after:.0%}")
-        explain("batchnorm/saturation")
+    right.metric(tr("bn.saturated_before"), f"{shares.fraction_before:.0%}")
+    right.metric(tr("bn.saturated_after"), f"{shares.fraction_after:.0%}")
+    explain("batchnorm/saturation", where=right)
     to_init = {"label": tr("bn.init_link"), "query_params": {"lang": i18n.current_lang()}}
     left.page_link("pages/3_initialization.py", icon=":material/stacked_bar_chart:", **to_init)
+    in_pytorch(snippets.saturation, state.values(CONTROLS))
 
 
 section_saturation(dist, n, seed)
@@ -240,6 +244,7 @@ err, total = f"{check.max_rel_error:.1e}", f"{check.dx_sum:.1e}"
 mark = figures.power_of_ten(batchnorm.GRADIENT_CHECK_PASS)
 st.markdown(tr("bn.check_result", n=n, err=err, mark=mark, total=total))
 explain("batchnorm/formulas")
+in_pytorch(snippets.gradients, state.values(CONTROLS))
 
 st.divider()
 explain("batchnorm/takeaways")

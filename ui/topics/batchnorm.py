@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from core import batchnorm
 from core.batchnorm_experiments import Recovery
+from ui.snippets.batchnorm import SNIPPETS
 from ui.state import Control, table
 from ui.topics import Topic
 
@@ -140,4 +141,5 @@ TOPIC = Topic(
     thumbnail=thumbnail,
     controls=CONTROLS,
     presets=PRESETS,
+    snippets=SNIPPETS,
 )

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from core import activations, initialization
 from ui.formatting import format_fixed
+from ui.snippets.initialization import SNIPPETS
 from ui.state import Control, table
 from ui.strings import Translate
 from ui.topics import Topic
@@ -271,4 +272,5 @@ TOPIC = Topic(
     thumbnail=thumbnail,
     controls=CONTROLS,
     presets=PRESETS,
+    snippets=SNIPPETS,
 )
