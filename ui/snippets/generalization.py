@@ -1,0 +1,274 @@
+"""The generalization page's "In PyTorch" scripts: the polynomial fits of section 1 by
+torch.linalg.lstsq on the Legendre basis, and section 5's unit under nn.Dropout (its masks are
+torch's own draws: means over many of them as statistics, the 1/(1 − p) scaling and the test-time
+rules exactly)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from core import capacity, dropout
+from ui.pytorch import Line, Raw, Snippet, lit_block, prints, script
+from ui.strings import Translate
+
+DRAWS = 400_000  # the script's masks: its means' standard errors are √10 times below the page's
+SIGMAS = 5.0  # a statistic's tolerance: this many standard errors of the difference
+PRINTED = 1e-4  # and the last printed digit
+
+
+def _trained(p: float, seed: int) -> tuple[dropout.Training, dropout.Unit]:
+    """The page's trained network and unit, from the page's own cache entry: the same function
+    (ui.topics.generalization.dropout.view) under ui.cache.computation is keyed the same, so the
+    script is built without training the network a second time."""
+    from ui import cache
+    from ui.topics.generalization import dropout as drop  # the topic imports this module
+
+    view = cache.computation(max_entries=16)(drop.view)(p, seed)
+    return view.run, view.unit
+
+
+def _tolerance(sd: float, page_draws: int, value: float) -> float:
+    """Relative tolerance of a mean over the page's draws against one over the script's."""
+    spread = SIGMAS * sd * math.sqrt(1 / page_draws + 1 / DRAWS) + PRINTED
+    return spread / max(abs(value), 1e-12)
+
+
+def dropout_unit(values: Mapping[str, Any], tr: Translate) -> Snippet:
+    """The page's unit z = Σᵢ wᵢhᵢ·mᵢ·s + b under nn.Dropout: the scale and the test-time values
+    exactly, the keep rate and the means of the inverted and classic rules over many masks."""
+    p, seed = float(values["drp"]), int(values["drseed"])
+    run, u = _trained(p, seed)
+    h = dropout._hidden(run, np.array([[dropout.X0]]))[0]
+    wh = run.weights["3.weight"][u.unit] * h
+    b = float(run.weights["3.bias"][u.unit])
+    keep = 1.0 - p
+    var_inv = float(np.sum(wh**2)) * (p / keep if keep > 0 else 0.0)
+    var_cl = float(np.sum(wh**2)) * p * keep
+    n = u.draws
+    scale = Line("kept unit's scale 1/(1 - p)", (1.0 / keep,), ".6f")
+    kept = Line(
+        "kept share",
+        (keep,),
+        ".4f",
+        statistic=True,
+        tolerance=(SIGMAS * math.sqrt(p * keep / DRAWS) + PRINTED) / keep,
+    )
+    inv = float(u.inverted.mean())
+    cl = float(u.classic.mean())
+    inv_mean = Line(
+        f"inverted mean over {n} draws",
+        (inv,),
+        ".4f",
+        statistic=True,
+        tolerance=_tolerance(math.sqrt(var_inv), n, inv),
+    )
+    evaluated = Line("eval() output", (u.eval_value,), ".4f")
+    cl_mean = Line(
+        f"classic mean over {n} draws",
+        (cl,),
+        ".4f",
+        statistic=True,
+        tolerance=_tolerance(math.sqrt(var_cl), n, cl),
+    )
+    cl_test = Line("classic test (1 - p) scaling", (u.classic_value,), ".4f")
+    cj = Line("ConvNetJS test p scaling", (u.convnetjs_value,), ".4f")
+    lines = (scale, kept, inv_mean, evaluated, cl_mean, cl_test, cj)
+    code = script(
+        tr,
+        """
+        import torch
+        from torch import nn
+
+        #: torch.float64
+        torch.set_default_dtype(torch.float64)
+        torch.manual_seed(0)
+        #: torch.gen.unit seed=$seed x0=$x0 unit=$unit
+        p, seed = $p, $seed
+        wh = torch.tensor($wh)
+        b = $b
+        drop = nn.Dropout(p=p)  #: torch.gen.train_mode
+        #: torch.gen.draws
+        draws = $draws
+        mask = drop(torch.ones(draws, $width))
+        $scale
+        $kept
+        z = (mask * wh).sum(dim=1) + b
+        $inv
+        drop.eval()
+        $eval
+        #: torch.gen.classic
+        z_classic = ((mask != 0) * wh).sum(dim=1) + b
+        $cl
+        $cl_test
+        $cj
+        """,
+        seed=seed,
+        x0=dropout.X0,
+        unit=u.unit,
+        p=p,
+        wh=lit_block([float(v) for v in wh]),
+        b=b,
+        draws=DRAWS,
+        width=dropout.WIDTH,
+        scale=Raw(prints(scale, "mask.max() if p > 0 else 1.0")),
+        kept=Raw(prints(kept, "(mask != 0).double().mean()")),
+        inv=Raw(prints(inv_mean, "z.mean()")),
+        eval=Raw(prints(evaluated, "drop(wh).sum() + b")),
+        cl=Raw(prints(cl_mean, "z_classic.mean()")),
+        cl_test=Raw(prints(cl_test, "(1 - p) * wh.sum() + b")),
+        cj=Raw(prints(cj, "p * wh.sum() + b")),
+    )
+    return Snippet(code, lines, {"drp": p, "drseed": seed}, ("torch.statistic",))
+
+
+# --- 1. capacity: polynomials of degree d on d2l's data or sin(πx) ----------------------------
+
+DATASETS = 200  # the builder's datasets (NumPy's draws) behind each median
+SCRIPT_DATASETS = 1000  # the script's (torch's draws)
+TARGET_CODE = {
+    "d2l": ("torch.randn(r, n)", "5.0 + 1.2 * x - 3.4 * x**2 / 2 + 5.6 * x**3 / 6"),
+    "sin": ("torch.rand(r, n) * 2 - 1", "torch.sin(math.pi * x)"),
+}
+
+
+def _medians(values: np.ndarray, script_draws: int) -> tuple[float, float]:
+    """The median of values (R,) and its tolerance against a median of script_draws others: the
+    half-width of the ranks R/2 ± 5·(√R/2)·√(1 + R/R′) (order statistics of both samples) on
+    values' own sorted sample, relative, plus the printed digits."""
+    ordered = np.sort(values)
+    r = len(ordered)
+    median = float(np.median(ordered))
+    half = SIGMAS * math.sqrt(r) / 2 * math.sqrt(1 + r / script_draws)
+    lo, hi = ordered[max(int(r / 2 - half), 0)], ordered[min(int(r / 2 + half), r - 1)]
+    width = max(hi - median, median - lo)
+    return median, (width + 1e-3 * abs(median)) / max(abs(median), 1e-300)
+
+
+def _fits(target: str, n: int, noise: float, degrees: tuple[int, ...], ridge: float) -> Any:
+    """(train, test) MSE (len(degrees), DATASETS): each dataset a fresh training set of n points
+    and test set of TEST_POINTS, drawn as core.capacity draws them, fitted as it fits them."""
+    from numpy.polynomial import legendre
+
+    rng = np.random.default_rng(20191)
+    draw = (
+        (lambda k: rng.normal(size=(DATASETS, k)))
+        if target == "d2l"
+        else (lambda k: rng.uniform(-1.0, 1.0, (DATASETS, k)))
+    )
+    x, xt = draw(n), draw(capacity.TEST_POINTS)
+    y = capacity.truth(target, x) + noise * rng.normal(size=x.shape)
+    yt = capacity.truth(target, xt) + noise * rng.normal(size=xt.shape)
+    lo, hi = x.min(axis=1, keepdims=True), x.max(axis=1, keepdims=True)
+    top = max(degrees)
+    phi = legendre.legvander((2 * x - lo - hi) / (hi - lo), top)
+    phi_test = legendre.legvander((2 * xt - lo - hi) / (hi - lo), top)
+    train, test = [], []
+    for d in degrees:
+        c = capacity.lstsq_stack(
+            capacity._ridged(phi[:, :, : d + 1], ridge), capacity._padded(y, d, ridge)
+        )
+        train.append(capacity._mse_rows(np.einsum("rnj,rj->rn", phi[:, :, : d + 1], c), y))
+        test.append(capacity._mse_rows(np.einsum("rnj,rj->rn", phi_test[:, :, : d + 1], c), yt))
+    return np.array(train), np.array(test)
+
+
+def capacity_fits(values: Mapping[str, Any], tr: Translate) -> Snippet:
+    """The polynomial fits of section 1 with torch.linalg.lstsq on the Legendre basis: the median
+    train and test MSE of the page's three degrees over many datasets drawn by its formula."""
+    target, n, noise = values["capt"], int(values["capn"]), float(values["capsd"])
+    degrees = tuple(int(values[f"capd{i}"]) for i in (1, 2, 3))
+    ridge = float(values["capl2"])
+    train, test = _fits(target, n, noise, degrees, ridge)
+    lines, blocks = [], []
+    for d in dict.fromkeys(degrees):  # each degree once, in the page's order
+        i = degrees.index(d)
+        te, te_tol = _medians(test[i], SCRIPT_DATASETS)
+        blocks.append(f"train, test = fit({d})")
+        if d + 1 < n:  # below interpolation: train MSE is a number, not rounding around 0
+            tr_, tr_tol = _medians(train[i], SCRIPT_DATASETS)
+            lines.append(Line(f"degree {d} median train MSE", (tr_,), ".4g", True, tr_tol))
+            blocks.append(prints(lines[-1], "train.median()"))
+        lines.append(Line(f"degree {d} median test MSE", (te,), ".4g", True, te_tol))
+        blocks.append(prints(lines[-1], "test.median()"))
+    x_code, truth_code = TARGET_CODE[target]
+    code = script(
+        tr,
+        """
+        import math
+        import torch
+
+        #: torch.float64
+        torch.set_default_dtype(torch.float64)
+        torch.set_num_threads(1)  #: torch.gen.threads
+        torch.manual_seed(0)
+        #: torch.gen.datasets seed=$seed
+        target, n, sigma, ridge = $target, $n, $sigma, $ridge
+        r = $r
+
+
+        def f(x):
+            return $truth
+
+
+        def draw(points):
+            x = $x_code
+            return x, f(x) + sigma * torch.randn(r, points)
+
+
+        (x, y), (x_test, y_test) = draw(n), draw($test)
+        lo, hi = x.amin(1, keepdim=True), x.amax(1, keepdim=True)
+
+
+        def legendre(x, degree):
+            #: torch.gen.legendre
+            t = (2 * x - lo - hi) / (hi - lo)
+            p = [torch.ones_like(t), t]
+            for k in range(1, degree):
+                p.append(((2 * k + 1) * t * p[k] - k * p[k - 1]) / (k + 1))
+            return torch.stack(p[: degree + 1], dim=-1)
+
+
+        def fit(degree):
+            #: torch.gen.lstsq
+            phi, phi_test = legendre(x, degree), legendre(x_test, degree)
+            a, b = phi, y[..., None]
+            if ridge > 0:
+                rows = math.sqrt(ridge) * torch.eye(degree + 1)[1:].expand(r, degree, degree + 1)
+                a, b = torch.cat([phi, rows], 1), torch.cat([b, torch.zeros(r, degree, 1)], 1)
+            c = torch.linalg.lstsq(a, b, driver="gelsd").solution
+            train = ((phi @ c)[..., 0] - y).pow(2).mean(1)
+            return train, ((phi_test @ c)[..., 0] - y_test).pow(2).mean(1)
+
+
+        $blocks
+        """,
+        seed=int(values["capseed"]),
+        target=target,
+        n=n,
+        sigma=noise,
+        ridge=ridge,
+        r=SCRIPT_DATASETS,
+        truth=Raw(truth_code),
+        x_code=Raw(x_code.replace("n)", "points)")),
+        test=capacity.TEST_POINTS,
+        blocks=Raw("\n".join(blocks)),
+    )
+    settings = {"capt": target, "capn": n, "capsd": noise, "capl2": ridge}
+    settings |= {f"capd{i}": d for i, d in zip((1, 2, 3), degrees, strict=True)}
+    notes = ("torch.statistic", "torch.gen.one_draw")
+    if values["capm"] != "poly":
+        notes += ("torch.gen.mlp_left_out",)
+    return Snippet(code, tuple(lines), settings, notes)
+
+
+SNIPPETS = {"capacity": capacity_fits, "dropout": dropout_unit}
+TEST_LINKS = {
+    "sin, ridge": {"capt": "sin", "capn": 30, "capsd": 0.3, "capl2": 1e-4, "capd2": 5},
+    "interpolating, same degrees": {"capn": 5, "capd1": 4, "capd2": 4, "capd3": 12},
+    "p 0.9, another seed": {"drp": 0.9, "drseed": 7},
+    "p 0.5": {"drp": 0.5, "drseed": 2},
+}
