@@ -152,6 +152,7 @@ def section_penalty(values) -> None:
     explain("generalization/fit_decay")
     link = {"label": tr("gen.fit.optimizers_link"), "query_params": {"lang": i18n.current_lang()}}
     st.page_link("pages/2_optimizers.py", icon=":material/arrow_forward:", **link)
+    in_pytorch(snippets.penalty, state.values(CONTROLS))
 
 
 @st.fragment
@@ -219,8 +220,7 @@ def section_dropout() -> None:
     for name, box in zip(drop.DROP_PRESETS, st.columns(len(drop.DROP_PRESETS)), strict=True):
         look = {"args": (drop.PRESETS[name],), "help": tr(f"gen.drop.preset.{name}_help")}
         box.button(tr(f"gen.drop.preset.{name}"), on_click=state.apply, width="stretch", **look)
-    boxes = st.columns(len(drop.TOP_KEYS))
-    v = [state.draw(CONTROLS[k], where=b) for k, b in zip(drop.TOP_KEYS, boxes, strict=True)]
+    v = list(fit_draw(drop.TOP_KEYS)[0].values())
     for names in drop.FRAGMENTS:
         drop_parts(names, *v)
     state.check_undrawn(CONTROLS)
