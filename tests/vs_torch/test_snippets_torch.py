@@ -17,6 +17,8 @@ from ui.strings import translator
 from ui.topics import topic
 
 torch = import_torch()
+# The first optimizer imports torch._dynamo (seconds on a busy machine): not a script's time.
+torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
 
 pytestmark = pytest.mark.torch
 
