@@ -95,6 +95,7 @@ def section_data() -> None:
     for key, words in cap.learning_words(learning(*args)):
         st.markdown(tr(key, **words))
     explain("generalization/cap_data")
+    in_pytorch(snippets.learning, state.values(CONTROLS))
 
 
 section_data()

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from core import capacity, dropout, optimizers, regularization
-from ui.pytorch import Line, Raw, Snippet, lit_block, prints, script
+from ui.pytorch import Line, Raw, Snippet, lit, lit_block, prints, script
 from ui.strings import Translate
 
 DRAWS = 400_000  # the script's masks: its means' standard errors are √10 times below the page's
@@ -177,6 +177,75 @@ def _fits(target: str, n: int, noise: float, degrees: tuple[int, ...], ridge: fl
     return np.array(train), np.array(test)
 
 
+DATA_RANGE = ("lo, hi = x.amin(1, keepdim=True), x.amax(1, keepdim=True)",)
+FIT_SCRIPT = """
+import math
+import torch
+
+#: torch.float64
+torch.set_default_dtype(torch.float64)
+torch.set_num_threads(1)  #: torch.gen.threads
+torch.manual_seed(0)
+#: $intro seed=$$seed resamples=$$resamples
+target, sigma, ridge = $target, $sigma, $ridge
+n = $$n_value
+r = $r
+
+
+def f(x):
+    return $truth
+
+
+def draw(points):
+    x = $x_code
+    return x, f(x) + sigma * torch.randn(r, points)
+
+
+def legendre(x, degree):
+    #: torch.gen.legendre
+    t = (2 * x - lo - hi) / (hi - lo)
+    p = [torch.ones_like(t), t]
+    for k in range(1, degree):
+        p.append(((2 * k + 1) * t * p[k] - k * p[k - 1]) / (k + 1))
+    return torch.stack(p[: degree + 1], dim=-1)
+
+
+def fit(degree):
+    #: torch.gen.lstsq
+    phi, phi_test = legendre(x, degree), legendre(x_test, degree)
+    a, b = phi, y[..., None]
+    if ridge > 0:
+        rows = math.sqrt(ridge) * torch.eye(degree + 1)[1:].expand(r, degree, degree + 1)
+        a, b = torch.cat([phi, rows], 1), torch.cat([b, torch.zeros(r, degree, 1)], 1)
+    c = torch.linalg.lstsq(a, b, driver="gelsd").solution
+    train = ((phi @ c)[..., 0] - y).pow(2).mean(1)
+    return train, ((phi_test @ c)[..., 0] - y_test).pow(2).mean(1)
+
+
+$blocks
+"""
+
+
+def _fit_script(
+    tr: Translate, target: str, noise: float, ridge: float, blocks: list[str], intro: str
+) -> str:
+    """The fits' script: the data's formula, the Legendre basis, batched lstsq, then `blocks`
+    (which draw the data and print); `$$n_value`, `$$seed`, `$$resamples` left to fill."""
+    x_code, truth_code = TARGET_CODE[target]
+    body = FIT_SCRIPT.replace("$intro", intro)
+    return script(
+        tr,
+        body,
+        target=target,
+        sigma=noise,
+        ridge=ridge,
+        r=SCRIPT_DATASETS,
+        truth=Raw(truth_code),
+        x_code=Raw(x_code.replace("n)", "points)")),
+        blocks=Raw("\n".join(blocks).replace("$test", str(capacity.TEST_POINTS))),
+    )
+
+
 def capacity_fits(values: Mapping[str, Any], tr: Translate) -> Snippet:
     """The polynomial fits of section 1 with torch.linalg.lstsq on the Legendre basis: the median
     train and test MSE of the page's three degrees over many datasets drawn by its formula."""
@@ -202,74 +271,50 @@ def capacity_fits(values: Mapping[str, Any], tr: Translate) -> Snippet:
                 continue
             lines.append(Line(f"degree {d} median {which} MSE", (median,), ".4g", True, tolerance))
             blocks.append(prints(lines[-1], f"{which}.median()"))
-    x_code, truth_code = TARGET_CODE[target]
-    code = script(
-        tr,
-        """
-        import math
-        import torch
-
-        #: torch.float64
-        torch.set_default_dtype(torch.float64)
-        torch.set_num_threads(1)  #: torch.gen.threads
-        torch.manual_seed(0)
-        #: torch.gen.datasets seed=$seed
-        target, n, sigma, ridge = $target, $n, $sigma, $ridge
-        r = $r
-
-
-        def f(x):
-            return $truth
-
-
-        def draw(points):
-            x = $x_code
-            return x, f(x) + sigma * torch.randn(r, points)
-
-
-        (x, y), (x_test, y_test) = draw(n), draw($test)
-        lo, hi = x.amin(1, keepdim=True), x.amax(1, keepdim=True)
-
-
-        def legendre(x, degree):
-            #: torch.gen.legendre
-            t = (2 * x - lo - hi) / (hi - lo)
-            p = [torch.ones_like(t), t]
-            for k in range(1, degree):
-                p.append(((2 * k + 1) * t * p[k] - k * p[k - 1]) / (k + 1))
-            return torch.stack(p[: degree + 1], dim=-1)
-
-
-        def fit(degree):
-            #: torch.gen.lstsq
-            phi, phi_test = legendre(x, degree), legendre(x_test, degree)
-            a, b = phi, y[..., None]
-            if ridge > 0:
-                rows = math.sqrt(ridge) * torch.eye(degree + 1)[1:].expand(r, degree, degree + 1)
-                a, b = torch.cat([phi, rows], 1), torch.cat([b, torch.zeros(r, degree, 1)], 1)
-            c = torch.linalg.lstsq(a, b, driver="gelsd").solution
-            train = ((phi @ c)[..., 0] - y).pow(2).mean(1)
-            return train, ((phi_test @ c)[..., 0] - y_test).pow(2).mean(1)
-
-
-        $blocks
-        """,
-        seed=int(values["capseed"]),
-        target=target,
-        n=n,
-        sigma=noise,
-        ridge=ridge,
-        r=SCRIPT_DATASETS,
-        truth=Raw(truth_code),
-        x_code=Raw(x_code.replace("n)", "points)")),
-        test=capacity.TEST_POINTS,
-        blocks=Raw("\n".join(blocks)),
-    )
+    draws = ["(x, y), (x_test, y_test) = draw(n), draw($test)", *DATA_RANGE]
+    code = _fit_script(tr, target, noise, ridge, draws + blocks, "torch.gen.datasets")
+    code = code.replace("$n_value", lit(n)).replace("$seed", lit(int(values["capseed"])))
     settings = {"capt": target, "capn": n, "capsd": noise, "capl2": ridge}
     settings |= {f"capd{i}": d for i, d in zip((1, 2, 3), degrees, strict=True)}
     notes = ("torch.statistic", "torch.gen.one_draw") + (("torch.gen.spread",) if left_out else ())
     if values["capm"] != "poly":
         notes += ("torch.gen.mlp_left_out",)
+    return Snippet(code, tuple(lines), settings, notes)
+
+
+# --- 2. more data: the learning curve at its smallest and largest training sets -------------
+
+
+def learning(values: Mapping[str, Any], tr: Translate) -> Snippet:
+    """Section 2 at the curve's two ends: the median train and test MSE of the low and the high
+    degree over many datasets of the smallest and the largest size, drawn by the page's formula."""
+    target, noise = values["capdt"], float(values["capdsd"])
+    degrees = (int(values["capdlo"]), int(values["capdhi"]))
+    lines, left_out, blocks = [], False, []
+    for n in (capacity.SIZES[0], capacity.SIZES[-1]):
+        train, test = _fits(target, n, noise, degrees, 0.0)
+        blocks += [f"n = {n}", "(x, y), (x_test, y_test) = draw(n), draw($test)", *DATA_RANGE]
+        for d in dict.fromkeys(degrees):
+            i = degrees.index(d)
+            blocks.append(f"train, test = fit({d})")
+            for which, mse in (("train", train[i]), ("test", test[i])):
+                median, tolerance = _medians(mse, SCRIPT_DATASETS)
+                if (which == "train" and d + 1 >= n) or tolerance > MAX_TOLERANCE:
+                    left_out |= tolerance > MAX_TOLERANCE
+                    continue
+                label = f"n {n} degree {d} median {which} MSE"
+                lines.append(Line(label, (median,), ".4g", True, tolerance))
+                blocks.append(prints(lines[-1], f"{which}.median()"))
+    if not lines:  # nothing comparable: say what was fitted
+        lines.append(Line("datasets per size", (float(SCRIPT_DATASETS),), ".0f"))
+        blocks.append(prints(lines[-1], "r"))
+    code = _fit_script(tr, target, noise, 0.0, blocks, "torch.gen.curve")
+    code = code.replace("$n_value", lit(capacity.SIZES[0]))
+    code = code.replace("$seed", lit(int(values["capdseed"])))
+    code = code.replace("$resamples", lit(int(values["capdr"])))
+    settings = {"capdt": target, "capdsd": noise, "capdlo": degrees[0], "capdhi": degrees[1]}
+    settings |= {"capdr": int(values["capdr"])}
+    notes = ("torch.statistic",) + (("torch.gen.spread",) if left_out else ())
     return Snippet(code, tuple(lines), settings, notes)
 
 
@@ -362,8 +407,14 @@ def penalty(values: Mapping[str, Any], tr: Translate) -> Snippet:
     return Snippet(code, tuple(lines), settings, notes)
 
 
-SNIPPETS = {"capacity": capacity_fits, "penalty": penalty, "dropout": dropout_unit}
+SNIPPETS = {
+    "capacity": capacity_fits,
+    "learning": learning,
+    "penalty": penalty,
+    "dropout": dropout_unit,
+}
 TEST_LINKS = {
+    "curve on d2l": {"capdt": "d2l", "capdsd": 0.5, "capdlo": 3, "capdhi": 8, "capdr": 5},
     "sgd l2 strong": {"fitopt": "sgd", "fitlam": 0.3, "fitep": 200},
     "adamw l1": {"fitreg": "l1", "fitopt": "adamw", "fitlam": 0.001, "fitep": 1000},
     "sin, ridge": {"capt": "sin", "capn": 30, "capsd": 0.3, "capl2": 1e-4, "capd2": 5},
