@@ -8,11 +8,12 @@ from core import capacity, regularization, search
 from ui import cache, heavy, i18n, state
 from ui.figures import gen_capacity as cap_figures
 from ui.frame import page_frame
+from ui.snippets import generalization as snippets
 from ui.topics.generalization import CONTROLS
 from ui.topics.generalization import capacity as cap
 from ui.topics.generalization import dropout as drop
 from ui.topics.generalization import training as fit_topic
-from ui.widgets import chart, explain, side_by_side
+from ui.widgets import chart, explain, in_pytorch, side_by_side
 
 tr = page_frame("generalization")
 explain("generalization/intro")
@@ -35,6 +36,11 @@ def cap_charts(kind, args, tr):
 @cache.chart()
 def learning_charts(args, tr):
     return tuple(cap_figures.fig_learning(learning(*args), m, tr) for m in (0, 1))
+
+
+def fit_draw(keys, extra=0):
+    boxes = st.columns(len(keys) + extra)
+    return {k: state.draw(CONTROLS[k], where=b) for k, b in zip(keys, boxes, strict=False)}, boxes
 
 
 def cap_presets(presets):
@@ -71,6 +77,7 @@ def section_capacity() -> None:
     if kind != "poly":
         st.caption(tr("gen.cap.mlp_note"))
     explain("generalization/cap_capacity" if kind == "poly" else "generalization/cap_mlp")
+    in_pytorch(snippets.capacity_fits, state.values(CONTROLS))
 
 
 section_capacity()
@@ -81,16 +88,14 @@ st.header(tr("gen.sec.data"))
 def section_data() -> None:
     cap_presets(cap.DATA_PRESETS)
     keys = cap.LEARNING_KEYS
-    v = {
-        k: state.draw(CONTROLS[k], where=b)
-        for k, b in zip(keys, st.columns(len(keys)), strict=True)
-    }
+    v = fit_draw(keys)[0]
     state.check_undrawn(CONTROLS)
     args = cap.learning_args(v)
     side_by_side(learning_charts(args), ("cap_learning_low", "cap_learning_high"))
     for key, words in cap.learning_words(learning(*args)):
         st.markdown(tr(key, **words))
     explain("generalization/cap_data")
+    in_pytorch(snippets.learning, state.values(CONTROLS))
 
 
 section_data()
@@ -111,11 +116,6 @@ def fit_epoch_charts(s, patience, delta, tr):
 def fit_penalty_charts(s, tr):
     runs = tuple(fit_run(r) for r in fit_topic.compared(s))
     return fit_topic.penalty_charts(fit_run(s), fit_run(fit_topic.baseline(s)), runs, tr)
-
-
-def fit_draw(keys, extra=0):
-    boxes = st.columns(len(keys) + extra)
-    return {k: state.draw(CONTROLS[k], where=b) for k, b in zip(keys, boxes, strict=False)}, boxes
 
 
 # 3. Train and test over epochs and 4. L2 and L1 (helper "training") ------------------------
@@ -153,6 +153,7 @@ def section_penalty(values) -> None:
     explain("generalization/fit_decay")
     link = {"label": tr("gen.fit.optimizers_link"), "query_params": {"lang": i18n.current_lang()}}
     st.page_link("pages/2_optimizers.py", icon=":material/arrow_forward:", **link)
+    in_pytorch(snippets.penalty, state.values(CONTROLS))
 
 
 @st.fragment
@@ -220,11 +221,11 @@ def section_dropout() -> None:
     for name, box in zip(drop.DROP_PRESETS, st.columns(len(drop.DROP_PRESETS)), strict=True):
         look = {"args": (drop.PRESETS[name],), "help": tr(f"gen.drop.preset.{name}_help")}
         box.button(tr(f"gen.drop.preset.{name}"), on_click=state.apply, width="stretch", **look)
-    boxes = st.columns(len(drop.TOP_KEYS))
-    v = [state.draw(CONTROLS[k], where=b) for k, b in zip(drop.TOP_KEYS, boxes, strict=True)]
+    v = list(fit_draw(drop.TOP_KEYS)[0].values())
     for names in drop.FRAGMENTS:
         drop_parts(names, *v)
     state.check_undrawn(CONTROLS)
+    in_pytorch(snippets.dropout_unit, state.values(CONTROLS))
 
 
 section_dropout()

@@ -9,10 +9,11 @@ from ui import cache, heavy, state
 from ui.figures import cnn_flatten as flat_figures
 from ui.figures import cnn_operation as op_figures
 from ui.frame import page_frame
+from ui.snippets import convolutions as snippets
 from ui.topics.convolutions import CONTROLS, PRESETS, sharing
 from ui.topics.convolutions import flatten as flat
 from ui.topics.convolutions import operation as op_topic
-from ui.widgets import chart, explain, side_by_side
+from ui.widgets import chart, explain, in_pytorch, side_by_side
 
 tr = page_frame("convolutions")
 explain("convolutions/intro")
@@ -75,6 +76,7 @@ def section_operation() -> None:
     side_by_side(maps[-2:], ("op_xcorr", "op_conv"))
     say(op_topic.flip_words(op))
     explain("convolutions/op_flip")
+    in_pytorch(snippets.operation, state.values(CONTROLS))
 
 
 @st.fragment
@@ -101,6 +103,7 @@ def section_shapes() -> None:
     left, right = st.columns([3, 2])
     chart(fields_chart(*stacked), key="shape_fields", where=left)
     explain("convolutions/shape_stack", where=right)
+    in_pytorch(snippets.shapes, state.values(CONTROLS))
 
 
 section_operation()
@@ -140,6 +143,7 @@ def section_sharing() -> None:
     explain("convolutions/share_counts")
     side_by_side(share_picture_charts(), ("cnn_share_shared", "cnn_share_unshared"))
     explain("convolutions/share_assumes")
+    in_pytorch(snippets.sharing, state.values(CONTROLS))
 
 
 section_sharing()
@@ -164,6 +168,7 @@ def section_pooling() -> None:
     side_by_side(pool_shift_charts(*settings), keys)
     st.markdown(tr("cnn.pool.say.shift", **sharing.shift_words(pool_shift_of(*settings))))
     explain("convolutions/pool_shift")
+    in_pytorch(snippets.pooling, state.values(CONTROLS))
 
 
 section_pooling()
@@ -205,6 +210,7 @@ def section_equivariance() -> None:
     side_by_side(maps[3:], ("flat_shifted", "flat_conv_of_shifted", "flat_difference"))
     st.markdown(flat.equivariance_sentence(flat_equivariance(*args), tr))
     explain("convolutions/flat_equivariance")
+    in_pytorch(snippets.equivariance, state.values(CONTROLS))
 
 
 @st.fragment

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from ui.snippets.convolutions import SNIPPETS
 from ui.state import table
 from ui.topics import Topic
 from ui.topics.convolutions import flatten, operation, sharing
@@ -29,4 +30,5 @@ TOPIC = Topic(
     thumbnail=thumbnail,
     controls=CONTROLS,
     presets=PRESETS,
+    snippets=SNIPPETS,
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from ui.snippets.generalization import SNIPPETS
 from ui.state import table
 from ui.topics import Topic
 from ui.topics.generalization import capacity, dropout, training
@@ -29,4 +30,5 @@ TOPIC = Topic(
     thumbnail=thumbnail,
     controls=CONTROLS,
     presets=PRESETS,
+    snippets=SNIPPETS,
 )
