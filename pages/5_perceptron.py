@@ -134,6 +134,7 @@ st.subheader(tr("mlp.sec.fits"))
 side_by_side(fit_charts(), ("fit_linear", "fit_product"))
 st.markdown(tr("mlp.fit_linear", **topic.fit_words(xor_fit(False))))
 st.markdown(tr("mlp.fit_product", **topic.fit_words(xor_fit(True))))
+in_pytorch(snippets.fits, {})  # no settings: one script
 explain("perceptron/fits")
 
 st.divider()

@@ -163,7 +163,7 @@ section_nielsen()
 st.header(tr("bp.loss.sec.pairing"))
 explain("backprop/pairing")
 side_by_side(pairing_charts(), ("bl_regression", "bl_softmax"))
-in_pytorch(snippets.pairing, state.values(CONTROLS))
+in_pytorch(snippets.pairing, {})  # no settings: one script
 
 # 6. Numerical stability ---------------------------------------------------------------------
 st.header(tr("bp.loss.sec.stability"))

@@ -5,6 +5,7 @@ table."""
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from collections.abc import Mapping
 from typing import Any
@@ -16,6 +17,9 @@ from ui.pytorch import Line, Raw, Snippet, lit, lit_block, prints, script
 from ui.strings import Translate
 
 FMT = ".6g"
+# The page's runs, kept for its next rerun (a full rerun hands every builder new values):
+# bounded, and keyed on the scalars the runs take.
+_nielsen_pair = functools.lru_cache(maxsize=16)(loss_lessons.nielsen_pair)
 HEAD = """
 import torch
 from torch import nn
@@ -459,7 +463,7 @@ def nielsen(values: Mapping[str, Any], tr: Translate) -> Snippet:
     ½(a − y)² against cross-entropy, the costs at the first epochs and at the end."""
     w, b = float(values["blw"]), float(values["blb"])
     lr_q, lr_c, epochs = float(values["bllrq"]), float(values["bllrc"]), int(values["blep"])
-    runs = loss_lessons.nielsen_pair(w, b, lr_q, lr_c, epochs)
+    runs = _nielsen_pair(w, b, lr_q, lr_c, epochs)
     at = (0, 1, 2, 3, epochs)
     lines = []
     for run, name in zip(runs, ("quadratic", "cross-entropy"), strict=True):
@@ -523,12 +527,20 @@ linear, sigmoid = fit(nn.Identity()), fit(nn.Sigmoid())
 """
 
 
+@functools.cache  # no settings: the four demos once
+def _demos() -> tuple[Any, ...]:
+    return (
+        loss_lessons.regression("linear"),
+        loss_lessons.regression("sigmoid"),
+        loss_lessons.softmax_classify("cross_entropy"),
+        loss_lessons.softmax_classify("mse_softmax"),
+    )
+
+
 def pairing(values: Mapping[str, Any], tr: Translate) -> Snippet:
     """Section 5's demos after their 300 epochs: y = 3x fitted with a linear and a sigmoid
     output, and three confidently wrong logits trained by cross-entropy and by MSE on softmax."""
-    linear, sigmoid = loss_lessons.regression("linear"), loss_lessons.regression("sigmoid")
-    ce = loss_lessons.softmax_classify("cross_entropy")
-    mse = loss_lessons.softmax_classify("mse_softmax")
+    linear, sigmoid, ce, mse = _demos()
     lines = (
         Line("MSE with a linear, a sigmoid output", (linear.loss[-1], sigmoid.loss[-1])),
         Line("cross-entropy loss, p0", (ce.loss[-1], ce.p_true[-1])),

@@ -3,6 +3,7 @@ points, the hand-set XOR network as nn.Sequential, and the playground's first up
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -17,9 +18,11 @@ from ui.strings import Translate
 SHOWN_PASSES = 8  # passes whose weights the rule's script prints, then the final w
 
 
-def _rule_run(X: np.ndarray, y: np.ndarray) -> perceptron.Run:
+@functools.lru_cache(maxsize=16)  # kept for the next rerun, keyed on the data's settings
+def _rule_run(name: str, n: int, seed: int, margin: float) -> perceptron.Run:
     """Section 1's run without the margin solve (a quarter second on 60 points): on separable
     data the rule stops by itself, long before MAX_EPOCHS; the page's own limit only where not."""
+    X, y = perceptron.dataset(name, n, seed, margin)
     run = perceptron.train(X, y, perceptron.MAX_EPOCHS, repeats=perceptron.SHOWN_REPEATS)
     if run.converged or run.cycle is not None:
         return run
@@ -34,8 +37,8 @@ def rule(values: Mapping[str, Any], tr: Translate) -> Snippet:
     separable = name == "separable"
     if separable:  # a truth table is its four corners: no size, seed or gap
         settings |= drawn
-    X, y = perceptron.dataset(name, int(drawn["pn"]), int(drawn["pseed"]), float(drawn["margin"]))
-    run = _rule_run(X, y)
+    run = _rule_run(name, int(drawn["pn"]), int(drawn["pseed"]), float(drawn["margin"]))
+    X, y = run.X, run.y
     n, passes = len(y), run.epochs
     ends = [run.weights[min(k * n, run.steps)] for k in range(1, min(passes, SHOWN_PASSES) + 1)]
     lines = [Line(f"pass {k} w0 w1 w2", tuple(w.tolist()), ".4f") for k, w in enumerate(ends, 1)]
@@ -138,6 +141,42 @@ def xor(values: Mapping[str, Any], tr: Translate) -> Snippet:
         above=Raw(prints(above, "(y > 0.5).tolist()")),
     )
     return Snippet(code, (*hidden, out, above), dict(zip(keys, v, strict=True)))
+
+
+def fits(values: Mapping[str, Any], tr: Translate) -> Snippet:
+    """The least-squares fits of XOR's targets by torch.linalg.lstsq: on (1, x₁, x₂) it is 0.5
+    at every corner; with the product x₁x₂ as a fourth feature it is exact."""
+    lines = []
+    for product, name in ((False, "1 x1 x2"), (True, "1 x1 x2 x1x2")):
+        fit = perceptron.xor_fit(product, grid=2)
+        lines.append(Line(f"fit on {name} coef", tuple(fit.coef.tolist()), ".4f"))
+        lines.append(Line(f"fit on {name} at the corners", tuple(fit.output.tolist()), ".4f"))
+        lines.append(Line(f"fit on {name} MSE", (fit.mse,), ".4f"))
+    shown = []
+    for i, features in enumerate(("A[:, :3]", "A")):
+        shown += [
+            f"coef = torch.linalg.lstsq({features}, y.reshape(-1, 1)).solution[:, 0]",
+            f"out = {features} @ coef",
+            prints(lines[3 * i], "coef.tolist()"),
+            prints(lines[3 * i + 1], "out.tolist()"),
+            prints(lines[3 * i + 2], "((out - y) ** 2).mean().item()"),
+        ]
+    code = script(
+        tr,
+        """
+        import torch
+
+        #: torch.float64
+        torch.set_default_dtype(torch.float64)
+        x = torch.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+        y = torch.tensor([0.0, 1.0, 1.0, 0.0])  #: torch.mlp.xor_targets
+        #: torch.mlp.features
+        A = torch.stack([torch.ones(4), x[:, 0], x[:, 1], x[:, 0] * x[:, 1]], dim=1)
+        $shown
+        """,
+        shown=Raw("\n".join(shown)),
+    )
+    return Snippet(code, tuple(lines), {})
 
 
 # --- 3. the playground -------------------------------------------------------------------------
@@ -261,6 +300,7 @@ for layer, keep in zip(drops, masks):
 """
 
 
+@functools.lru_cache(maxsize=16)  # kept for the next rerun; Settings is frozen, hashable
 def _updates(s: playground.Settings) -> tuple[playground.Run, int]:
     """One epoch of the page's run (its first epoch is the same: the same data, network and
     shuffle stream) and how many of its first updates the script replays."""
@@ -389,7 +429,7 @@ def train(values: Mapping[str, Any], tr: Translate) -> Snippet:
     return Snippet(code, (losses,), settings, notes)
 
 
-SNIPPETS = {"perceptron": rule, "xor": xor, "playground": train}
+SNIPPETS = {"perceptron": rule, "xor": xor, "fits": fits, "playground": train}
 TEST_LINKS = {
     "separable, more points": {"pdata": "separable", "pn": 60, "pseed": 7, "margin": 0.05},
     "and": {"pdata": "and"},
