@@ -245,7 +245,10 @@ def _optimizer(s: playground.Settings) -> str:
     skip = {"lr", "weight_decay"}
     words += [f"{k}={lit(v)}" for k, v in h.items() if k not in skip and v != base[k]]
     words.append("weight_decay=l2")
-    return f"torch.optim.{spec.torch_class}(model.parameters(), {', '.join(words)})"
+    inside = f"model.parameters(), {', '.join(words)}"
+    if len(inside) + len(spec.torch_class) > 70:  # one argument line, as black writes it
+        return f"torch.optim.{spec.torch_class}(\n    {inside}\n)"
+    return f"torch.optim.{spec.torch_class}({inside})"
 
 
 def _start(net: core_nn.Sequential) -> str:
@@ -281,6 +284,19 @@ def _mask_code(masks: list[list[np.ndarray]]) -> str:
     return "masks = [\n" + "\n".join(rows) + "\n]"
 
 
+LOOP = """
+losses = []
+for step in range($k):
+    xb = features(points_xy[step * batch_size : (step + 1) * batch_size])
+    yb = target[step * batch_size : (step + 1) * batch_size]
+    optimizer.zero_grad()
+    out = model(xb)
+    loss = loss_fn($out, yb)
+    losses.append(loss.item())
+    loss.backward()
+$step
+$losses
+"""
 DROPOUT = """
 #: torch.mlp.play.masks
 $masks
@@ -305,11 +321,14 @@ def _updates(s: playground.Settings) -> tuple[playground.Run, int]:
     """One epoch of the page's run (its first epoch is the same: the same data, network and
     shuffle stream) and how many of its first updates the script replays."""
     first = playground.run(replace(s, epochs=1))
-    b = first.batch_size
-    k = max(1, min(SHOWN_UPDATES, first.updates_per_epoch, MAX_ROWS // b))
+    b, n = first.batch_size, first.rows
+    k = min(SHOWN_UPDATES, first.updates_per_epoch, max(1, MAX_ROWS // b), first.updates)
     finite = np.isfinite(first.update_loss[:k])
     k = int(np.argmin(finite)) if not finite.all() else k
-    return first, max(k, 1)
+    if s.batchnorm:  # torch's BatchNorm1d refuses a batch of one row in training mode
+        small = [i for i in range(k) if min(b, n - i * b) < 2]
+        k = small[0] if small else k
+    return first, k
 
 
 def train(values: Mapping[str, Any], tr: Translate) -> Snippet:
@@ -320,18 +339,26 @@ def train(values: Mapping[str, Any], tr: Translate) -> Snippet:
     b, n = first.batch_size, first.rows
     x_train, y_train = playground.data(s)[:2]
     order = np.random.default_rng([s.seed, 1]).permutation(n)  # core.playground.run's shuffle
-    rows = min(k * b, n)
+    rows = min(max(k, 1) * b, n)
     x = x_train[order[:rows]]
     t = playground._targets(s, y_train[order[:rows]])
-    sizes = [min(b, rows - i * b) for i in range(k)]
+    sizes = [min(b, rows - i * b) for i in range(max(k, 1))]
     label = f"loss at updates 1-{k}" if k > 1 else "loss at update 1"
-    losses = Line(label, tuple(first.update_loss[:k].tolist()), ".6f")
+    losses = Line(label, tuple(first.update_loss[:k].tolist()), ".6g") if k else None
     net = playground.network(s)
     target = lit_block([int(v) for v in t] if s.loss == "ce" else [float(v) for v in t])
     features = ", ".join(FEATURES[f] for f in s.features)
     dropout = script(tr, DROPOUT, masks=Raw(_mask_code(_masks(s, sizes)))) if s.dropout else ""
     l1 = f"    for p in model.parameters():  # {tr('torch.mlp.play.l1')}\n"
     l1 += "        p.grad += l1 * p.sign()\n"
+    loop = "#: torch.mlp.play.bn_one"
+    if losses is not None:
+        words = {"k": k, "out": Raw("out" if s.loss == "ce" else "out[:, 0]")}
+        words["step"] = Raw((l1 if s.l1 else "") + "    optimizer.step()")
+        words["losses"] = Raw(prints(losses, "losses" if k > 1 else "losses[0]"))
+        loop = script(tr, LOOP, **words).rstrip()
+    else:
+        loop = script(tr, loop).rstrip()
     code = script(
         tr,
         """
@@ -364,17 +391,7 @@ def train(values: Mapping[str, Any], tr: Translate) -> Snippet:
         loss_fn = $loss
         l1, l2 = $l1, $l2  #: torch.mlp.play.decay
         optimizer = $optimizer
-        losses = []
-        for step in range($k):
-            xb = features(points_xy[step * batch_size : (step + 1) * batch_size])
-            yb = target[step * batch_size : (step + 1) * batch_size]
-            optimizer.zero_grad()
-            out = model(xb)
-            loss = loss_fn($out, yb)
-            losses.append(loss.item())
-            loss.backward()
-        $step
-        $losses
+        $loop
         """,
         ds=s.dataset,
         noise=float(s.noise),
@@ -396,11 +413,8 @@ def train(values: Mapping[str, Any], tr: Translate) -> Snippet:
         loss=Raw(LOSSES[s.loss]),
         optimizer=Raw(_optimizer(s)),
         l1=float(s.l1),
-        k=k,
         l2=float(s.l2),
-        out=Raw("out" if s.loss == "ce" else "out[:, 0]"),
-        step=Raw((l1 if s.l1 else "") + "    optimizer.step()"),
-        losses=Raw(prints(losses, "losses" if k > 1 else "losses[0]")),
+        loop=Raw(loop),
     )
     settings = {
         "ds": s.dataset,
@@ -426,7 +440,8 @@ def train(values: Mapping[str, Any], tr: Translate) -> Snippet:
     if s.batchnorm:
         settings["bn"] = Raw("nn.BatchNorm1d(")
     notes = ("torch.mlp.play.later",) + (("torch.mlp.play.dropout_note",) if s.dropout else ())
-    return Snippet(code, (losses,), settings, notes)
+    notes += ("torch.mlp.play.bn_one",) if losses is None else ()
+    return Snippet(code, (losses,) if losses else (), settings, notes)
 
 
 SNIPPETS = {"perceptron": rule, "xor": xor, "fits": fits, "playground": train}
@@ -439,4 +454,6 @@ TEST_LINKS = {
     "spiral3 cross-entropy": {"ds": "spiral3", "loss": "ce", "feat": ("x1", "x2", "sin_x1")},
     "bumps regression, batch 1": {"ds": "bumps", "batch": 1, "opt": "rmsprop", "lr": 0.01},
     "adamw, big batch": {"opt": "adamw", "batch": 64, "init": "he_normal", "a1": "relu"},
+    "batchnorm, a last batch of one": {"bn": True, "batch": 3, "pts": 20, "opt": "nesterov"},
+    "learning rate 10": {"loss": "mse", "lr": 10.0, "opt": "momentum", "layers": 1, "a1": "gelu"},
 }
