@@ -379,7 +379,7 @@ def _nested(value: Any) -> Any:
 
 READ_AT = (-4.0, 0.0, 4.0)  # the logits the script reads the curves at: the page marks z = 4
 CURVE_CODE = {
-    "mse_sigmoid": "$half * nn.MSELoss(reduction='none')(torch.sigmoid(z), t)",
+    "mse_sigmoid": "$halfnn.MSELoss(reduction='none')(torch.sigmoid(z), t)",
     "bce_sigmoid": "nn.BCELoss(reduction='none')(torch.sigmoid(z), t)",
     "bce_with_logits": "nn.BCEWithLogitsLoss(reduction='none')(z, t)",
     "cross_entropy": "nn.CrossEntropyLoss(reduction='none')(logits, labels)",
@@ -390,8 +390,10 @@ def curves(values: Mapping[str, Any], tr: Translate) -> Snippet:
     """Each loss of section 4 and its dL/dz at z = −4, 0, 4 by autograd, with the page's target,
     convention and class."""
     y, convention, label = int(values["bly"]), values["blconv"], int(values["blcls"])
-    half = 0.5 if convention == "half" else 1.0
-    lines, blocks = [], []
+    mse = "0.5 * " if convention == "half" else ""
+    at = loss_lessons.saturation(loss_lessons.SATURATED_Z, y)
+    sat = Line("sigma, sigma' at z = 4", (at.sigma, at.dsigma), FMT)
+    lines, blocks = [sat], []
     for name in loss_lessons.CURVES:
         c = loss_lessons.curve(name, y, np.array(READ_AT), convention, label)
         value = Line(f"{name} L at z = -4, 0, 4", tuple(c.loss.tolist()), FMT)
@@ -403,7 +405,7 @@ def curves(values: Mapping[str, Any], tr: Translate) -> Snippet:
             "",
             "z = torch.tensor(points, requires_grad=True)",
             *stack,
-            f"loss = {CURVE_CODE[name].replace('$half', lit(half))}",
+            f"loss = {CURVE_CODE[name].replace('$half', mse)}",
             "loss.sum().backward()",
             prints(value, "loss.tolist()"),
             prints(grad, "z.grad.tolist()"),
@@ -414,16 +416,26 @@ def curves(values: Mapping[str, Any], tr: Translate) -> Snippet:
         points = $points
         t = torch.full((3,), $y)  #: torch.bp.target
         labels = torch.full((3,), $label)  #: torch.bp.label
+        #: torch.bp.saturated
+        z4 = torch.tensor(4.0, requires_grad=True)
+        sigma = torch.sigmoid(z4)
+        sigma.backward()
+        $saturated
         #: torch.bp.half
         #: torch.bp.curves
         $blocks
         """,
         points=list(READ_AT),
+        saturated=Raw(prints(sat, "sigma.item()", "z4.grad.item()")),
         y=float(y),
         label=label,
         blocks=Raw("\n".join(blocks)),
     )
-    settings = {"bly": float(y), "blconv": half, "blcls": Raw(f"torch.full((3,), {label})")}
+    settings = {
+        "bly": float(y),
+        "blconv": Raw(f"{mse}nn.MSELoss("),
+        "blcls": Raw(f"torch.full((3,), {label})"),
+    }
     return Snippet(code, tuple(lines), settings)
 
 
@@ -433,6 +445,7 @@ NIELSEN = """
 #: torch.bp.nielsen
 x, y = 1.0, torch.tensor(0.0)
 epochs = $epochs
+level = $level  #: torch.bp.level
 
 
 def train(loss_fn, lr):
@@ -448,7 +461,8 @@ def train(loss_fn, lr):
         if epoch < epochs:  #: torch.bp.last
             cost.backward()
             optimizer.step()
-    return [costs[i] for i in (0, 1, 2, 3, epochs)], w.item(), b.item()
+    reached = next((i for i, cost in enumerate(costs) if cost <= level), -1)
+    return [costs[i] for i in (0, 1, 2, 3, epochs)], w.item(), b.item(), reached
 
 
 #: torch.bp.quadratic
@@ -456,6 +470,12 @@ q = train(lambda z, a: 0.5 * nn.functional.mse_loss(a, y), lr=$lr_q)
 c = train(lambda z, a: nn.functional.binary_cross_entropy_with_logits(z, y), lr=$lr_c)
 $shown
 """
+
+
+def _level() -> float:
+    from ui.topics.backprop import NIELSEN_LEVEL  # the cost the page's sentence counts to
+
+    return NIELSEN_LEVEL
 
 
 def nielsen(values: Mapping[str, Any], tr: Translate) -> Snippet:
@@ -469,10 +489,14 @@ def nielsen(values: Mapping[str, Any], tr: Translate) -> Snippet:
     for run, name in zip(runs, ("quadratic", "cross-entropy"), strict=True):
         lines.append(Line(f"{name} C at epochs 0 1 2 3 {epochs}", tuple(run.loss[list(at)]), FMT))
         lines.append(Line(f"{name} w b at the end", (run.w[-1], run.b[-1]), FMT))
+        reached = loss_lessons.epochs_to_reach(run, _level())
+        first = -1.0 if reached is None else float(reached)
+        lines.append(Line(f"{name} first epoch with C <= level (-1 never)", (first,), ".0f"))
     shown = []
-    for name, line, more in zip(("q", "c"), lines[::2], lines[1::2], strict=True):
-        shown.append(prints(line, f"{name}[0]"))
-        shown.append(prints(more, f"{name}[1]", f"{name}[2]"))
+    for i, name in enumerate(("q", "c")):
+        shown.append(prints(lines[3 * i], f"{name}[0]"))
+        shown.append(prints(lines[3 * i + 1], f"{name}[1]", f"{name}[2]"))
+        shown.append(prints(lines[3 * i + 2], f"{name}[3]"))
     code = _code(
         tr,
         NIELSEN,
@@ -481,6 +505,7 @@ def nielsen(values: Mapping[str, Any], tr: Translate) -> Snippet:
         epochs=epochs,
         lr_q=lr_q,
         lr_c=lr_c,
+        level=_level(),
         shown=Raw("\n".join(shown)),
     )
     settings = {"blw": w, "blb": b, "bllrq": lr_q, "bllrc": lr_c, "blep": epochs}
