@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
+from core import datasets, optimizers, perceptron, playground
 from core import nn as core_nn
-from core import optimizers, perceptron, playground
 from ui.pytorch import Line, Raw, Snippet, lit, lit_block, prints, script
 from ui.strings import Translate
 
@@ -316,27 +315,61 @@ for layer, keep in zip(drops, masks):
 """
 
 
+def first_updates(s: playground.Settings, count: int) -> list[float]:
+    """The mini-batch losses of the first `count` updates of core.playground.run(s), each
+    before its step, replayed without the rest of the run (its plane, snapshots and later
+    epochs): the same data, network, shuffle stream, loss, L1 and optimizer step. Fewer where
+    the run stops being finite (it would stop there)."""
+    x_train, y_train = playground.data(s)[:2]
+    f, t = playground.features(x_train, s.features), playground._targets(s, y_train)
+    n, b = len(f), min(s.batch_size, len(f))
+    order = np.random.default_rng([s.seed, 1]).permutation(n)  # run's shuffle, its own stream
+    net = playground.network(s)
+    p, g = net.parameters, net.gradients
+    opt = optimizers.REGISTRY[s.optimizer]
+    h = optimizers.hparams(s.optimizer, lr=s.lr, weight_decay=s.l2)
+    state: dict = {key: np.zeros_like(p) for key in opt.buffers(h)}
+    if opt.init is not None:
+        opt.init(state, h)
+    found: list[float] = []
+    with np.errstate(all="ignore"):
+        for step in range(1, count + 1):
+            rows = order[(step - 1) * b : step * b]
+            try:
+                value, grad = playground.loss(s, net.forward(f[rows]), t[rows])
+            except ValueError:  # a layer or the loss refused non-finite values: run stops
+                break
+            if not np.isfinite(value):
+                break
+            found.append(float(value))
+            net.backward(grad)
+            if s.l1:
+                g += s.l1 * np.sign(p)
+            opt.step(p, g, state, h, step)
+            if not p @ p <= playground.BOUND2:
+                break
+    return found
+
+
 @functools.lru_cache(maxsize=16)  # kept for the next rerun; Settings is frozen, hashable
-def _updates(s: playground.Settings) -> tuple[playground.Run, int]:
-    """One epoch of the page's run (its first epoch is the same: the same data, network and
-    shuffle stream) and how many of its first updates the script replays."""
-    first = playground.run(replace(s, epochs=1))
-    b, n = first.batch_size, first.rows
-    k = min(SHOWN_UPDATES, first.updates_per_epoch, max(1, MAX_ROWS // b), first.updates)
-    finite = np.isfinite(first.update_loss[:k])
-    k = int(np.argmin(finite)) if not finite.all() else k
+def _updates(s: playground.Settings) -> tuple[tuple[float, ...], int, int]:
+    """(the first updates' losses the script replays, batch size, training rows)."""
+    n = datasets.train_rows(s.points, s.train_share)
+    b = min(s.batch_size, n)
+    u = playground.updates_per_epoch(n, b, s.drop_last)
+    k = min(SHOWN_UPDATES, u, max(1, MAX_ROWS // b))
     if s.batchnorm:  # torch's BatchNorm1d refuses a batch of one row in training mode
         small = [i for i in range(k) if min(b, n - i * b) < 2]
         k = small[0] if small else k
-    return first, k
+    return tuple(first_updates(s, k)), b, n
 
 
 def train(values: Mapping[str, Any], tr: Translate) -> Snippet:
     """The playground's network, its initial weights written in, and its first updates on the
     first mini-batches of epoch 1 (the page's shuffle), each mini-batch's loss before its step."""
     s = _settings(values)
-    first, k = _updates(s)
-    b, n = first.batch_size, first.rows
+    found, b, n = _updates(s)
+    k = len(found)
     x_train, y_train = playground.data(s)[:2]
     order = np.random.default_rng([s.seed, 1]).permutation(n)  # core.playground.run's shuffle
     rows = min(max(k, 1) * b, n)
@@ -344,7 +377,7 @@ def train(values: Mapping[str, Any], tr: Translate) -> Snippet:
     t = playground._targets(s, y_train[order[:rows]])
     sizes = [min(b, rows - i * b) for i in range(max(k, 1))]
     label = f"loss at updates 1-{k}" if k > 1 else "loss at update 1"
-    losses = Line(label, tuple(first.update_loss[:k].tolist()), ".6g") if k else None
+    losses = Line(label, found, ".6g") if k else None
     net = playground.network(s)
     target = lit_block([int(v) for v in t] if s.loss == "ce" else [float(v) for v in t])
     features = ", ".join(FEATURES[f] for f in s.features)
