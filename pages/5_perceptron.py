@@ -9,9 +9,10 @@ from ui import cache, heavy, i18n, state
 from ui.figures import perceptron as figures
 from ui.figures import playground as play_figures
 from ui.frame import page_frame
+from ui.snippets import perceptron as snippets
 from ui.topics import perceptron as topic
 from ui.topics.perceptron import CONTROLS
-from ui.widgets import chart, explain, side_by_side
+from ui.widgets import chart, explain, in_pytorch, side_by_side
 
 experiment = cache.computation()(perceptron.experiment)
 truth_table = cache.computation(max_entries=4)(perceptron.truth_table)
@@ -96,6 +97,7 @@ def section_perceptron() -> None:
         st.markdown(tr(key, **words))
         st.caption(tr("mlp.final_w", **topic.weights_words(e.run.weights[-1])))
     explain("perceptron/perceptron")
+    in_pytorch(snippets.rule, state.values(CONTROLS))
 
 
 section_perceptron()
@@ -124,6 +126,7 @@ def section_xor() -> None:
     st.markdown(tr("mlp.xor_outputs", **topic.corner_words(f.output)) + " " + verdict)
     side_by_side(fold_charts(W, c, w, b), ("fold_input", "fold_hidden"))
     explain("perceptron/xor")
+    in_pytorch(snippets.xor, state.values(CONTROLS))
 
 
 section_xor()
@@ -131,6 +134,7 @@ st.subheader(tr("mlp.sec.fits"))
 side_by_side(fit_charts(), ("fit_linear", "fit_product"))
 st.markdown(tr("mlp.fit_linear", **topic.fit_words(xor_fit(False))))
 st.markdown(tr("mlp.fit_product", **topic.fit_words(xor_fit(True))))
+in_pytorch(snippets.fits, {})  # no settings: one script
 explain("perceptron/fits")
 
 st.divider()
@@ -208,6 +212,7 @@ def section_playground() -> None:
         help=tr("mlp.play.export_help"),
     )
     explain("perceptron/playground_read")
+    in_pytorch(snippets.train, state.values(CONTROLS))
 
 
 section_playground()

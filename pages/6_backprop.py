@@ -8,9 +8,10 @@ from core import autograd, loss_lessons
 from ui import cache, i18n, state
 from ui.figures import backprop as figures
 from ui.frame import page_frame
+from ui.snippets import backprop as snippets
 from ui.topics import backprop as topic
 from ui.topics.backprop import CONTROLS
-from ui.widgets import chart, explain, side_by_side
+from ui.widgets import chart, explain, in_pytorch, side_by_side
 
 layers = cache.computation()(autograd.layers)
 nielsen = cache.computation()(loss_lessons.nielsen_pair)
@@ -74,6 +75,7 @@ def section_graph() -> None:
     st.markdown(tr("bp.graph.output", **topic.output_words(g)))
     side_by_side(check_charts("graph", settings), ("bp_check", "bp_error"))
     explain("backprop/graph")
+    in_pytorch(snippets.graph, state.values(CONTROLS))
 
 
 section_graph()
@@ -98,6 +100,7 @@ def section_gates() -> None:
         (st.warning if key == "bp.gates.bug_on" else st.info)(tr(key, **topic.pattern_words(g)))
     side_by_side(check_charts("pattern", (name, not bug)), ("bp_pattern_check", "bp_pattern_error"))
     explain("backprop/gates")
+    in_pytorch(snippets.gates, state.values(CONTROLS))
 
 
 section_gates()
@@ -116,6 +119,7 @@ def section_layers() -> None:
     st.markdown(tr("bp.layers.agree", **topic.layer_words(view)))
     explain("backprop/layers")
     link = {"label": tr("bp.layers.link"), "query_params": {"lang": i18n.current_lang()}}
+    in_pytorch(snippets.layers, state.values(CONTROLS))
     st.page_link("pages/1_activations.py", icon=":material/arrow_forward:", **link)
 
 
@@ -133,6 +137,7 @@ def section_losses() -> None:
     side_by_side(loss_charts(*v.values()), ("bl_loss", "bl_grad"))
     st.markdown(tr("bp.loss.say.saturation", **topic.saturation_words(v["bly"], v["blconv"])))
     explain("backprop/saturation")
+    in_pytorch(snippets.curves, state.values(CONTROLS))
 
 
 section_losses()
@@ -149,6 +154,7 @@ def section_nielsen() -> None:
     side_by_side(nielsen_charts(*v), ("bl_nielsen_loss", "bl_nielsen_weights"))
     st.markdown(tr("bp.loss.say.nielsen", **topic.nielsen_words(nielsen(*v))))
     explain("backprop/nielsen")
+    in_pytorch(snippets.nielsen, state.values(CONTROLS))
 
 
 section_nielsen()
@@ -157,6 +163,7 @@ section_nielsen()
 st.header(tr("bp.loss.sec.pairing"))
 explain("backprop/pairing")
 side_by_side(pairing_charts(), ("bl_regression", "bl_softmax"))
+in_pytorch(snippets.pairing, {})  # no settings: one script
 
 # 6. Numerical stability ---------------------------------------------------------------------
 st.header(tr("bp.loss.sec.stability"))
@@ -169,6 +176,7 @@ def section_stability() -> None:
     st.markdown(tr("bp.loss.say.table"))
     st.dataframe(rows, hide_index=True)
     explain("backprop/stability")
+    in_pytorch(snippets.stability, state.values(CONTROLS))
 
 
 section_stability()

@@ -13,6 +13,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from core import autograd, loss_lessons
+from ui.snippets.backprop import SNIPPETS
 from ui.state import Control, table
 from ui.topics import Topic
 
@@ -279,4 +280,5 @@ TOPIC = Topic(
     thumbnail=thumbnail,
     controls=CONTROLS,
     presets=PRESETS,
+    snippets=SNIPPETS,
 )

@@ -13,6 +13,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from core import activations, datasets, optimizers, perceptron, playground
+from ui.snippets.perceptron import SNIPPETS
 from ui.state import Control, table
 from ui.topics import Topic
 
@@ -442,4 +443,5 @@ TOPIC = Topic(
     thumbnail=thumbnail,
     controls=CONTROLS,
     presets=PRESETS,
+    snippets=SNIPPETS,
 )
