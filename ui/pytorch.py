@@ -138,19 +138,22 @@ def script(tr: Translate, body: str, **values: Any) -> str:
     """A script from a template: dedented; a line `#: key` (any indent, optionally followed by
     ` name=value` words for the string) becomes that string as a comment, wrapped; `$name` is
     `values[name]` as a literal (`lit`), or as code when it is a `Raw`."""
+
+    def said(key: str, words: str) -> str:
+        pairs = dict(w.split("=", 1) for w in words.split())
+        return tr(key, **{k: values.get(v[1:], v) if v[:1] == "$" else v for k, v in pairs.items()})
+
     out: list[str] = []
     for raw_line in textwrap.dedent(body).strip("\n").splitlines():
         found = _COMMENT.match(raw_line)
-        code, marker, key = raw_line.partition("  #: ")
+        code, marker, rest = raw_line.partition("  #: ")
         if found is None and marker:  # a comment after code: one line, not wrapped
-            out.append(f"{code}  # {tr(key.strip())}")
-            continue
-        if found is None:
+            key, _, words = rest.strip().partition(" ")
+            out.append(f"{code}  # {said(key, words)}")
+        elif found is None:
             out.append(raw_line)
-            continue
-        words = dict(w.split("=", 1) for w in found["words"].split())
-        words = {k: values.get(v[1:], v) if v.startswith("$") else v for k, v in words.items()}
-        out.extend(_comment(found["indent"], tr(found["key"], **words)))
+        else:
+            out.extend(_comment(found["indent"], said(found["key"], found["words"])))
     text = "\n".join(out) + "\n"
     return string.Template(text).substitute({k: lit(v) for k, v in values.items()})
 

@@ -74,3 +74,5 @@ def test_script_template_translates_comments_and_writes_literals():
     code = pytorch.script(translator("en"), "#: torch.float64\nx = $x\ny = $y", x=0.1, y=(1, 2.5))
     assert code.splitlines()[0].startswith("# Double precision")
     assert "x = 0.1\ny = (1, 2.5)" in code
+    trailing = pytorch.script(translator("en"), "k = $k  #: torch.act.pieces k=$k", k=3)
+    assert trailing.startswith("k = 3  # The page's best fit with 3 pieces")
