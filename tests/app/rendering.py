@@ -58,6 +58,8 @@ EXTRA_LINKS: tuple[tuple[str, dict[str, str]], ...] = (
     ("generalization", {"lang": "en", "capn": "1e9", "fitlam": "-1", "drp": "NaN"}),
     ("convolutions", {"lang": "ko", "opimg": "scene", "oppos": "0"}),
     ("convolutions", {"lang": "en", "oppos": "-4", "w00": "1e9", "flrow": "99"}),
+    ("recurrent", {"lang": "ko", "vnl": "relu", "vsig": "1.2", "gfb": "1", "rsact": "relu"}),
+    ("recurrent", {"lang": "en", "vt": "1e9", "memclip": "NaN", "gsp1": "999", "rswidth": "7"}),
 )
 
 
