@@ -54,6 +54,22 @@ def test_loss_chart_draws_each_runs_batch_losses_on_a_log_axis(small):
     assert level(fig) == [pytest.approx(tasks.chance_loss("adding"))]
 
 
+@pytest.mark.parametrize("task", tasks.TASKS)
+def test_loss_chart_labels_the_memoryless_line_at_its_height_on_the_log_axis(task):
+    x = tasks.train(task, 3, 8, 0.01, 50, 1.0, 0)
+    layout = figures.fig_loss(x, TR).to_plotly_json()["layout"]
+    label = next(a for a in layout["annotations"] if a["text"] == TR("rnn.mem.fig.chance_loss"))
+    assert layout["shapes"][0]["y0"] == pytest.approx(x.chance_loss)  # a shape: the raw loss
+    assert label["y"] == pytest.approx(np.log10(x.chance_loss))  # an annotation: log10 of it
+    assert label["yanchor"] == "bottom"  # just above the dotted line
+
+
+def test_loss_axis_is_labelled_at_whole_decades_as_powers_of_ten(small):
+    yaxis = figures.fig_loss(small, TR).to_plotly_json()["layout"]["yaxis"]
+    assert yaxis["dtick"] == 1  # one label a decade: no minor 2s and 5s
+    assert yaxis["exponentformat"] == "power"  # 10⁻⁴, never an SI "100μ" on a loss
+
+
 def test_accuracy_chart_draws_the_held_out_accuracy_and_chance(small):
     fig = figures.fig_accuracy(small, TR)
     for trace, run in zip(fig.data, small.runs, strict=True):

@@ -41,12 +41,14 @@ def _line(cell: str, name: str, x: np.ndarray, y: np.ndarray, fmt: str) -> dict:
             "hovertemplate": "%{x}: %{y:" + fmt + "}<extra>" + name + "</extra>"}  # fmt: skip
 
 
-def _level(y: float, text: str) -> tuple[dict, dict]:
-    """A dotted horizontal line at y across the plot and its label at the right, above it."""
+def _level(y: float, text: str, log: bool = False) -> tuple[dict, dict]:
+    """A dotted horizontal line at y across the plot and its label at the right, above it. On a
+    log axis (log) a shape takes y but an annotation takes log10(y), as Plotly places them."""
     line = {"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "y0": y, "y1": y,
             "line": {"color": MUTED, "dash": "dot", "width": 1.5}}  # fmt: skip
-    label = {"xref": "x domain", "x": 1, "y": y, "yanchor": "bottom", "xanchor": "right",
-             "showarrow": False, "text": text, "font": {"color": MUTED, "size": 11}}  # fmt: skip
+    label = {"xref": "x domain", "x": 1, "y": float(np.log10(y)) if log else y,
+             "yanchor": "bottom", "xanchor": "right", "showarrow": False, "text": text,
+             "font": {"color": MUTED, "size": 11}}  # fmt: skip
     return line, label
 
 
@@ -57,19 +59,20 @@ def _cut_note(text: str) -> dict:
 
 
 def fig_loss(x: Training, tr: Translate) -> go.Figure:
-    """Each cell's loss on its training batch per update, log axis; the memoryless answer's loss
-    dotted (log SYMBOLS or 1/6)."""
+    """Each cell's loss on its training batch per update, log axis labelled at whole decades
+    only (10⁻¹, 10⁰: no minor labels, no SI prefixes); the memoryless answer's loss dotted (log
+    SYMBOLS or 1/6)."""
     data, cut = [], False
     steps = np.arange(1, x.updates + 1)
     for run in x.runs:
         xs, ys, was_cut = _cut(steps, run.loss)
         cut |= was_cut
         data.append(_line(run.cell, tr(f"rnn.mem.cell.{run.cell}"), xs, ys, ".3g"))
-    line, label = _level(x.chance_loss, tr("rnn.mem.fig.chance_loss"))
+    line, label = _level(x.chance_loss, tr("rnn.mem.fig.chance_loss"), log=True)
     layout = {
         "xaxis": {"title": {"text": tr("rnn.mem.fig.update_axis")}},
         "yaxis": {"title": {"text": tr(f"rnn.mem.fig.loss_axis_{x.task}")}, "type": "log",
-                  "dtick": "D2"},
+                  "dtick": 1, "exponentformat": "power"},
         "hovermode": "x unified", "shapes": [line],
         "annotations": [label] + ([_cut_note(tr("rnn.mem.fig.cut"))] if cut else []),
     }  # fmt: skip
