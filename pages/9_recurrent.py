@@ -127,13 +127,6 @@ mem_train = cache.computation(max_entries=8)(heavy.gated(tasks.cost)(tasks.train
 mem_sweep = cache.computation(max_entries=4)(heavy.gated(tasks.sweep_cost)(tasks.sweep))
 
 
-@cache.chart(max_entries=8)
-def mem_charts(task, length, hidden, lr, updates, max_norm, seed, tr):
-    x, f = mem_train(task, length, hidden, lr, updates, max_norm, seed), rnn_memory
-    said = memory.text(memory.result_words(x), tr)
-    return (f.fig_loss(x, tr), f.fig_accuracy(x, tr)), said
-
-
 @cache.chart(max_entries=4)
 def mem_sweep_chart(task, hidden, lr, updates, max_norm, seed, tr):
     s = mem_sweep(task, hidden, lr, updates, max_norm, seed)
@@ -143,18 +136,26 @@ def mem_sweep_chart(task, hidden, lr, updates, max_norm, seed, tr):
 @st.fragment
 def section_memory() -> None:
     for name, box in zip(memory.PRESET_NAMES, st.columns(len(memory.PRESET_NAMES)), strict=True):
-        look = {"args": (memory.PRESETS[name],), "help": tr(f"rnn.mem.preset.{name}_help")}
-        box.button(tr(f"rnn.mem.preset.{name}"), on_click=state.apply, width="stretch", **look)
+        look = {"args": (memory.PRESETS[name], st.session_state), "width": "stretch"}
+        look |= {"help": tr(f"rnn.mem.preset.{name}_help"), "on_click": memory.preset}
+        box.button(tr(f"rnn.mem.preset.{name}"), **look)
     boxes = [*st.columns([3, 2, 2]), *st.columns(4)]
     values = {
         k: state.draw(memory.TABLE[k], where=b) for k, b in zip(memory.KEYS, boxes, strict=True)
     }
     state.check_undrawn(memory.TABLE)
     args, at = memory.settings(values), memory.sweep_settings(values)
-    swept = st.session_state.setdefault("mem_swept", set())
+    swept, run = st.session_state.setdefault("mem_swept", set()), memory.RUN_KEY
+    look = {"help": tr("rnn.mem.train_help"), "type": "primary", "icon": ":material/play_arrow:"}
+    pressed = st.button(tr("rnn.mem.train_button"), key="mem_train", **look)
     try:
-        with st.spinner(tr("rnn.mem.training")):
-            curves, said = mem_charts(*args)
+        if memory.to_train(st.session_state, pressed):
+            with st.spinner(tr("rnn.mem.training")):
+                st.session_state[run] = (args, mem_train(*args))
+        shown, x = st.session_state[run]
+        if shown != args:
+            st.info(tr("rnn.mem.stale", **memory.stale_words(shown, tr)), icon=":material/replay:")
+        curves, said = memory.charts(x, tr)
         side_by_side(curves, ("mem_loss", "mem_accuracy"))
         st.markdown(said)
         explain("recurrent/mem_curves")

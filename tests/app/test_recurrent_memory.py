@@ -84,6 +84,45 @@ def test_sweep_waits_for_its_button_and_trains_the_main_run_once(monkeypatch):
     assert sweep_title in [c["layout"].get("title", {}).get("text") for c in charts(at)]
 
 
+@pytest.fixture
+def counted(monkeypatch):
+    calls = {"train": 0}
+    real_train = tasks.train
+
+    def counted_train(*args, **kwargs):
+        calls["train"] += 1
+        return real_train(*args, **kwargs)
+
+    monkeypatch.setattr(tasks, "train", counted_train)
+    return calls
+
+
+def accuracy_finals(at):
+    return [float(decode(t["y"])[-1]) for t in titled(at, "rnn.mem.fig.accuracy_title")["data"]]
+
+
+def test_a_nudge_trains_nothing_and_the_train_button_trains_once(counted):
+    at = ok(open_page(PAGE, {"lang": "en", **TINY, "memseed": "43"}))  # the link's run, trained
+    assert counted["train"] == 1
+    first = accuracy_finals(at)
+    stale = EN("rnn.mem.stale", task=EN("rnn.mem.task.adding"), length="3", hidden="8",
+               lr="0.01", updates="100", clip="1", seed="43")  # fmt: skip
+    assert stale not in texts(at)
+    for key, value in (("memlen", 4), ("memseed", 44)):  # two nudges
+        ok(at.slider(key=widget_key(key, PAGE)).set_value(value).run())
+    assert counted["train"] == 1  # nothing trained
+    assert accuracy_finals(at) == first  # the charts still show the last run
+    assert stale in texts(at)  # and say which settings it had
+    ok(next(b for b in at.button if b.label == EN("rnn.mem.train_button")).click().run())
+    assert counted["train"] == 2  # the button trained once, at the new settings
+    x = tasks.train("adding", 4, 8, 0.01, 100, 1.0, 44)
+    np.testing.assert_allclose(accuracy_finals(at), [r.final for r in x.runs], atol=1e-4)
+    assert "T = 4" in texts(at)
+    assert stale not in texts(at)
+    ok(at.run())  # a rerun at the same settings trains nothing more
+    assert counted["train"] == 3  # (the x above, counted too)
+
+
 def test_every_control_round_trips_through_the_link_in_korean():
     values = {"memtask": "first", "memlen": 4, "memhid": 16, "memlr": 0.02, "memupd": 100,
               "memclip": "off", "memseed": 7}  # fmt: skip
@@ -103,12 +142,14 @@ def test_clip_options_read_back_from_the_link_as_numbers():
     assert "max_norm = 0.1" in texts(at)
 
 
-def test_short_preset_sets_its_values():
-    at = ok(open_page(PAGE, {"lang": "en", **TINY}))
+def test_short_preset_sets_its_values_and_trains_them(counted):
+    at = ok(open_page(PAGE, {"lang": "en", **TINY, "memseed": "45"}))
     label = EN("rnn.mem.preset.mem_short")
     ok(next(b for b in at.button if b.label == label).click().run())
     for key, value in memory.PRESETS["mem_short"].items():
         assert at.session_state[widget_key(key, PAGE)] == value, key
+    assert counted["train"] == 2  # the link's run, then the preset's: pressing a lesson asks
+    assert "T = 5" in texts(at)
 
 
 @pytest.mark.parametrize(

@@ -5,10 +5,11 @@ core.sequence_tasks' results (tests/core/test_sequence_tasks.py asserts the less
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from core import sequence_tasks as tasks
+from ui import state
 from ui.state import Control, table
 from ui.strings import Translate
 
@@ -63,6 +64,41 @@ def sweep_settings(values: Mapping[str, Any]) -> tuple[Any, ...]:
     """core.sequence_tasks.sweep's (task, hidden, lr, updates, max_norm, seed)."""
     task, _, *rest = settings(values)
     return (task, *rest)
+
+
+# The Train button (like the playground's experiments, a run waits to be asked for): the session
+# keeps the run the charts show, so a nudge of any setting trains nothing and the charts stay.
+RUN_KEY = "mem_run"  # session: (settings, core.sequence_tasks.Training) of the run shown
+ASK_KEY = "mem_ask"  # session: a preset was pressed, train its settings on this rerun
+
+
+def preset(values: Mapping[str, Any], session: MutableMapping[str, Any]) -> None:
+    """A preset button's on_click: set its values, and train them (pressing a lesson asks)."""
+    state.apply(values)
+    session[ASK_KEY] = True
+
+
+def to_train(session: MutableMapping[str, Any], pressed: bool) -> bool:
+    """Whether this rerun trains the settings drawn: the Train button was pressed, or a preset,
+    or the session shows no run yet (the first visit: the defaults, or a link's settings)."""
+    asked = bool(session.pop(ASK_KEY, False))
+    return pressed or asked or RUN_KEY not in session
+
+
+def stale_words(shown: tuple[Any, ...], tr: Translate) -> dict[str, str]:
+    """The settings of the run the charts still show, for the note that they have changed."""
+    task, length, hidden, lr, updates, max_norm, seed = shown
+    clip = tr("rnn.mem.clip.off") if max_norm is None else f"{max_norm:g}"
+    return {"task": tr(f"rnn.mem.task.{task}"), "length": str(length), "hidden": str(hidden),
+            "lr": f"{lr:.3g}", "updates": str(updates), "clip": clip, "seed": str(seed)}  # fmt: skip
+
+
+def charts(x: tasks.Training, tr: Translate) -> tuple[tuple[Any, Any], str]:
+    """The loss and accuracy charts of a run and the sentences under them (a few ms: drawn from
+    the run the session keeps, never retrained for it)."""
+    from ui.figures import rnn_memory as figures
+
+    return (figures.fig_loss(x, tr), figures.fig_accuracy(x, tr)), text(result_words(x), tr)
 
 
 def _pct(value: float) -> str:
