@@ -90,7 +90,8 @@ def stale_words(shown: tuple[Any, ...], tr: Translate) -> dict[str, str]:
     task, length, hidden, lr, updates, max_norm, seed = shown
     clip = tr("rnn.mem.clip.off") if max_norm is None else f"{max_norm:g}"
     return {"task": tr(f"rnn.mem.task.{task}"), "length": str(length), "hidden": str(hidden),
-            "lr": f"{lr:.3g}", "updates": str(updates), "clip": clip, "seed": str(seed)}  # fmt: skip
+            "lr": f"{lr:.3g}", "updates": str(updates), "clip": clip,
+            "seed": str(seed)}  # fmt: skip
 
 
 def charts(x: tasks.Training, tr: Translate) -> tuple[tuple[Any, Any], str]:
