@@ -1,5 +1,6 @@
 """Section 3 of the recurrent page in a real browser: a tiny training draws the learning curves,
-a nudge of T retrains and moves the link, the sweep draws after its button; screenshots at desktop
+a nudge of T moves the link and trains nothing (the charts keep the last run and say so) until
+Train is pressed, the sweep draws after its button; screenshots at desktop
 width in English and at phone width in Korean."""
 
 from __future__ import annotations
@@ -20,15 +21,21 @@ def memory_charts(page) -> int:
     )
 
 
-def test_curves_retrain_on_a_nudge_of_t_and_the_sweep_waits_for_its_button(server, browser):
+def test_a_nudge_of_t_waits_for_train_and_the_sweep_waits_for_its_button(server, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
     page = context.new_page()
     try:
         open_view(page, f"{server}/recurrent?lang=en&{TINY}", charts=2)
         assert memory_charts(page) == 2
         slider = page.locator('[data-testid="stSlider"]').filter(has_text="Sequence length T")
-        before, after = nudge(page, slider.locator("input"), "memlen", "5")
-        assert before != after
+        before, after = nudge(page, slider.locator('input[max="30"]'), "memlen", "5")
+        assert before == after  # the link moved; the charts are the T = 4 run still
+        note = page.get_by_text("The charts still show the last run")
+        note.wait_for(timeout=20_000)  # nothing trained: the T = 4 run is kept and said
+        shoot(page, "recurrent-memory-en-1400-stale")
+        page.get_by_role("button", name="Train", exact=True).click()
+        note.wait_for(state="detached", timeout=120_000)
+        page.get_by_text("After 100 updates at T = 5").wait_for(timeout=20_000)
         page.get_by_role("button", name="Train at every T").click()
         wait_for_app(page)
         page.wait_for_function(
