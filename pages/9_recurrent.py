@@ -167,6 +167,7 @@ def section_memory() -> None:
                 figure, said = mem_sweep_chart(*at)
             chart(figure, key="mem_sweep")
             st.markdown(said)
+        in_pytorch(snippets.mem_task, snippets.mem_values(values, mem_train(*args)))
     except heavy.Busy:
         st.warning(tr("rnn.mem.busy"))
 
