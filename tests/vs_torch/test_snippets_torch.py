@@ -25,6 +25,7 @@ torch.optim.SGD([_warm], lr=0.1).step()  # which imports torch._dynamo
 pytestmark = pytest.mark.torch
 
 CASES = cases()
+PRINTED: dict[str, str] = {}  # script -> what it printed, for the scripts already run
 SECONDS = 10.0  # "runs in a few seconds on a CPU": CPU time, so other tests on the machine do not count
 
 
