@@ -181,7 +181,7 @@ section_memory()
 @st.fragment
 def section_params() -> None:
     van_presets(list(van.PAR_PRESETS))
-    values = van_controls(van.PAR_KEYS, 6)
+    values = van_controls(van.PAR_KEYS, 3)  # two rows of three: six columns cut the labels
     state.check_undrawn({k: CONTROLS[k] for k in van.PAR_KEYS})
     kind, i, h, _, bias, _ = values
     st.latex(van.count_latex(kind, i, h, bias))
