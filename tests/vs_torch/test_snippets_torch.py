@@ -26,7 +26,7 @@ pytestmark = pytest.mark.torch
 
 CASES = cases()
 PRINTED: dict[str, str] = {}  # script -> what it printed, for the scripts already run
-SECONDS = 10.0  # "runs in a few seconds on a CPU": CPU time, so other tests on the machine do not count
+SECONDS = 10.0  # "runs in a few seconds on a CPU": CPU time, not other tests on the machine
 
 
 @pytest.mark.parametrize(
