@@ -196,5 +196,22 @@ def test_the_gru_preset_opens_the_update_gate_near_sigma_2_and_h_keeps_the_spike
     assert abs(z.mean() - 1 / (1 + np.exp(-2.0))) < 0.03
     g = experiment(at)
     at_zero = topic.experiment(*(values(at) | {"gfb": 0.0}).values())
-    assert g.last_trace["gru"] > 3 * at_zero.last_trace["gru"]
+    assert g.last_trace["gru"] > 3 * at_zero.last_trace["gru"]  # the help: longer than at 0
+    assert g.last_trace["lstm"] is None or g.last_trace["lstm"] > g.last_trace["gru"]  # c: longer
     assert f"in the GRU's h it lasts {g.last_trace['gru']} steps" in texts(at)
+    trace = ours(at)["trace"]
+    x, y = curve(trace, "rnn.gate.fig.trace_gru", 2.0)
+    assert x[0] == 10  # the spike's own trace, from its step on
+    assert int(x[np.flatnonzero(y < core.TRACE * y[0])[0]]) - 10 == g.last_trace["gru"]
+
+
+def test_in_korean_the_step_counts_are_written_without_a_space_before_the_unit():
+    at = open_page(PAGE, {"lang": "ko"})
+    g = experiment(at)
+    said = texts(at)
+    assert f"**{g.fade['lstm_c']}스텝** 거슬러 가서" in said
+    assert f"**{g.last_trace['lstm']}스텝** 지나서" in said
+    ko = i18n.translator("ko")
+    for sentence in (topic.fade_words(g, ko), topic.trace_words(g, ko)):
+        assert sentence in said
+        assert " 스텝" not in sentence
