@@ -88,15 +88,15 @@ def gate_charts(*settings, tr):
 
 @st.fragment
 def section_gates() -> None:
+    for name, box in zip(gates.PRESET_NAMES, st.columns(len(gates.PRESET_NAMES)), strict=True):
+        look = {"args": (PRESETS[name],), "help": tr(f"rnn.gate.preset.{name}_help")}
+        box.button(tr(f"rnn.gate.preset.{name}"), on_click=state.apply, width="stretch", **look)
     boxes, drawn = iter(st.columns(5) + st.columns(4)), {}
     for key in gates.KEYS:
         hi = drawn["gt"] if key in gates.SPIKE_KEYS else CONTROLS[key].hi
         fit = {"hi": hi, "default": min(CONTROLS[key].default, hi)}
         drawn[key] = state.draw(CONTROLS[key], where=next(boxes), **fit)
     state.check_undrawn({key: CONTROLS[key] for key in gates.KEYS})
-    for name, box in zip(gates.PRESET_NAMES, st.columns(len(gates.PRESET_NAMES)), strict=True):
-        look = {"args": (PRESETS[name],), "help": tr(f"rnn.gate.preset.{name}_help")}
-        box.button(tr(f"rnn.gate.preset.{name}"), on_click=state.apply, width="stretch", **look)
     settings = tuple(drawn.values())
     try:
         g = gate_experiment(*settings)
