@@ -46,13 +46,14 @@ class Run:
 class ThroughTime:
     """Norms through time for k = T, T−1, …, 0, indexed by the lag T − k (0 … T): the spectral
     norms of the blocks ∂h_T/∂h_k and (LSTM) ∂c_T/∂c_k of ∏ J_t, each J_t the Jacobian of one
-    step's state (h, c) w.r.t. the previous one, and (LSTM) ∏_{t=k+1}^{T} mean_j f_t,j."""
+    step's state (h, c) w.r.t. the previous one, and (LSTM) the cell path's norm alone,
+    ‖∏_{t=k+1}^{T} diag(f_t)‖₂ = max_j ∏_t f_t,j."""
 
     kind: str
     lags: np.ndarray
     h: np.ndarray
     c: np.ndarray | None
-    forget: np.ndarray | None
+    cell_path: np.ndarray | None
 
 
 def spike_sequence(
@@ -122,7 +123,7 @@ def _norms(log10: np.ndarray) -> np.ndarray:
 def through_time(
     kind: str, xs: np.ndarray, p: recurrent.CellParams, done: Run | None = None
 ) -> ThroughTime:
-    """‖∂h_T/∂h_k‖₂ (and for the LSTM ‖∂c_T/∂c_k‖₂ and ∏ mean f) for every k: the blocks of
+    """‖∂h_T/∂h_k‖₂ (and for the LSTM ‖∂c_T/∂c_k‖₂ and ‖∏ diag f_t‖₂) for every k: the blocks of
     core.recurrent.jacobian_norms' products J_T ⋯ J_{k+1} of the exact one-step Jacobians
     (`done`: the LSTM's run over xs, if it is at hand, for its forget gates)."""
     kind = validate.choice("kind", kind, KINDS)
@@ -130,9 +131,10 @@ def through_time(
     lags = np.arange(xs.shape[0] + 1)
     if kind != "lstm":
         return ThroughTime(kind, lags, _norms(norms.log10_h), None, None)
-    f = (done or run("lstm", xs, p)).gates["f"].mean(axis=1)  # mean f_t for t = 1 … T
-    forget = np.concatenate([[1.0], np.cumprod(f[::-1])])
-    return ThroughTime(kind, lags, _norms(norms.log10_h), _norms(norms.log10_c), forget)
+    f = (done or run("lstm", xs, p)).gates["f"]  # f_t for t = 1 … T, (T, H)
+    with np.errstate(under="ignore"):  # ‖diag(∏ f)‖₂ is the largest unit's product
+        path = np.concatenate([[1.0], np.cumprod(f[::-1], axis=0).max(axis=1)])
+    return ThroughTime(kind, lags, _norms(norms.log10_h), _norms(norms.log10_c), path)
 
 
 def steps_to_fade(norms: np.ndarray, fraction: float = FADE) -> int | None:
@@ -144,7 +146,8 @@ def steps_to_fade(norms: np.ndarray, fraction: float = FADE) -> int | None:
 
 def spike_trace(with_spikes: Run, without: Run) -> np.ndarray:
     """‖s_t − s̃_t‖₂ for t = 1 … T: the state (c for the LSTM, h for the GRU) of a run on the
-    spiked input against the same cell's run without the spikes: what they left in the memory."""
+    spiked input against the same cell's run on the input without the last spike: what that
+    spike alone left in the memory (0 before it)."""
     state = with_spikes.c if with_spikes.c is not None else with_spikes.h
     quiet = without.c if without.c is not None else without.h
     return np.linalg.norm(state - quiet, axis=1)
@@ -173,8 +176,8 @@ class Gates:
     lstm0_time: ThroughTime  # the same LSTM with torch's default forget bias (bias 0)
     gru_time: ThroughTime
     rnn_time: ThroughTime
-    lstm_trace: np.ndarray  # (T,) ‖c_t − c̃_t‖
-    gru_trace: np.ndarray  # (T,) ‖h_t − h̃_t‖
+    lstm_trace: np.ndarray  # (T,) ‖c_t − c̃_t‖, c̃ without the last spike
+    gru_trace: np.ndarray  # (T,) ‖h_t − h̃_t‖, h̃ without the last spike
     lstm0_trace: np.ndarray  # the same with bias 0
     fade: Mapping[str, int | None]  # steps_to_fade: lstm_h, lstm_c, lstm0_h, lstm0_c, gru, rnn
     last_trace: Mapping[str, int | None]  # trace_steps after the last spike: lstm, lstm0, gru
@@ -196,10 +199,11 @@ def experiment(
     size: float,
 ) -> Gates:
     """The LSTM, the GRU and a plain tanh RNN with torch's default init (`seed`, hidden size H),
-    the forget bias shifted by `bias`, on a sequence of T steps with spikes of `size`."""
+    the forget bias shifted by `bias`, on a sequence of T steps with spikes of `size`; the traces
+    against the same input without its last spike."""
     xs = spike_sequence(steps, spikes, size, scale, seed)
-    quiet = spike_sequence(steps, (), size, scale, seed)
     on = spike_times(spikes)
+    quiet = spike_sequence(steps, on[:-1], size, scale, seed)
     cells = {"lstm": params("lstm", hidden, seed, bias), "gru": params("gru", hidden, seed, bias)}
     if bias != 0:
         cells["lstm0"] = params("lstm", hidden, seed)

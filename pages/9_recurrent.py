@@ -88,15 +88,15 @@ def gate_charts(*settings, tr):
 
 @st.fragment
 def section_gates() -> None:
+    for name, box in zip(gates.PRESET_NAMES, st.columns(len(gates.PRESET_NAMES)), strict=True):
+        look = {"args": (PRESETS[name],), "help": tr(f"rnn.gate.preset.{name}_help")}
+        box.button(tr(f"rnn.gate.preset.{name}"), on_click=state.apply, width="stretch", **look)
     boxes, drawn = iter(st.columns(5) + st.columns(4)), {}
     for key in gates.KEYS:
         hi = drawn["gt"] if key in gates.SPIKE_KEYS else CONTROLS[key].hi
         fit = {"hi": hi, "default": min(CONTROLS[key].default, hi)}
         drawn[key] = state.draw(CONTROLS[key], where=next(boxes), **fit)
     state.check_undrawn({key: CONTROLS[key] for key in gates.KEYS})
-    for name, box in zip(gates.PRESET_NAMES, st.columns(len(gates.PRESET_NAMES)), strict=True):
-        look = {"args": (PRESETS[name],), "help": tr(f"rnn.gate.preset.{name}_help")}
-        box.button(tr(f"rnn.gate.preset.{name}"), on_click=state.apply, width="stretch", **look)
     settings = tuple(drawn.values())
     try:
         g = gate_experiment(*settings)
@@ -168,6 +168,7 @@ def section_memory() -> None:
                 figure, said = mem_sweep_chart(*at)
             chart(figure, key="mem_sweep")
             st.markdown(said)
+        in_pytorch(snippets.mem_task, snippets.mem_values(values, mem_train(*args)))
     except heavy.Busy:
         st.warning(tr("rnn.mem.busy"))
 
@@ -181,7 +182,7 @@ section_memory()
 @st.fragment
 def section_params() -> None:
     van_presets(list(van.PAR_PRESETS))
-    values = van_controls(van.PAR_KEYS, 6)
+    values = van_controls(van.PAR_KEYS, 3)  # two rows of three: six columns cut the labels
     state.check_undrawn({k: CONTROLS[k] for k in van.PAR_KEYS})
     kind, i, h, _, bias, _ = values
     st.latex(van.count_latex(kind, i, h, bias))

@@ -17,7 +17,9 @@ import math
 import re
 import string
 import textwrap
-from collections.abc import Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -218,3 +220,74 @@ def mismatches(printed: str, readout: Sequence[Line]) -> list[str]:
             if not ok:
                 problems.append(f"{line.label}: printed {text!r}, page {line.text!r}")
     return problems
+
+
+class _Reading(dict):
+    """The settings handed to a builder, noting which ones it reads (iterating or copying the
+    whole mapping reads every key)."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        super().__init__(values)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self.read.add(str(key))
+        return super().__contains__(key)
+
+    def __iter__(self):  # also what dict(...) and {**...} of this mapping go through
+        self.read.update(super().keys())
+        return super().__iter__()
+
+    def keys(self):
+        self.read.update(super().keys())
+        return super().keys()
+
+    def items(self):
+        self.read.update(super().keys())
+        return super().items()
+
+    def values(self):
+        self.read.update(super().keys())
+        return super().values()
+
+
+class Snippets:
+    """A bounded cache of built snippets keyed on the settings each build actually read: a page's
+    full rerun hands every section all of the page's settings, and a section's script is rebuilt
+    only when one of its own changes. A builder is deterministic, so a build that read the keys S
+    with these values of S would read the same keys and return the same snippet again."""
+
+    def __init__(self, max_entries: int = 256) -> None:
+        self._built: OrderedDict[tuple[Any, ...], Snippet] = OrderedDict()
+        self._reads: dict[tuple[str, str], set[tuple[str, ...]]] = {}
+        self._max = max_entries
+        self._lock = threading.Lock()
+
+    def get(
+        self, build: Callable[..., Snippet], values: Mapping[str, Any], lang: str, tr: Translate
+    ) -> Snippet:
+        who = (build.__module__, build.__qualname__, lang)
+        with self._lock:
+            for keys in self._reads.get(who[:2], ()):
+                if all(k in values for k in keys):
+                    found = self._built.get((*who, keys, tuple(values[k] for k in keys)))
+                    if found is not None:
+                        self._built.move_to_end((*who, keys, tuple(values[k] for k in keys)))
+                        return found
+        reading = _Reading(values)
+        snippet = build(reading, tr)
+        keys = tuple(sorted(reading.read))
+        with self._lock:
+            self._reads.setdefault(who[:2], set()).add(keys)
+            self._built[(*who, keys, tuple(values.get(k) for k in keys))] = snippet
+            while len(self._built) > self._max:
+                self._built.popitem(last=False)
+        return snippet

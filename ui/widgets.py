@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import importlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -11,9 +10,8 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import cache
 from ui.i18n import current_lang, md, t, translator
-from ui.pytorch import Snippet
+from ui.pytorch import Snippet, Snippets
 from ui.theme import PLOT_CONFIG
 
 
@@ -70,16 +68,14 @@ def swatch(color: str, label: str, *, where: object = None) -> None:
     box.markdown(swatch_html(color, label), unsafe_allow_html=True)
 
 
-@cache.computation(max_entries=128)
-def _snippet(module: str, name: str, values: tuple[tuple[str, Any], ...], lang: str) -> Snippet:
-    build = getattr(importlib.import_module(module), name)
-    return build(dict(values), translator(lang))
+_SNIPPETS = Snippets(max_entries=256)  # shared by every session; a snippet is a few kB
 
 
 def in_pytorch(build: Callable[..., Snippet], values: Mapping[str, Any]) -> None:
     """A section's "In PyTorch" expander: the script for these settings (st.code has a copy
     button) and the lines it prints, which are the page's own numbers (built once per setting)."""
-    snippet = _snippet(build.__module__, build.__name__, tuple(values.items()), current_lang())
+    lang = current_lang()
+    snippet = _SNIPPETS.get(build, values, lang, translator(lang))
     with st.expander(t("torch.title"), icon=":material/terminal:"):
         st.markdown(t("torch.intro"))
         st.code(snippet.code, language="python")

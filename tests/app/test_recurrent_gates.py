@@ -188,7 +188,7 @@ def test_a_spike_past_the_end_of_the_sequence_is_named_and_the_slider_stays_with
     assert at.slider(key=widget_key("gsp2", PAGE)).max == 15
 
 
-def test_the_gru_preset_opens_the_update_gate_near_sigma_2_and_h_keeps_the_spike_longer():
+def test_the_gru_preset_opens_z_near_sigma_2_and_h_loses_the_spike_before_the_lstm_s_c():
     at = press(open_page(PAGE, {"lang": "en"}), "gate_gru")
     assert values(at) == topic.PRESETS["gate_gru"]
     gru = ours(at)["gru"]
@@ -197,4 +197,24 @@ def test_the_gru_preset_opens_the_update_gate_near_sigma_2_and_h_keeps_the_spike
     g = experiment(at)
     at_zero = topic.experiment(*(values(at) | {"gfb": 0.0}).values())
     assert g.last_trace["gru"] > 3 * at_zero.last_trace["gru"]
+    assert g.last_trace["lstm"] > 2 * g.last_trace["gru"]  # the help: h loses it well before c
+    assert g.last_trace["lstm0"] <= 8  # and c at bias 0 within a few steps
     assert f"in the GRU's h it lasts {g.last_trace['gru']} steps" in texts(at)
+    trace = ours(at)["trace"]
+    x, y = curve(trace, "rnn.gate.fig.trace_gru", 2.0)
+    assert x[0] == 10  # the spike's own trace, from its step on
+    assert int(x[np.flatnonzero(y < core.TRACE * y[0])[0]]) - 10 == g.last_trace["gru"]
+    x, y = curve(trace, "rnn.gate.fig.trace_lstm_c", 2.0)
+    assert int(x[np.flatnonzero(y < core.TRACE * y[0])[0]]) - 10 == g.last_trace["lstm"]
+
+
+def test_in_korean_the_step_counts_are_written_without_a_space_before_the_unit():
+    at = open_page(PAGE, {"lang": "ko"})
+    g = experiment(at)
+    said = texts(at)
+    assert f"**{g.fade['lstm_c']}스텝** 거슬러 가서" in said
+    assert f"**{g.last_trace['lstm']}스텝** 지나서" in said
+    ko = i18n.translator("ko")
+    for sentence in (topic.fade_words(g, ko), topic.trace_words(g, ko)):
+        assert sentence in said
+        assert " 스텝" not in sentence

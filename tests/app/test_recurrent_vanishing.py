@@ -238,3 +238,24 @@ def test_the_explanations_state_the_threshold_and_the_counts_these_tests_check(l
         / recurrent.parameter_counts("rnn", 7, 5, 3, False, True).total,
         4.0,
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_intro_writes_the_rnn_update_in_latex_not_unicode_subscripts(lang):
+    intro = markdown(lang, "recurrent/intro")
+    assert r"$h_t = \tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})$" in intro
+    assert "hₜ" not in intro
+    assert "W_ih" not in intro
+
+
+def test_korean_sections_1_and_4_say_learning_rate_and_call_the_threshold_an_imgyegap():
+    tr = i18n.translator("ko")
+    korean = markdown("ko", "recurrent/van_clipping") + markdown("ko", "recurrent/van_product")
+    korean += tr("torch.rnn.van.lr")
+    assert "학습률" not in korean
+    assert "learning rate" in korean
+    for verdict in topic.VERDICTS:
+        words = tr(f"rnn.van.say.{verdict}", steps=1, bound="1", norm="1", mean="1", factor="1")
+        assert "임계값" in words
+        assert "경계" not in words
+    assert "임계값" in markdown("ko", "recurrent/van_product").split("\n")[0]

@@ -180,14 +180,29 @@ def test_one_step_s_cell_block_is_exactly_diag_f_the_additive_path(bias):
         np.testing.assert_allclose(jac[4:, 4:], np.diag(f[t - 1]), atol=1e-15)
 
 
-def test_the_dotted_line_is_the_product_of_the_mean_forget_gates_back_from_t():
+@pytest.mark.parametrize("bias", [0.0, 1.0, 3.0])
+def test_the_dotted_line_is_the_spectral_norm_of_the_product_of_diag_f_back_from_t(bias):
     xs = gates.spike_sequence(20, (5,), 3.0, 0.2, 0)
-    p = gates.params("lstm", 8, 0, 1.0)
+    p = gates.params("lstm", 8, 0, bias)
     tt = gates.through_time("lstm", xs, p)
-    f = gates.run("lstm", xs, p).gates["f"].mean(axis=1)
-    assert tt.forget[0] == 1.0
+    f = gates.run("lstm", xs, p).gates["f"]
+    assert tt.cell_path[0] == 1.0
     for lag in (1, 7, 20):
-        assert tt.forget[lag] == pytest.approx(np.prod(f[20 - lag :]))
+        product = np.diag(np.prod(f[20 - lag :], axis=0))  # ∏ diag(f_t), t = T − lag + 1 … T
+        assert tt.cell_path[lag] == pytest.approx(np.linalg.norm(product, 2), rel=1e-12)
+        assert tt.cell_path[lag] >= np.prod(f[20 - lag :].mean(axis=1))  # max_j ≥ mean's product
+
+
+def test_at_the_default_40_steps_back_the_cell_path_is_far_above_the_mean_product_and_below_c():
+    g = gates.experiment(8, 60, 0.0, 0.2, 0, (5, 20), 3.0)
+    f = g.lstm.gates["f"]
+    mean_product = np.prod(f[-40:].mean(axis=1))
+    path, full = g.lstm_time.cell_path[40], g.lstm_time.c[40]
+    assert path == pytest.approx(1.15e-9, rel=0.01)
+    assert mean_product == pytest.approx(1.05e-12, rel=0.01)
+    assert full == pytest.approx(2.65e-6, rel=0.01)
+    assert path > 100 * mean_product  # the most persistent unit, not the mean, sets the cell path
+    assert full > 100 * path  # the paths that leave c through h and come back add the rest
 
 
 def test_steps_to_fade_and_trace_steps_count_from_the_start():
@@ -286,8 +301,34 @@ def test_the_experiment_s_cost_is_light_at_the_page_s_largest_settings():
 
 @pytest.mark.parametrize(("hidden", "seed"), SETTINGS)
 @pytest.mark.parametrize("bias", [0.0, 1.0, 3.0])
-def test_the_paths_through_h_keep_the_cell_state_s_norm_above_the_product_of_mean_forget_gates(
+def test_the_paths_through_h_keep_the_cell_state_s_norm_above_the_cell_path_alone(
     hidden, seed, bias
 ):
     g = gates.experiment(hidden, 60, bias, 0.2, seed, (5, 20), 3.0)
-    assert np.all(g.lstm_time.c[1:] >= g.lstm_time.forget[1:])
+    assert np.all(g.lstm_time.c[1:] >= g.lstm_time.cell_path[1:])
+
+
+@pytest.mark.parametrize(("hidden", "seed"), SETTINGS)
+@pytest.mark.parametrize("bias", [0.0, 3.0])
+def test_the_trace_is_the_last_spike_s_own_zero_before_it_and_against_the_run_without_it(
+    hidden, seed, bias
+):
+    spikes = (5, 20)
+    g = gates.experiment(hidden, 60, bias, 0.2, seed, spikes, 3.0)
+    for trace in (g.lstm_trace, g.gru_trace, g.lstm0_trace):
+        assert np.all(trace[: spikes[-1] - 1] == 0)  # the same input until the last spike
+        assert trace[spikes[-1] - 1] > 0
+    xs = gates.spike_sequence(60, spikes, 3.0, 0.2, seed)
+    without = gates.spike_sequence(60, spikes[:-1], 3.0, 0.2, seed)
+    p = gates.params("lstm", hidden, seed, bias)
+    own = gates.spike_trace(gates.run("lstm", xs, p), gates.run("lstm", without, p))
+    np.testing.assert_allclose(g.lstm_trace, own, rtol=1e-9, atol=1e-13)  # batched: ulps apart
+    assert g.last_trace["lstm"] == gates.trace_steps(own, spikes[-1])
+
+
+def test_the_gru_preset_s_h_loses_the_spike_well_before_the_lstm_s_c_and_c_at_0_within_a_few():
+    g = gates.experiment(8, 100, 2.0, 0.0, 0, (10,), 3.0)
+    assert abs(g.gru.gates["z"].mean() - _sigma(2.0)) < 0.03  # z near σ(2) ≈ 0.88
+    lstm = g.last_trace["lstm"]
+    assert lstm is None or lstm > 2 * g.last_trace["gru"]  # h loses it well before c does
+    assert g.last_trace["lstm0"] <= 8  # at bias 0 c loses it within a few steps

@@ -52,13 +52,16 @@ def test_the_norm_curves_are_core_s_numbers_on_a_log_axis_with_the_fade_line(tr)
     g = topic.experiment(*BIAS3)
     fig = figs.fig_through_time(g, tr)
     assert fig.layout.yaxis.type == "log"
-    assert fig.layout.shapes[0].y0 == core.FADE
     by_name = {t.name: t for t in fig.data}
+    line = by_name[tr("rnn.gate.fig.fade")]  # in the legend, not a label over the curves
+    assert list(line.y) == [core.FADE, core.FADE]
+    assert list(line.x) == [0, 150]
+    assert not fig.layout.annotations or all(a.text != line.name for a in fig.layout.annotations)
     expected = {
         "rnn": g.rnn_time.h,
         "lstm_h": g.lstm_time.h,
         "lstm_c": g.lstm_time.c,
-        "forget": g.lstm_time.forget,
+        "cell_path": g.lstm_time.cell_path,
         "lstm0_h": g.lstm0_time.h,
         "gru": g.gru_time.h,
     }
@@ -70,12 +73,14 @@ def test_the_norm_curves_are_core_s_numbers_on_a_log_axis_with_the_fade_line(tr)
         if y.size < values.size:  # cut only where the next value leaves the chart's range
             assert not figs.FLOOR <= values[y.size] <= figs.CEILING
     top = max(float(np.max(np.asarray(t.y, dtype=float))) for t in fig.data)
+    assert tr("rnn.gate.fig.cell_path").split(" (")[0] in ("‖∏ diag(f<sub>t</sub>)‖",
+        "max<sub>j</sub> ∏<sub>t</sub> f<sub>t,j</sub>")  # fmt: skip
     assert 10 ** fig.layout.yaxis.range[1] >= top  # a growing norm is not drawn off the chart
 
 
 def test_at_torch_s_default_the_bias_0_curve_is_not_drawn_twice(tr):
     fig = figs.fig_through_time(topic.experiment(*DEFAULT), tr)
-    assert len(fig.data) == 5
+    assert len(fig.data) == 6  # five curves and the 1e-3 line
     assert tr("rnn.gate.fig.lstm0_h", bias="0") not in {t.name for t in fig.data}
 
 
@@ -93,11 +98,17 @@ def test_the_gate_heatmaps_are_units_by_time_gates_0_to_1_signed_states_around_0
     for run, fig in ((g.lstm, figs.fig_gates(g.lstm, g.xs, g.spikes, tr)),
                      (g.gru, figs.fig_gates(g.gru, g.xs, g.spikes, tr))):  # fmt: skip
         heatmaps = [t for t in fig.data if t.type == "heatmap"]
-        assert [fig.layout[f"yaxis{i + 2}"].title.text for i in range(len(heatmaps))] == list(
-            run.gates
-        )
-        for name, trace in zip(run.gates, heatmaps, strict=True):
+        assert [fig.layout[f"yaxis{i + 2}"].title.text for i in range(len(heatmaps))] == [
+            tr("rnn.gate.fig.unit", gate=name) for name in run.gates
+        ]
+        for row, (name, trace) in enumerate(zip(run.gates, heatmaps, strict=True), start=2):
             z = np.asarray(trace.z, dtype=float)
+            assert trace.showscale  # a colour bar beside its own row, ticked at the scale's ends
+            low, high = fig.layout[f"yaxis{row}"].domain
+            assert trace.colorbar.y == pytest.approx((low + high) / 2)
+            assert trace.colorbar.len == pytest.approx(high - low)
+            assert trace.colorbar.tickvals[0] == trace.zmin
+            assert trace.colorbar.tickvals[-1] == trace.zmax
             assert z.shape == (8, 60)  # units × time
             np.testing.assert_allclose(z, run.gates[name].T, rtol=1e-6, atol=1e-7)
             if name in ("g", "n", "c", "h"):
@@ -113,7 +124,7 @@ def test_the_gate_heatmaps_are_units_by_time_gates_0_to_1_signed_states_around_0
         assert len(fig.layout.shapes) == 2 * len(fig.data)  # each spike on every row
 
 
-def test_the_trace_chart_draws_core_s_traces_from_the_first_spike_on_a_log_axis(tr):
+def test_the_trace_chart_draws_core_s_traces_from_the_last_spike_on_a_log_axis(tr):
     g = topic.experiment(*topic_settings(1.0))
     fig = figs.fig_traces(g, tr)
     assert fig.layout.yaxis.type == "log"
@@ -125,8 +136,13 @@ def test_the_trace_chart_draws_core_s_traces_from_the_first_spike_on_a_log_axis(
     ]
     for trace, values in zip(fig.data, (g.lstm_trace, g.lstm0_trace, g.gru_trace), strict=True):
         x = np.asarray(trace.x)
-        assert x[0] == g.spikes[0]
+        assert x[0] == g.spikes[-1]  # before it the runs with and without it are the same
         np.testing.assert_allclose(trace.y, values[x - 1], rtol=1e-6)
+
+
+def test_the_trace_chart_s_y_title_is_short_enough_to_fit_its_height(tr):
+    fig = figs.fig_traces(topic.experiment(*topic_settings(1.0)), tr)
+    assert len(fig.layout.yaxis.title.text) <= 16  # 340 px tall: a long title was clipped
 
 
 def topic_settings(bias):

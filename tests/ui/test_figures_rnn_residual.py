@@ -82,3 +82,23 @@ def test_the_section_payload_at_the_deepest_setting_is_under_40_kb():
     s = residual.sweep("he_normal", "relu", 100, 16, 1.0, 0)
     size = sum(len(pio.to_json(f)) for f in all_figures(c, s))
     assert size < 40_000
+
+
+@pytest.mark.parametrize("narrow", [True, False])
+def test_the_log_axes_are_labelled_at_whole_decades_only_however_narrow_the_values(
+    comparison, scaled_sweep, narrow
+):
+    values = [np.array([0.15, 0.4, 0.9])] if narrow else [np.array([1e-30, 1e5])]
+    layouts = [f.layout.yaxis for f in all_figures(comparison, scaled_sweep)]
+    layouts.append(figures._log_axis("t", values))  # less than a decade: 1 9 8 … 2 10⁻¹ before
+    for axis in layouts:
+        axis = dict(axis) if isinstance(axis, dict) else axis.to_plotly_json()
+        assert axis["type"] == "log"
+        assert axis["exponentformat"] == "power"
+        assert isinstance(axis["dtick"], int)
+        assert axis["dtick"] >= 1
+        assert axis["tick0"] == 0
+        lo, hi = axis["range"]
+        decades = [d for d in range(-400, 400) if lo <= d <= hi and d % axis["dtick"] == 0]
+        assert len(decades) >= 2  # at least two powers of ten are labelled
+        assert (hi - lo) / axis["dtick"] <= 9

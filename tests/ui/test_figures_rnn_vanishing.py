@@ -206,3 +206,77 @@ def test_power_words_read_at_any_size():
     assert topic._power(7.38) == "2.4 × 10⁷"
     assert topic._power(-412.2) == "6.3 × 10⁻⁴¹³"
     assert topic._power(-math.inf) == "0"
+
+
+# --- review of issue 18: norms named, whole-decade ticks, the bars' labels as the text writes them
+
+
+def _decade_axis(axis) -> tuple[float, float]:
+    """An axis labelled at whole powers of ten only: an integer dtick of at least one decade
+    from tick0 = 10⁰, powers written as 10ⁿ; returns its range."""
+    assert axis.type == "log"
+    assert axis.exponentformat == "power"
+    assert isinstance(axis.dtick, int)
+    assert axis.dtick >= 1
+    assert axis.tick0 == 0
+    return tuple(axis.range)
+
+
+@pytest.mark.parametrize("preset", [None, *topic.VAN_PRESETS])
+def test_the_log_axes_are_labelled_at_whole_decades_only(tr, preset):
+    norms, _, clipping, _ = _every_chart(tr, _values(preset) if preset else VAN)
+    lo, hi = _decade_axis(norms.layout.yaxis)
+    assert (hi - lo) / norms.layout.yaxis.dtick <= 9  # about 8 labels, a phone has room
+    lo, hi = _decade_axis(clipping.layout.xaxis)
+    assert lo == int(lo)
+    assert hi == int(hi)
+    assert hi - lo >= 2
+    shown = [v for v in clipping.data[0].x if v > 0]
+    assert 10**lo < min(shown)
+    assert max(shown) < 10**hi
+
+
+@pytest.mark.parametrize("preset", [None, *topic.VAN_PRESETS])
+def test_the_clipping_bars_are_labelled_exactly_as_the_sentence_writes_the_sizes(tr, preset):
+    c = topic.clipped(*(_values(preset) if preset else VAN), 1.0)
+    fig = figs.fig_clipping(c, tr)
+    [(key, words)] = topic.clipping_words(c)
+    sentence = tr(key, **words)
+    labels = list(fig.data[0].text)
+    assert labels[0] == words["norm"]
+    assert labels[-1] == words["weights"]
+    for label in labels:
+        assert label in sentence
+        assert "e+" not in label
+        assert "e-" not in label
+    if c.step >= 1e3:
+        assert "× 10" in words["step"]
+
+
+def test_the_weights_bar_and_sentence_name_the_frobenius_norm_which_exceeds_sigma_max(tr):
+    for preset in topic.VAN_PRESETS:
+        values = _values(preset)
+        c = topic.clipped(*values, 1.0)
+        fig = figs.fig_clipping(c, tr)
+        assert "‖W<sub>hh</sub>‖<sub>F</sub>" in fig.data[0].y[-1]
+        [(key, words)] = topic.clipping_words(c)
+        sentence = tr(key, **words)
+        assert "‖W_hh‖_F" in sentence
+        assert "‖W_hh‖ " not in sentence
+        # ‖W‖_F = √(Σ σᵢ²) ≥ σ_max: the bar is not the σ_max the section sets
+        sigma = dict(zip(topic.VAN_KEYS, values, strict=True))["vsig"]
+        assert c.weight_norm > sigma
+
+
+def test_the_charts_write_subscripts_and_superscripts_not_underscores_and_carets(tr):
+    norms, derivative, clipping, _ = _every_chart(tr)
+    texts = [
+        norms.layout.title.text,
+        norms.layout.yaxis.title.text,
+        derivative.layout.yaxis.title.text,
+    ]
+    texts += [trace.name for trace in (*norms.data, *derivative.data)] + list(clipping.data[0].y)
+    assert "‖∂h<sub>T</sub>/∂h<sub>k</sub>‖<sub>2</sub>" in norms.layout.yaxis.title.text
+    assert "(γ σ<sub>max</sub>)ᵀ⁻ᵏ" in norms.data[1].name
+    for text in texts:
+        assert not {"_", "^", "ₜ"} & set(text), text

@@ -76,3 +76,21 @@ def test_script_template_translates_comments_and_writes_literals():
     assert "x = 0.1\ny = (1, 2.5)" in code
     trailing = pytorch.script(translator("en"), "k = $k  #: torch.act.pieces k=$k", k=3)
     assert trailing.startswith("k = 3  # The page's best fit with 3 pieces")
+
+
+def test_snippet_cache_rebuilds_only_when_a_setting_the_build_read_changes():
+    calls = []
+
+    def build(values, tr):
+        calls.append(dict(values) if values["copy"] else values["a"])
+        return pytorch.Snippet(f"print({values['a']!r})\n", (pytorch.Line("a", (1.0,)),))
+
+    cache, tr = pytorch.Snippets(max_entries=8), translator("en")
+    first = cache.get(build, {"a": 1, "b": 1, "copy": False}, "en", tr)
+    assert cache.get(build, {"a": 1, "b": 2, "copy": False}, "en", tr) is first  # b unread
+    assert cache.get(build, {"a": 2, "b": 2, "copy": False}, "en", tr) is not first
+    assert cache.get(build, {"a": 1, "b": 2, "copy": False}, "ko", tr) is not first  # language
+    assert len(calls) == 3
+    cache.get(build, {"a": 1, "b": 1, "copy": True}, "en", tr)  # a copy reads every key
+    cache.get(build, {"a": 1, "b": 3, "copy": True}, "en", tr)
+    assert len(calls) == 5

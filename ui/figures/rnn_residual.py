@@ -34,13 +34,21 @@ def shown(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(x)[keep], y[keep]
 
 
-def _log_axis(title: str, values: list[np.ndarray]) -> dict:
-    """A log y-axis with powers of ten, a tick every few decades so that about 8 show; over
-    two decades or less plotly's own ticks (2, 5 between the powers), or one tick would show."""
+def log_range(values: list[np.ndarray]) -> tuple[int, int]:
+    """The log10 range drawn: out to the whole decades around the values (and 1), so that at
+    least two powers of ten are labelled however narrow the values are."""
     finite = np.concatenate([v for v in values if v.size] + [np.ones(1)])
-    span = math.log10(finite.max()) - math.log10(finite.min())
-    axis = {"title": {"text": title}, "type": "log", "exponentformat": "power"}
-    return axis | ({"dtick": math.ceil(span / 8)} if span > 2 else {})
+    return math.floor(math.log10(finite.min())), math.ceil(math.log10(finite.max()))
+
+
+def _log_axis(title: str, values: list[np.ndarray]) -> dict:
+    """A log y-axis labelled at whole powers of ten only (no 2, 3, … between them), a tick every
+    decade, or every few decades so that about 8 show."""
+    lo, hi = log_range(values)
+    hi = max(hi, lo + 1)
+    ticks = {"dtick": max(1, math.ceil((hi - lo) / 8)), "tick0": 0}
+    return {"title": {"text": title}, "type": "log", "exponentformat": "power",
+            "range": [lo - 0.05, hi + 0.05]} | ticks  # fmt: skip
 
 
 def _names(alpha: float, tr: Translate) -> dict[str, str]:

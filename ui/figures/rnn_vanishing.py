@@ -7,12 +7,14 @@ nothing here runs Streamlit or computes in core.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import plotly.graph_objects as go
 
+from ui.formatting import format_factor
 from ui.strings import Translate
 from ui.theme import ACCENT, MUTED, style
 
@@ -23,7 +25,7 @@ CURVE = ACCENT
 BOUND = "#c92a2a"
 THUMB_COLORS = ("#1971c2", "#868e96", "#c92a2a")  # vanishing, at the edge, exploding
 KIND_COLORS = {"rnn": "#868e96", "lstm": "#1971c2", "gru": "#2f9e44"}
-CLIP_COLORS = ("#495057", "#c92a2a", "#2f9e44", "#adb5bd")  # ‖∇L‖, step, clipped step, ‖W_hh‖
+CLIP_COLORS = ("#495057", "#c92a2a", "#2f9e44", "#adb5bd")  # ‖∇L‖, step, clipped, ‖W_hh‖_F
 HEADROOM = 2.0  # decades above the curve's highest point where the bound is cut
 
 
@@ -34,6 +36,12 @@ def window(tt: ThroughTime) -> tuple[float, float]:
     top = max(float(finite.max()), 0.0) + HEADROOM
     bottom = min(float(finite.min()), float(tt.log10_bound.min())) - 0.5
     return max(bottom, -300.0), top
+
+
+def decade_ticks(lo: float, hi: float) -> dict:
+    """A log axis labelled at whole powers of ten only (10⁻¹, 1, 10, …; no 2, 3, … between):
+    a tick every decade, or every few decades so that about 8 show."""
+    return {"dtick": max(1, math.ceil((hi - lo) / 8)), "tick0": 0, "exponentformat": "power"}
 
 
 def _cut(log10: np.ndarray, lo: float, hi: float) -> list[float | None]:
@@ -66,7 +74,7 @@ def fig_through_time(tt: ThroughTime, tr: Translate) -> go.Figure:
     layout = {
         "xaxis": {"title": {"text": tr("rnn.van.fig.distance")}, "range": [0, x[-1]]},
         "yaxis": {"title": {"text": tr("rnn.van.fig.norm_axis")}, "type": "log",
-                  "range": [lo, hi], "exponentformat": "power"},
+                  "range": [lo, hi]} | decade_ticks(lo, hi),
         "showlegend": True,
     }  # fmt: skip
     fig = go.Figure({"data": data, "layout": layout}, _validate=False)
@@ -100,6 +108,13 @@ def clipping_values(c: ClippedUpdate) -> list[float]:
     return [c.grad_norm, c.step, c.clipped_step, c.weight_norm]
 
 
+def clipping_range(values: Sequence[float]) -> tuple[int, int]:
+    """The bars' log10 range, whole decades: a decade's margin on the left (a bar starts at the
+    axis' edge) and room for the label at the right."""
+    logs = [math.log10(v) for v in values if v > 0]
+    return math.floor(min(logs)) - 1, math.ceil(max(logs) + 0.3)
+
+
 def fig_clipping(c: ClippedUpdate, tr: Translate) -> go.Figure:
     """The gradient's norm, the step without and with clipping, and the weights' norm, on a log
     axis (zero bars, a gradient of exactly 0, are left out)."""
@@ -109,13 +124,14 @@ def fig_clipping(c: ClippedUpdate, tr: Translate) -> go.Figure:
     data = [
         {"type": "bar", "orientation": "h", "y": [names[i] for i in keep],
          "x": [float(f"{values[i]:.4g}") for i in keep],
-         "text": [f"{values[i]:.3g}" for i in keep], "textposition": "auto",
+         "text": [format_factor(values[i]) for i in keep], "textposition": "auto",
          "marker": {"color": [CLIP_COLORS[i] for i in keep]},
          "hovertemplate": "%{y}: %{x:.3g}<extra></extra>"}
     ]  # fmt: skip
+    lo, hi = clipping_range([values[i] for i in keep] or [1.0])
     layout = {
         "xaxis": {"title": {"text": tr("rnn.van.fig.size_axis")}, "type": "log",
-                  "exponentformat": "power"},
+                  "range": [lo, hi]} | decade_ticks(lo, hi),
         "yaxis": {"title": {"text": tr("rnn.van.fig.quantity")}, "autorange": "reversed",
                   "type": "category"},
         "showlegend": False,

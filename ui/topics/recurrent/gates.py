@@ -47,7 +47,7 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
     "gate_bias3": _BASE | {"gfb": 3.0, "gt": 150},
     # one spike on a quiet input: where the gates respond and how long each state keeps it.
     "gate_quiet": _BASE | {"gfb": 1.0, "gx": 0.0, "gsp1": 10, "gsp2": 0, "gsp3": 0},
-    # the same shift on the GRU's update gate z: near σ(2), h keeps a single spike.
+    # the same shift on the GRU's z (and the LSTM's f): h keeps the spike longer than at 0.
     "gate_gru": _BASE | {"gfb": 2.0, "gt": 100, "gx": 0.0, "gsp1": 10, "gsp2": 0, "gsp3": 0},
 }
 PRESET_NAMES = tuple(PRESETS)
@@ -74,7 +74,7 @@ def cost(hidden: int, steps: int, *_: object) -> tuple[float, float]:
 
 
 def _steps(n: int | None, steps: int, tr: Any) -> str:
-    return tr("rnn.gate.say.beyond", steps=steps) if n is None else str(n)
+    return tr("rnn.gate.say.beyond", steps=steps) if n is None else tr("rnn.gate.say.count", n=n)
 
 
 def _bias(value: float) -> str:
@@ -113,7 +113,8 @@ FADES = {"lstm": "lstm_h", "cell": "lstm_c", "lstm0": "lstm0_h", "cell0": "lstm0
 
 
 def trace_words(g: core.Gates, tr: Any) -> str:
-    """(b)'s lesson in numbers: how long the last spike's trace lasts in c and in the GRU's h."""
+    """(b)'s lesson in numbers: how long the last spike's own trace (against the run without it)
+    lasts in c and in the GRU's h."""
     if not g.spikes or not float(max(g.lstm_trace.max(), g.gru_trace.max())) > 0:
         return tr("rnn.gate.say.no_spike")
     steps, last = len(g.xs), g.spikes[-1]
@@ -133,9 +134,9 @@ def trace_words(g: core.Gates, tr: Any) -> str:
 
 
 def charts(g: core.Gates, tr: Any) -> tuple[go.Figure, go.Figure, go.Figure, go.Figure]:
-    """(a) the norms through time of the LSTM (h and c), ∏ mean f, the LSTM at bias 0, the GRU
+    """(a) the norms through time of the LSTM (h and c), ‖∏ diag f‖, the LSTM at bias 0, the GRU
     and the plain RNN; (b) the LSTM's gates and c, the GRU's gates and h (units × time), and what
-    the spikes left in each state."""
+    the last spike left in each state."""
     from ui.figures import rnn_gates as figures
 
     return (

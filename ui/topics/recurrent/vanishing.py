@@ -13,6 +13,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from core import recurrent
+from ui.formatting import format_factor
 from ui.state import Control
 
 NONLINEARITIES = tuple(recurrent.TOY_NONLINEARITIES)
@@ -141,15 +142,15 @@ def through_time_words(tt: recurrent.ThroughTime) -> list[tuple[str, dict[str, A
 
 def clipping_words(c: recurrent.ClippedUpdate) -> list[tuple[str, dict[str, Any]]]:
     """The update without and with clip_grad_norm, and the cosine between them."""
-    words = {
-        "norm": _power(math.log10(c.grad_norm)) if c.grad_norm > 0 else "0",
+    words = {  # the sizes the bars are labelled with, in the bars' own format (format_factor)
+        "norm": format_factor(c.grad_norm),
         "lr": _n(c.lr),
-        "step": _power(math.log10(c.step)) if c.step > 0 else "0",
-        "ratio": _power(math.log10(c.step / c.weight_norm)) if c.step > 0 else "0",
-        "weights": _n(c.weight_norm),
+        "step": format_factor(c.step),
+        "ratio": format_factor(c.step / c.weight_norm),
+        "weights": format_factor(c.weight_norm),
         "max_norm": _n(c.max_norm),
-        "coefficient": _power(math.log10(c.coefficient)) if c.coefficient > 0 else "0",
-        "clipped": _power(math.log10(c.clipped_step)) if c.clipped_step > 0 else "0",
+        "coefficient": format_factor(c.coefficient),
+        "clipped": format_factor(c.clipped_step),
         "clipped_ratio": _n(100 * c.clipped_step / c.weight_norm, 2),
         "cosine": f"{c.cosine:.6f}",
     }
