@@ -151,10 +151,10 @@ def section_memory() -> None:
     try:
         if memory.to_train(st.session_state, pressed):
             with st.spinner(tr("rnn.mem.training")):
-                st.session_state[run] = (args, mem_train(*args))
-        shown, x = st.session_state[run]
-        if shown != args:
-            st.info(tr("rnn.mem.stale", **memory.stale_words(shown, tr)), icon=":material/replay:")
+                st.session_state[run] = (values, mem_train(*args))
+        kept, x = st.session_state[run]  # the run shown: its settings (the snippet's) and data
+        if kept != values:
+            st.info(tr("rnn.mem.stale", **memory.stale_words(kept, tr)), icon=":material/replay:")
         curves, said = memory.charts(x, tr)
         side_by_side(curves, ("mem_loss", "mem_accuracy"))
         st.markdown(said)
@@ -168,7 +168,7 @@ def section_memory() -> None:
                 figure, said = mem_sweep_chart(*at)
             chart(figure, key="mem_sweep")
             st.markdown(said)
-        in_pytorch(snippets.mem_task, snippets.mem_values(values, mem_train(*args)))
+        in_pytorch(snippets.mem_task, snippets.mem_values(kept, x))  # the shown run's, no training
     except heavy.Busy:
         st.warning(tr("rnn.mem.busy"))
 

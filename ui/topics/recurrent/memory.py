@@ -68,7 +68,7 @@ def sweep_settings(values: Mapping[str, Any]) -> tuple[Any, ...]:
 
 # The Train button (like the playground's experiments, a run waits to be asked for): the session
 # keeps the run the charts show, so a nudge of any setting trains nothing and the charts stay.
-RUN_KEY = "mem_run"  # session: (settings, core.sequence_tasks.Training) of the run shown
+RUN_KEY = "mem_run"  # session: (controls' values, core.sequence_tasks.Training) of the run shown
 ASK_KEY = "mem_ask"  # session: a preset was pressed, train its settings on this rerun
 
 
@@ -85,9 +85,10 @@ def to_train(session: MutableMapping[str, Any], pressed: bool) -> bool:
     return pressed or asked or RUN_KEY not in session
 
 
-def stale_words(shown: tuple[Any, ...], tr: Translate) -> dict[str, str]:
-    """The settings of the run the charts still show, for the note that they have changed."""
-    task, length, hidden, lr, updates, max_norm, seed = shown
+def stale_words(kept: Mapping[str, Any], tr: Translate) -> dict[str, str]:
+    """The settings of the run the charts still show (its controls' values by key), for the note
+    that they have changed."""
+    task, length, hidden, lr, updates, max_norm, seed = settings(kept)
     clip = tr("rnn.mem.clip.off") if max_norm is None else f"{max_norm:g}"
     return {"task": tr(f"rnn.mem.task.{task}"), "length": str(length), "hidden": str(hidden),
             "lr": f"{lr:.3g}", "updates": str(updates), "clip": clip,
