@@ -122,6 +122,21 @@ PLOT_CONFIG: Mapping[str, object] = {
 THUMBNAIL_CONFIG: Mapping[str, object] = {"staticPlot": True, "displayModeBar": False}
 
 
+HIDDEN_AXIS: Mapping[str, object] = {"showticklabels": False, "showgrid": False, "zeroline": False}
+THUMBNAIL_LAYOUT: Mapping[str, object] = {
+    "showlegend": False,
+    "height": 150,
+    "margin": {"l": 4, "r": 4, "t": 4, "b": 4},
+}
+
+
+def thumbnail_figure(data: Sequence[Mapping[str, object]], **axes: object) -> go.Figure:
+    """A home card's chart: wordless, no legend, 150 px high with 4 px margins; `axes` gives its
+    axes (start them from HIDDEN_AXIS) and any other layout (shapes)."""
+    layout = {**axes, **THUMBNAIL_LAYOUT}
+    return go.Figure({"data": list(data), "layout": layout}, _validate=False)
+
+
 def color(name: str) -> str:
     """The fixed colour of an activation, optimizer or initialization scheme."""
     return _ALL_COLORS.get(name, ACCENT)

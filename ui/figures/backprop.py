@@ -13,7 +13,16 @@ import plotly.graph_objects as go
 
 from core.autograd import TOLERANCE
 from ui.strings import Translate
-from ui.theme import ACCENT, MUTED, TEXT, playback, style, with_frames
+from ui.theme import (
+    ACCENT,
+    HIDDEN_AXIS,
+    MUTED,
+    TEXT,
+    playback,
+    style,
+    thumbnail_figure,
+    with_frames,
+)
 
 if TYPE_CHECKING:
     from core.autograd import Graph, Layers
@@ -382,13 +391,9 @@ def fig_thumbnail(graph: Graph) -> go.Figure:
         | {"marker_line": {"color": TEXT, "width": 1.5}},
     ]
     data[0]["marker"]["line"] = data[0].pop("marker_line")
-    hidden = {"showticklabels": False, "showgrid": False, "zeroline": False}
-    layout = {
-        "xaxis": hidden | {"range": [min(xs) - 0.5, max(xs) + 0.5]},
-        "yaxis": hidden | {"range": [min(ys) - 0.7, max(ys) + 0.7]},
-        "showlegend": False,
-        "shapes": edges,
-        "height": 150,
-        "margin": {"l": 4, "r": 4, "t": 4, "b": 4},
-    }
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+    return thumbnail_figure(
+        data,
+        xaxis=HIDDEN_AXIS | {"range": [min(xs) - 0.5, max(xs) + 0.5]},
+        yaxis=HIDDEN_AXIS | {"range": [min(ys) - 0.7, max(ys) + 0.7]},
+        shapes=edges,
+    )

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from ui.strings import Translate
 from ui.theme import (
+    HIDDEN_AXIS,
     MUTED,
     PIXEL_SCALE,
     SIGNED_SCALE,
@@ -23,6 +24,7 @@ from ui.theme import (
     playback,
     style,
     subplots,
+    thumbnail_figure,
     with_frames,
 )
 
@@ -355,14 +357,10 @@ def fig_thumbnail(image: np.ndarray, feature: np.ndarray, at: tuple[int, int]) -
             "yaxis": "y2",
         },
     ]
-    hidden = {"showticklabels": False, "showgrid": False, "zeroline": False}
-    layout = {
-        "xaxis": hidden | {"domain": [0, 0.5], "range": [-0.5, n - 0.5]},
-        "yaxis": hidden | {"range": [n - 0.5, -0.5], "scaleanchor": "x"},
-        "xaxis2": hidden | {"domain": [0.56, 1], "range": [-0.5, m - 0.5]},
-        "yaxis2": hidden | {"range": [m - 0.5, -0.5], "scaleanchor": "x2"},
-        "showlegend": False,
-        "height": 150,
-        "margin": {"l": 4, "r": 4, "t": 4, "b": 4},
-    }
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+    return thumbnail_figure(
+        data,
+        xaxis=HIDDEN_AXIS | {"domain": [0, 0.5], "range": [-0.5, n - 0.5]},
+        yaxis=HIDDEN_AXIS | {"range": [n - 0.5, -0.5], "scaleanchor": "x"},
+        xaxis2=HIDDEN_AXIS | {"domain": [0.56, 1], "range": [-0.5, m - 0.5]},
+        yaxis2=HIDDEN_AXIS | {"range": [m - 0.5, -0.5], "scaleanchor": "x2"},
+    )

@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui.strings import Translate
-from ui.theme import MUTED, rgba, style
+from ui.theme import HIDDEN_AXIS, MUTED, rgba, style, thumbnail_figure
 
 if TYPE_CHECKING:  # the data these figures draw; nothing here computes it
     from core.capacity import LearningCurve, Sweep
@@ -265,12 +265,8 @@ def fig_thumbnail(degrees: np.ndarray, train: np.ndarray, test: np.ndarray) -> g
         }
         for values, colour, dash in ((train, TRAIN_LINE, "solid"), (test, TEST_LINE, "dash"))
     ]
-    hidden = {"showticklabels": False, "showgrid": False, "zeroline": False}
-    layout = {
-        "xaxis": hidden,
-        "yaxis": hidden | {"type": "log"},
-        "showlegend": False,
-        "height": 150,
-        "margin": {"l": 4, "r": 4, "t": 4, "b": 4},
-    }
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+    return thumbnail_figure(
+        data,
+        xaxis=HIDDEN_AXIS,
+        yaxis=HIDDEN_AXIS | {"type": "log"},
+    )

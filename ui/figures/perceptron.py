@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui.strings import Translate
-from ui.theme import GRID, MUTED, TEXT, playback, style, with_frames
+from ui.theme import GRID, HIDDEN_AXIS, MUTED, TEXT, playback, style, thumbnail_figure, with_frames
 
 if TYPE_CHECKING:  # the data these figures draw; nothing here computes it
     from core.perceptron import Fold, LinearFit, TruthTable
@@ -557,12 +557,8 @@ def fig_thumbnail(X: np.ndarray, y: np.ndarray, w: Sequence[float]) -> go.Figure
         },
     ]
     x0, x1, y0, y1 = box
-    hidden = {"showticklabels": False, "showgrid": False, "zeroline": False}
-    layout = {
-        "xaxis": hidden | {"range": [x0, x1]},
-        "yaxis": hidden | {"range": [y0, y1]},
-        "showlegend": False,
-        "height": 150,
-        "margin": {"l": 4, "r": 4, "t": 4, "b": 4},
-    }
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+    return thumbnail_figure(
+        data,
+        xaxis=HIDDEN_AXIS | {"range": [x0, x1]},
+        yaxis=HIDDEN_AXIS | {"range": [y0, y1]},
+    )

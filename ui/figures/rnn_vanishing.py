@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from ui.formatting import format_factor
 from ui.strings import Translate
-from ui.theme import ACCENT, MUTED, style
+from ui.theme import ACCENT, HIDDEN_AXIS, MUTED, style, thumbnail_figure
 
 if TYPE_CHECKING:  # the data these figures draw; nothing here computes it
     from core.recurrent import ClippedUpdate, ParameterCounts, ThroughTime
@@ -170,12 +170,8 @@ def fig_thumbnail(curves: Sequence[np.ndarray]) -> go.Figure:
          "mode": "lines", "line": {"color": color, "width": 3}, "hoverinfo": "skip"}
         for ys, color in zip(curves, THUMB_COLORS, strict=False)
     ]  # fmt: skip
-    hidden = {"showticklabels": False, "showgrid": False, "zeroline": False}
-    layout = {
-        "xaxis": hidden,
-        "yaxis": hidden | {"type": "log"},
-        "showlegend": False,
-        "height": 150,
-        "margin": {"l": 4, "r": 4, "t": 4, "b": 4},
-    }
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+    return thumbnail_figure(
+        data,
+        xaxis=HIDDEN_AXIS,
+        yaxis=HIDDEN_AXIS | {"type": "log"},
+    )
