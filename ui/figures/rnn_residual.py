@@ -58,22 +58,32 @@ def _names(alpha: float, tr: Translate) -> dict[str, str]:
     }
 
 
-def fig_layers(c: Comparison, field: str, tr: Translate) -> go.Figure:
-    """`field` (activation_std or gradient_std) per layer l = 0 … depth, plain and residual."""
-    layers = np.arange(c.depth + 1)
-    fig, drawn, names = go.Figure(), [], _names(c.alpha, tr)
+def _both_stacks(
+    x: np.ndarray, values: dict, names: dict, var: str, marker: int
+) -> tuple[go.Figure, list]:
+    """The plain and the residual stack's curves against `x` (named `var` in the hover), and
+    the values drawn (for the log axis's range)."""
+    fig, drawn = go.Figure(), []
     for stack in STACKS:
-        xs, ys = shown(layers, getattr(getattr(c, stack), field))
+        xs, ys = shown(x, values[stack])
         drawn.append(ys)
         fig.add_scatter(
             x=xs,
             y=ys,
             name=names[stack],
             mode="lines+markers",
-            marker={"size": 4},
+            marker={"size": marker},
             line={"color": COLORS[stack], "width": 2},
-            hovertemplate=f"l=%{{x}}<br>%{{y:.3g}}<extra>{names[stack]}</extra>",
+            hovertemplate=f"{var}=%{{x}}<br>%{{y:.3g}}<extra>{names[stack]}</extra>",
         )
+    return fig, drawn
+
+
+def fig_layers(c: Comparison, field: str, tr: Translate) -> go.Figure:
+    """`field` (activation_std or gradient_std) per layer l = 0 … depth, plain and residual."""
+    layers = np.arange(c.depth + 1)
+    values = {stack: getattr(getattr(c, stack), field) for stack in STACKS}
+    fig, drawn = _both_stacks(layers, values, _names(c.alpha, tr), "l", marker=4)
     fig.update_layout(
         xaxis={"title": {"text": tr("rnn.res.fig.layer")}},
         yaxis=_log_axis(tr(f"rnn.res.fig.{field}_axis"), drawn),
@@ -85,22 +95,11 @@ def fig_sweep(s: Sweep, tr: Translate) -> go.Figure:
     """std of ∂L/∂h_0 against depth L, plain and residual (the residual's α per depth in the
     hover when it is scaled with depth)."""
     depths = np.asarray(s.depths)
-    fig, drawn = go.Figure(), []
     names = _names(float(s.alphas[-1]), tr)
     if not np.allclose(s.alphas, s.alphas[0]):
         names["residual"] = tr("rnn.res.fig.residual_scaled")
-    for stack in STACKS:
-        xs, ys = shown(depths, getattr(s, stack))
-        drawn.append(ys)
-        fig.add_scatter(
-            x=xs,
-            y=ys,
-            name=names[stack],
-            mode="lines+markers",
-            marker={"size": 6},
-            line={"color": COLORS[stack], "width": 2},
-            hovertemplate=f"L=%{{x}}<br>%{{y:.3g}}<extra>{names[stack]}</extra>",
-        )
+    values = {stack: getattr(s, stack) for stack in STACKS}
+    fig, drawn = _both_stacks(depths, values, names, "L", marker=6)
     fig.update_layout(
         xaxis={"title": {"text": tr("rnn.res.fig.depth")}},
         yaxis=_log_axis(tr("rnn.res.fig.sweep_axis"), drawn),
